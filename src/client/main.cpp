@@ -1,0 +1,59 @@
+// hello_client: the tutorial's echo_client.py, as a coroutine.
+
+#include <fmt/format.h>
+
+#include <exception>
+#include <memory>
+
+#include "cli/arguments.hpp"
+#include "client/client.hpp"
+#include "client/options.hpp"
+#include "version.hpp"
+
+namespace {
+
+std::unique_ptr<hello::client::NameSource> name_source(const hello::client::ClientOptions& options,
+                                                       asio::io_context& io)
+{
+    using namespace hello::client;
+    if (options.names.empty()) {
+        return std::make_unique<StdinLines>(io.get_executor());
+    }
+    return std::make_unique<ListedNames>(options.names);
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    using namespace hello;
+    try {
+        const auto arguments = cli::arguments_of(argc, argv);
+        const auto command = client::parse_client_command(arguments);
+        if (command.action == client::ClientCommand::Action::help) {
+            fmt::print("{}", client::client_usage());
+            return 0;
+        }
+        if (command.action == client::ClientCommand::Action::version) {
+            fmt::print("hello_client {}\n", version);
+            return 0;
+        }
+
+        asio::io_context io(1);
+        const auto names = name_source(command.options, io);
+        std::exception_ptr failure;
+        asio::co_spawn(io, client::greet(command.options, *names),
+                       [&failure](std::exception_ptr error) { failure = error; });
+        io.run();
+        if (failure) {
+            std::rethrow_exception(failure);
+        }
+        return 0;
+    } catch (const cli::UsageError& error) {
+        fmt::print(stderr, "hello_client: {}\nTry 'hello_client --help'.\n", error.what());
+        return 2;
+    } catch (const std::exception& error) {
+        fmt::print(stderr, "hello_client: {}\n", error.what());
+        return 1;
+    }
+}

@@ -1,0 +1,37 @@
+#include "net/connect.hpp"
+
+#include <fmt/format.h>
+
+#include "net/endpoint.hpp"
+#include "net/timeout.hpp"
+
+namespace hello::net {
+
+awaitable<tcp::socket> connect_to(std::string_view host, std::string_view service,
+                                  std::chrono::steady_clock::duration timeout)
+{
+    const auto executor = co_await asio::this_coro::executor;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+
+    tcp::resolver resolver(executor);
+    auto [resolve_error, endpoints] =
+        co_await within(timeout, resolver.async_resolve(host, service, use_nothrow_awaitable));
+    if (resolve_error) {
+        throw NetworkError(fmt::format("cannot resolve '{}': {}", host, resolve_error.message()));
+    }
+
+    tcp::socket socket(executor);
+    auto [connect_error, endpoint] = co_await within(
+        deadline - std::chrono::steady_clock::now(),
+        asio::async_connect(socket, endpoints, use_nothrow_awaitable));
+    if (connect_error) {
+        // async_connect reports the last address's error; name the service too.
+        throw NetworkError(fmt::format("cannot connect to {} port {}: {}", host, service,
+                                       connect_error.message()));
+    }
+    asio::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    co_return socket;
+}
+
+}  // namespace hello::net

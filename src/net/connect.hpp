@@ -1,0 +1,23 @@
+#pragma once
+// Resolving a name and connecting to it without blocking: the coroutine form
+// of the tutorial's s.connect((host, port)), which tries every address the
+// name has (IPv6 and IPv4) instead of only the first.
+
+#include <chrono>
+#include <stdexcept>
+#include <string_view>
+
+#include "net/asio_compat.hpp"
+
+namespace hello::net {
+
+// One line that says what went wrong, for a client to print and exit on.
+struct NetworkError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// Throws NetworkError on an unknown host, a refused connection or a timeout.
+awaitable<tcp::socket> connect_to(std::string_view host, std::string_view service,
+                                  std::chrono::steady_clock::duration timeout);
+
+}  // namespace hello::net

@@ -1,0 +1,42 @@
+// hello_server: the tutorial's echo_server.py, one coroutine per client.
+
+#include <fmt/format.h>
+
+#include <csignal>
+#include <exception>
+
+#include "cli/arguments.hpp"
+#include "server/options.hpp"
+#include "server/server.hpp"
+#include "version.hpp"
+
+int main(int argc, char** argv)
+{
+    using namespace hello;
+    try {
+        const auto arguments = cli::arguments_of(argc, argv);
+        const auto command = server::parse_server_command(arguments);
+        if (command.action == server::ServerCommand::Action::help) {
+            fmt::print("{}", server::server_usage());
+            return 0;
+        }
+        if (command.action == server::ServerCommand::Action::version) {
+            fmt::print("hello_server {}\n", version);
+            return 0;
+        }
+
+        // Asio sends with MSG_NOSIGNAL already; this also covers a closed stderr.
+        std::signal(SIGPIPE, SIG_IGN);
+        asio::io_context io(1);
+        server::Server hello_server(io, command.options);
+        hello_server.start();
+        io.run();
+        return 0;
+    } catch (const cli::UsageError& error) {
+        fmt::print(stderr, "hello_server: {}\nTry 'hello_server --help'.\n", error.what());
+        return 2;
+    } catch (const std::exception& error) {
+        fmt::print(stderr, "hello_server: {}\n", error.what());
+        return 1;
+    }
+}

@@ -1,0 +1,78 @@
+#include "server/options.hpp"
+
+#include "cli/arguments.hpp"
+#include "cli/values.hpp"
+
+namespace hello::server {
+
+ServerCommand parse_server_command(std::span<const std::string_view> arguments)
+{
+    ServerCommand command;
+    auto& options = command.options;
+    cli::ArgumentWalker walker(arguments);
+    while (!walker.done()) {
+        if (walker.flag("--help", "-h")) {
+            command.action = ServerCommand::Action::help;
+        } else if (walker.flag("--version")) {
+            command.action = ServerCommand::Action::version;
+        } else if (walker.flag("--quiet", "-q")) {
+            options.quiet = true;
+        } else if (walker.flag("--verbose", "-v")) {
+            options.verbose = true;
+        } else if (auto host = walker.option("--host")) {
+            options.host = *host;
+        } else if (auto port = walker.option("--port", "-p")) {
+            options.port = cli::parse_port(*port);
+        } else if (auto delay = walker.option("--delay")) {
+            options.delay = cli::parse_duration(*delay);
+        } else if (auto bytes = walker.option("--max-message")) {
+            options.max_message = cli::parse_count(*bytes, "message size", 1, 1 << 20);
+        } else if (auto idle = walker.option("--idle-timeout")) {
+            options.idle_timeout = cli::parse_duration(*idle);
+        } else if (auto count = walker.option("--max-connections")) {
+            options.max_connections = cli::parse_count(*count, "connection count", 1, 1'000'000);
+        } else if (auto grace = walker.option("--shutdown-timeout")) {
+            options.shutdown_timeout = cli::parse_duration(*grace);
+        } else {
+            throw walker.unknown();
+        }
+    }
+    if (options.idle_timeout.count() == 0) {
+        throw cli::UsageError("--idle-timeout must be more than 0");
+    }
+    return command;
+}
+
+std::string server_usage()
+{
+    return R"(Usage: hello_server [OPTION]...
+Greets every client with "Welcome!" and answers each message X with "Hello, X!".
+The message "exit" (or the end of the stream) closes the connection.
+
+Options:
+  --host ADDR               address to listen on (default 127.0.0.1; :: or 0.0.0.0 for all)
+  -p, --port N              port to listen on (default 9999; 0 lets the OS choose)
+  --delay DURATION          wait this long before each reply, like the tutorial's
+                            sleep(1) (default 0); only that client waits
+  --max-message BYTES       longest message accepted (default 4096); a longer one
+                            gets "error: message too long" and the connection closes
+  --idle-timeout DURATION   close a client that sends nothing, or does not read its
+                            replies, for this long (default 5m)
+  --max-connections N       clients served at once (default 10000); past it a new
+                            client gets "error: server busy" and is closed
+  --shutdown-timeout DURATION
+                            on SIGINT/SIGTERM, how long clients may take to receive
+                            the reply being written (default 5s); a second signal
+                            exits at once
+  -q, --quiet               no log line per connection
+  -v, --verbose             log every message received
+  -h, --help                show this help and exit
+  --version                 show the version and exit
+
+DURATION is a whole number with a unit: 250ms, 1s, 5m, 2h (a bare number is seconds).
+Logs go to stderr. Exit status: 0 after a clean shutdown, 1 if the server cannot
+start, 2 on a bad command line.
+)";
+}
+
+}  // namespace hello::server

@@ -1,0 +1,37 @@
+#pragma once
+// hello_server's command line: what it accepts and what it means.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace hello::server {
+
+using namespace std::chrono_literals;
+
+struct ServerOptions {
+    std::string host = "127.0.0.1";   // like the tutorial: this machine only
+    std::uint16_t port = 9999;
+    std::chrono::milliseconds delay{0};              // the tutorial's sleep(1), per reply
+    std::size_t max_message = 4096;                  // bytes, without line ending
+    std::chrono::milliseconds idle_timeout = 5min;   // silence before a client is closed
+    std::size_t max_connections = 10'000;
+    std::chrono::milliseconds shutdown_timeout = 5s; // for sessions to finish on SIGTERM
+    bool quiet = false;                              // no per-connection log lines
+    bool verbose = false;                            // log every message
+};
+
+struct ServerCommand {
+    enum class Action { run, help, version } action = Action::run;
+    ServerOptions options;
+};
+
+// Throws cli::UsageError on a bad command line.
+ServerCommand parse_server_command(std::span<const std::string_view> arguments);
+
+std::string server_usage();
+
+}  // namespace hello::server

@@ -1,0 +1,212 @@
+#include "server/session.hpp"
+
+#include <exception>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "net/endpoint.hpp"
+#include "net/log.hpp"
+#include "protocol/framing.hpp"
+#include "protocol/printable.hpp"
+#include "protocol/replies.hpp"
+
+namespace hello::server {
+namespace {
+
+using namespace asio::experimental::awaitable_operators;
+using net::use_nothrow_awaitable;
+using protocol::Message;
+using Clock = std::chrono::steady_clock;
+
+enum class CloseReason { exit, end_of_stream, client_gone, too_long, idle, shutdown, failed };
+
+std::string_view describe(CloseReason reason)
+{
+    switch (reason) {
+    case CloseReason::exit: return "";
+    case CloseReason::end_of_stream: return "";
+    case CloseReason::client_gone: return " (connection lost)";
+    case CloseReason::too_long: return " (message too long)";
+    case CloseReason::idle: return " (idle timeout)";
+    case CloseReason::shutdown: return " (server shutting down)";
+    case CloseReason::failed: return " (session failed)";
+    }
+    return "";
+}
+
+// Returns once `deadline` has passed without being pushed back: one timer per
+// session for the idle timeout, as in Asio's echo_server_with_deadline, rather
+// than one per read and write.
+net::awaitable<void> watchdog(const Clock::time_point& deadline)
+{
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    for (auto now = Clock::now(); deadline > now; now = Clock::now()) {
+        timer.expires_at(deadline);
+        if (auto [cancelled] = co_await timer.async_wait(use_nothrow_awaitable); cancelled) {
+            co_return;  // the conversation ended first
+        }
+    }
+}
+
+class Session {
+public:
+    Session(net::tcp::socket socket, std::string peer, const SessionSettings& settings,
+            ConnectionRegistry& connections)
+        : socket_(std::move(socket)),
+          settings_(settings),
+          registration_(connections, connection_),
+          peer_(std::move(peer)),
+          framer_(settings.max_message),
+          // One byte more than a message may have: a raw read that fills it is too long.
+          read_buffer_(settings.max_message + 1)
+    {
+    }
+
+    net::awaitable<void> run()
+    {
+        if (settings_.log_connections) {
+            net::log("Accept new connection from {}...", peer_);
+        }
+        extend_deadline();
+        const auto outcome = co_await (converse_safely() || watchdog(deadline_));
+        const auto reason = outcome.index() == 0 ? std::get<0>(outcome) : CloseReason::idle;
+        if (settings_.log_connections) {
+            net::log("Connection from {} closed{}.", peer_, describe(reason));
+        }
+    }
+
+private:
+    // An exception inside the race would make `||` wait for the watchdog
+    // (minutes) before reporting it; caught here, it ends the session at once.
+    net::awaitable<CloseReason> converse_safely()
+    {
+        try {
+            co_return co_await converse();
+        } catch (const std::exception& error) {
+            net::log("Session with {} failed: {}", peer_, error.what());
+            co_return CloseReason::failed;
+        }
+    }
+
+    net::awaitable<CloseReason> converse()
+    {
+        if (!co_await send(protocol::greeting)) {
+            co_return CloseReason::client_gone;
+        }
+        for (;;) {
+            const auto event = framer_.next();
+            if (const auto* message = std::get_if<Message>(&event)) {
+                if (protocol::is_exit(message->text)) {
+                    co_return co_await flush() ? CloseReason::exit : CloseReason::client_gone;
+                }
+                if (!co_await answer(*message)) {
+                    co_return CloseReason::client_gone;
+                }
+                continue;
+            }
+            if (!co_await flush()) {
+                co_return CloseReason::client_gone;
+            }
+            if (std::holds_alternative<protocol::MessageTooLong>(event)) {
+                co_await send(protocol::error_reply(protocol::too_long_reason, framer_.client_line_open()));
+                co_return CloseReason::too_long;
+            }
+            if (std::holds_alternative<protocol::EndOfStream>(event)) {
+                co_return CloseReason::end_of_stream;
+            }
+            if (connection_.stop_requested() || !co_await read_more()) {
+                co_return connection_.stop_requested() ? CloseReason::shutdown : CloseReason::client_gone;
+            }
+        }
+    }
+
+    // Without --delay, the replies to one read leave together in one write.
+    // With it, each reply waits and goes out on its own, as the tutorial's do.
+    net::awaitable<bool> answer(const Message& message)
+    {
+        if (settings_.log_messages) {
+            net::log("Message from {}: \"{}\"", peer_, protocol::printable(message.text));
+        }
+        if (settings_.delay.count() > 0) {
+            asio::steady_timer pause(socket_.get_executor(), settings_.delay);
+            co_await pause.async_wait(use_nothrow_awaitable);
+            extend_deadline();  // the client has not been idle while we were
+        }
+        protocol::append_reply(replies_, message);
+        co_return settings_.delay.count() > 0 ? co_await flush() : true;
+    }
+
+    net::awaitable<bool> read_more()
+    {
+        connection_.waiting_for_client(true);
+        auto [error, size] = co_await socket_.async_read_some(asio::buffer(read_buffer_),
+                                                              use_nothrow_awaitable);
+        connection_.waiting_for_client(false);
+        if (error == asio::error::eof) {
+            framer_.received_end_of_stream();
+            co_return true;
+        }
+        if (error) {
+            co_return false;
+        }
+        extend_deadline();
+        framer_.received({read_buffer_.data(), size});
+        co_return true;
+    }
+
+    net::awaitable<bool> flush()
+    {
+        const bool sent = co_await send(replies_);
+        replies_.clear();
+        co_return sent;
+    }
+
+    // Writes all of `bytes`. Each write that makes progress pushes the idle
+    // deadline back, so a client that stops reading its replies is closed by
+    // the watchdog after one idle timeout without progress, while the
+    // unread replies stay bounded by what one read can ask for.
+    net::awaitable<bool> send(std::string_view bytes)
+    {
+        while (!bytes.empty()) {
+            auto [error, written] = co_await socket_.async_write_some(asio::buffer(bytes),
+                                                                      use_nothrow_awaitable);
+            if (error) {
+                co_return false;
+            }
+            bytes.remove_prefix(written);
+            extend_deadline();
+        }
+        co_return true;
+    }
+
+    void extend_deadline() { deadline_ = Clock::now() + settings_.idle_timeout; }
+
+    net::tcp::socket socket_;
+    const SessionSettings& settings_;
+    Connection connection_{socket_};
+    Registration registration_;
+    std::string peer_;
+    protocol::Framer framer_;
+    std::vector<char> read_buffer_;
+    std::string replies_;
+    Clock::time_point deadline_;
+};
+
+}  // namespace
+
+net::awaitable<void> serve_client(net::tcp::socket socket, const SessionSettings& settings,
+                                  ConnectionRegistry& connections)
+{
+    const auto peer = net::peer_of(socket);
+    try {
+        Session session(std::move(socket), peer, settings, connections);
+        co_await session.run();
+    } catch (const std::exception& error) {
+        // The session boundary: a bug or an exhausted resource ends this
+        // client's session, never the server.
+        net::log("Session with {} failed: {}", peer, error.what());
+    }
+}
+
+}  // namespace hello::server
