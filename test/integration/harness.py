@@ -1,0 +1,139 @@
+"""Starting the real programs on loopback for integration tests.
+
+Every server listens on a port the OS picks (--port 0) and is stopped when
+its `with` block ends; every wait has a time limit, so a broken program fails
+its test instead of hanging it.
+"""
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import threading
+import time
+
+BUILD_DIR = os.environ.get("HELLO_BUILD_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "build"))
+SERVER = os.path.join(BUILD_DIR, "hello_server")
+CLIENT = os.path.join(BUILD_DIR, "hello_client")
+
+TRANSCRIPT = "Welcome!\nHello, Michael!\nHello, Tracy!\nHello, Sarah!\n"
+
+
+class Server:
+    """hello_server on 127.0.0.1 (or `host`), port chosen by the OS."""
+
+    def __init__(self, *args, host="127.0.0.1", program=SERVER, preexec_fn=None):
+        self.command = [program, "--host", host, "--port", "0", *args]
+        self.preexec_fn = preexec_fn
+        self.lines = []
+        self._lines_changed = threading.Condition()
+        self.process = None
+        self.host = host
+        self.port = None
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            self.command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE, preexec_fn=self.preexec_fn)
+        threading.Thread(target=self._read_log, daemon=True).start()
+        line = self.wait_for_log(r"Listening on (.*):(\d+)$", timeout=10)
+        self.port = int(re.search(r":(\d+)$", line).group(1))
+        return self
+
+    def __exit__(self, *exc):
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait(timeout=10)
+        self.process.stderr.close()
+
+    def _read_log(self):
+        for raw in self.process.stderr:
+            with self._lines_changed:
+                self.lines.append(raw.decode("utf-8", "replace").rstrip("\n"))
+                self._lines_changed.notify_all()
+
+    def wait_for_log(self, pattern, timeout=10, count=1):
+        """The `count`-th log line matching `pattern`; fails after `timeout` s."""
+        deadline = time.monotonic() + timeout
+        with self._lines_changed:
+            while True:
+                matches = [l for l in self.lines if re.search(pattern, l)]
+                if len(matches) >= count:
+                    return matches[count - 1]
+                left = deadline - time.monotonic()
+                if left <= 0 or (self.process.poll() is not None and not self._reader_alive()):
+                    raise AssertionError(
+                        f"no log line matching {pattern!r} (x{count}) within {timeout}s; log:\n"
+                        + "\n".join(self.lines[-30:]))
+                self._lines_changed.wait(min(left, 0.1))
+
+    def _reader_alive(self):
+        return not self.process.stderr.closed and self.process.poll() is None
+
+    def log_text(self):
+        with self._lines_changed:
+            return "\n".join(self.lines)
+
+    def stop(self, sig=signal.SIGTERM, timeout=10):
+        """Sends `sig` and returns the exit status."""
+        self.process.send_signal(sig)
+        return self.process.wait(timeout=timeout)
+
+    def connect(self, timeout=10):
+        return connect(self.port, self.host, timeout)
+
+    def rss_kib(self):
+        with open(f"/proc/{self.process.pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        raise AssertionError("no VmRSS")
+
+
+def connect(port, host="127.0.0.1", timeout=10):
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.settimeout(timeout)
+    sock.connect((host, port))
+    return sock
+
+
+def recv_exactly(sock, size):
+    data = b""
+    while len(data) < size:
+        chunk = sock.recv(size - len(data))
+        if not chunk:
+            raise AssertionError(f"connection closed after {data!r}, wanted {size} bytes")
+        data += chunk
+    return data
+
+
+def recv_until_closed(sock, limit=1 << 24):
+    data = b""
+    while len(data) < limit:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return data
+        data += chunk
+    raise AssertionError("peer never closed")
+
+
+def expect(sock, wanted):
+    got = recv_exactly(sock, len(wanted))
+    assert got == wanted, f"expected {wanted!r}, got {got!r}"
+
+
+def run_client(port, *args, host="127.0.0.1", stdin_text=None, timeout=20):
+    return subprocess.run(
+        [CLIENT, "--host", host, "--port", str(port), *args],
+        input=None if stdin_text is None else stdin_text.encode(),
+        stdin=subprocess.DEVNULL if stdin_text is None else None,
+        capture_output=True, timeout=timeout)
+
+
+def assert_transcript(server):
+    """A well-behaved client still gets its whole conversation."""
+    result = run_client(server.port, "Michael", "Tracy", "Sarah")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.decode() == TRANSCRIPT, result.stdout
