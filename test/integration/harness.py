@@ -17,6 +17,10 @@ BUILD_DIR = os.environ.get("HELLO_BUILD_DIR", os.path.join(os.path.dirname(__fil
 SERVER = os.path.join(BUILD_DIR, "hello_server")
 CLIENT = os.path.join(BUILD_DIR, "hello_client")
 
+class Skip(Exception):
+    """Raised by a test that cannot run on this machine (Meson shows SKIP)."""
+
+
 TRANSCRIPT = "Welcome!\nHello, Michael!\nHello, Tracy!\nHello, Sarah!\n"
 
 

@@ -12,6 +12,8 @@ import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import harness  # noqa: E402  (needs the path above)
+
 
 def main():
     module_name, test_name = sys.argv[1], sys.argv[2]
@@ -25,6 +27,9 @@ def main():
     test = getattr(importlib.import_module(module_name), "test_" + test_name)
     try:
         test()
+    except harness.Skip as reason:
+        print(f"SKIP: {reason}")
+        return 77  # Meson's code for a skipped test
     except Exception:
         traceback.print_exc()
         return 1

@@ -1,0 +1,77 @@
+#include <doctest/doctest.h>
+
+#include <string_view>
+#include <vector>
+
+#include "cli/arguments.hpp"
+#include "client/options.hpp"
+#include "server/options.hpp"
+
+using namespace std::chrono_literals;
+using hello::cli::UsageError;
+using Args = std::vector<std::string_view>;
+
+TEST_SUITE("options")
+{
+    TEST_CASE("server defaults are the tutorial's: 127.0.0.1:9999, no delay")
+    {
+        const auto command = hello::server::parse_server_command(Args{});
+        CHECK(command.action == hello::server::ServerCommand::Action::run);
+        CHECK(command.options.host == "127.0.0.1");
+        CHECK(command.options.port == 9999);
+        CHECK(command.options.delay == 0ms);
+        CHECK(command.options.max_message == 4096);
+        CHECK(command.options.idle_timeout == 5min);
+        CHECK(command.options.max_connections == 10000);
+        CHECK(command.options.shutdown_timeout == 5s);
+    }
+
+    TEST_CASE("server options")
+    {
+        const auto command = hello::server::parse_server_command(
+            Args{"--host", "::", "--port", "0", "--delay", "1s", "--max-message", "10",
+                 "--idle-timeout", "2s", "--max-connections", "3", "--shutdown-timeout", "100ms",
+                 "--quiet", "--verbose"});
+        const auto& options = command.options;
+        CHECK(options.host == "::");
+        CHECK(options.port == 0);
+        CHECK(options.delay == 1s);
+        CHECK(options.max_message == 10);
+        CHECK(options.idle_timeout == 2s);
+        CHECK(options.max_connections == 3);
+        CHECK(options.shutdown_timeout == 100ms);
+        CHECK(options.quiet);
+        CHECK(options.verbose);
+    }
+
+    TEST_CASE("server: help, version and mistakes")
+    {
+        using Action = hello::server::ServerCommand::Action;
+        CHECK(hello::server::parse_server_command(Args{"--help"}).action == Action::help);
+        CHECK(hello::server::parse_server_command(Args{"--version"}).action == Action::version);
+        CHECK_THROWS_AS(hello::server::parse_server_command(Args{"--port", "x"}), UsageError);
+        CHECK_THROWS_AS(hello::server::parse_server_command(Args{"stray"}), UsageError);
+        CHECK_THROWS_AS(hello::server::parse_server_command(Args{"--idle-timeout", "0"}), UsageError);
+        CHECK_THROWS_AS(hello::server::parse_server_command(Args{"--max-message", "0"}), UsageError);
+        CHECK(hello::server::server_usage().find("--delay") != std::string::npos);
+    }
+
+    TEST_CASE("client: names, host and port")
+    {
+        const auto command = hello::client::parse_client_command(
+            Args{"--host", "::1", "-p", "1234", "Michael", "Tracy", "--timeout", "2s", "Sarah"});
+        const auto& options = command.options;
+        CHECK(options.host == "::1");
+        CHECK(options.port == "1234");
+        CHECK(options.timeout == 2s);
+        CHECK(options.names == std::vector<std::string>{"Michael", "Tracy", "Sarah"});
+    }
+
+    TEST_CASE("client: no names means standard input; mistakes are usage errors")
+    {
+        CHECK(hello::client::parse_client_command(Args{}).options.names.empty());
+        CHECK_THROWS_AS(hello::client::parse_client_command(Args{"--port", "0"}), UsageError);
+        CHECK_THROWS_AS(hello::client::parse_client_command(Args{"a\nb"}), UsageError);
+        CHECK_THROWS_AS(hello::client::parse_client_command(Args{"--nope"}), UsageError);
+    }
+}
