@@ -47,6 +47,7 @@ net::awaitable<void> accept_clients(net::tcp::acceptor& acceptor, std::size_t ma
                                     ConnectionRegistry& connections)
 {
     bool failing = false;
+    bool turning_away = false;
     while (acceptor.is_open()) {
         auto [error, socket] = co_await acceptor.async_accept(use_nothrow_awaitable);
         if (error == asio::error::operation_aborted || !acceptor.is_open()) {
@@ -65,8 +66,15 @@ net::awaitable<void> accept_clients(net::tcp::acceptor& acceptor, std::size_t ma
             net::log("Accepting connections again.");
         }
         if (connections.size() >= max_connections) {
+            if (!std::exchange(turning_away, true)) {
+                net::log("{} clients connected (--max-connections); turning new ones away.",
+                         connections.size());
+            }
             turn_away(socket);
             continue;
+        }
+        if (std::exchange(turning_away, false)) {
+            net::log("Below --max-connections again; accepting new clients.");
         }
         asio::error_code ignored;
         socket.set_option(net::tcp::no_delay(true), ignored);  // replies are small; send them now

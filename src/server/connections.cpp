@@ -15,6 +15,7 @@ void Connection::close()
 {
     asio::error_code ignored;
     socket_.close(ignored);
+    pause_.cancel();
 }
 
 void ConnectionRegistry::add(Connection& connection)

@@ -12,14 +12,16 @@ namespace hello::server {
 
 class Connection {
 public:
-    explicit Connection(net::tcp::socket& socket) : socket_(socket) {}
+    // `pause` is the timer a session waits on before a delayed reply.
+    Connection(net::tcp::socket& socket, asio::steady_timer& pause) : socket_(socket), pause_(pause) {}
 
     // Asks the session to end once the reply it is writing is out. A session
     // waiting for the client to speak is woken at once.
     void request_stop();
     bool stop_requested() const { return stop_requested_; }
 
-    // Ends the session now: every pending operation on the socket fails.
+    // Ends the session now: every pending operation on the socket fails, and
+    // a delayed reply is not waited for.
     void close();
 
     // The session marks the reads a stop may interrupt: cancelling a write
@@ -28,6 +30,7 @@ public:
 
 private:
     net::tcp::socket& socket_;
+    asio::steady_timer& pause_;
     bool stop_requested_ = false;
     bool waiting_for_client_ = false;
 };

@@ -91,6 +91,9 @@ net::awaitable<void> Server::handle_signals()
     }
     net::log("Received {}, shutting down...", signal == SIGINT ? "SIGINT" : "SIGTERM");
     begin_shutdown();
+    if (connections_.size() == 0) {
+        co_return;  // nothing left to wait for
+    }
 
     auto [cancelled, again] = co_await signals_.async_wait(use_nothrow_awaitable);
     if (!cancelled) {
@@ -107,7 +110,6 @@ void Server::begin_shutdown()
     asio::error_code ignored;
     acceptor_.close(ignored);  // the acceptor coroutine ends
     if (connections_.size() == 0) {
-        finish_shutdown();
         return;
     }
     connections_.on_empty([this] { finish_shutdown(); });

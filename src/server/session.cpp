@@ -7,6 +7,8 @@
 
 #include "net/endpoint.hpp"
 #include "net/log.hpp"
+#include "net/or_on_failure.hpp"
+#include "net/timeout.hpp"
 #include "protocol/framing.hpp"
 #include "protocol/printable.hpp"
 #include "protocol/replies.hpp"
@@ -18,6 +20,9 @@ using namespace asio::experimental::awaitable_operators;
 using net::use_nothrow_awaitable;
 using protocol::Message;
 using Clock = std::chrono::steady_clock;
+
+// How long a client refused with an error may go on sending before we close.
+constexpr auto linger_time = std::chrono::seconds(2);
 
 enum class CloseReason { exit, end_of_stream, client_gone, too_long, idle, shutdown, failed };
 
@@ -58,8 +63,9 @@ public:
           registration_(connections, connection_),
           peer_(std::move(peer)),
           framer_(settings.max_message),
-          // One byte more than a message may have: a raw read that fills it is too long.
-          read_buffer_(settings.max_message + 1)
+          // Room for the longest message and its "\r\n": a raw read longer
+          // than a message may be is refused, a longest line still fits.
+          read_buffer_(settings.max_message + 2)
     {
     }
 
@@ -69,7 +75,9 @@ public:
             net::log("Accept new connection from {}...", peer_);
         }
         extend_deadline();
-        const auto outcome = co_await (converse_safely() || watchdog(deadline_));
+        const auto outcome = co_await (
+            net::or_on_failure(converse(), CloseReason::failed, "Session with " + peer_) ||
+            watchdog(deadline_));
         const auto reason = outcome.index() == 0 ? std::get<0>(outcome) : CloseReason::idle;
         if (settings_.log_connections) {
             net::log("Connection from {} closed{}.", peer_, describe(reason));
@@ -77,18 +85,6 @@ public:
     }
 
 private:
-    // An exception inside the race would make `||` wait for the watchdog
-    // (minutes) before reporting it; caught here, it ends the session at once.
-    net::awaitable<CloseReason> converse_safely()
-    {
-        try {
-            co_return co_await converse();
-        } catch (const std::exception& error) {
-            net::log("Session with {} failed: {}", peer_, error.what());
-            co_return CloseReason::failed;
-        }
-    }
-
     net::awaitable<CloseReason> converse()
     {
         if (!co_await send(protocol::greeting)) {
@@ -110,6 +106,7 @@ private:
             }
             if (std::holds_alternative<protocol::MessageTooLong>(event)) {
                 co_await send(protocol::error_reply(protocol::too_long_reason, framer_.client_line_open()));
+                co_await linger();
                 co_return CloseReason::too_long;
             }
             if (std::holds_alternative<protocol::EndOfStream>(event)) {
@@ -129,8 +126,8 @@ private:
             net::log("Message from {}: \"{}\"", peer_, protocol::printable(message.text));
         }
         if (settings_.delay.count() > 0) {
-            asio::steady_timer pause(socket_.get_executor(), settings_.delay);
-            co_await pause.async_wait(use_nothrow_awaitable);
+            pause_.expires_after(settings_.delay);
+            co_await pause_.async_wait(use_nothrow_awaitable);
             extend_deadline();  // the client has not been idle while we were
         }
         protocol::append_reply(replies_, message);
@@ -153,6 +150,24 @@ private:
         extend_deadline();
         framer_.received({read_buffer_.data(), size});
         co_return true;
+    }
+
+    // Closing a socket with unread input makes the kernel send a reset, which
+    // can destroy the error reply before the client reads it. So, like
+    // nginx's lingering close: end our side, then read and discard what the
+    // client is still sending, until it closes too or the time is up.
+    net::awaitable<void> linger()
+    {
+        asio::error_code ignored;
+        socket_.shutdown(net::tcp::socket::shutdown_send, ignored);
+        const auto give_up = Clock::now() + linger_time;
+        for (auto now = Clock::now(); now < give_up; now = Clock::now()) {
+            auto [error, size] = co_await net::within(
+                give_up - now, socket_.async_read_some(asio::buffer(read_buffer_), use_nothrow_awaitable));
+            if (error) {
+                break;
+            }
+        }
     }
 
     net::awaitable<bool> flush()
@@ -184,7 +199,8 @@ private:
 
     net::tcp::socket socket_;
     const SessionSettings& settings_;
-    Connection connection_{socket_};
+    asio::steady_timer pause_{socket_.get_executor()};
+    Connection connection_{socket_, pause_};
     Registration registration_;
     std::string peer_;
     protocol::Framer framer_;

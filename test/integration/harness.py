@@ -35,6 +35,9 @@ class Server:
         self.process = None
         self.host = host
         self.port = None
+        # Every test ends by stopping the server with SIGTERM and expecting a
+        # clean exit: under the sanitizers that also means no leak, no error.
+        self.expected_exit = 0
 
     def __enter__(self):
         self.process = subprocess.Popen(
@@ -45,11 +48,20 @@ class Server:
         self.port = int(re.search(r":(\d+)$", line).group(1))
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, exc_type, *exc):
         if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait(timeout=10)
-        self.process.stderr.close()
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+                raise AssertionError("the server did not stop within 15s of SIGTERM")
+        status = self.process.returncode
+        if exc_type is None and status != self.expected_exit:
+            time.sleep(0.2)  # let the log reader catch the last lines
+            raise AssertionError(f"the server exited with status {status}, not {self.expected_exit}; "
+                                 "log:\n" + "\n".join(self.lines[-30:]))
 
     def _read_log(self):
         for raw in self.process.stderr:
@@ -84,8 +96,8 @@ class Server:
         self.process.send_signal(sig)
         return self.process.wait(timeout=timeout)
 
-    def connect(self, timeout=10):
-        return connect(self.port, self.host, timeout)
+    def connect(self, timeout=10, receive_buffer=None):
+        return connect(self.port, self.host, timeout, receive_buffer)
 
     def rss_kib(self):
         with open(f"/proc/{self.process.pid}/status") as status:
@@ -95,9 +107,13 @@ class Server:
         raise AssertionError("no VmRSS")
 
 
-def connect(port, host="127.0.0.1", timeout=10):
+def connect(port, host="127.0.0.1", timeout=10, receive_buffer=None):
+    """A client socket; a small `receive_buffer` makes a client that does not
+    read fill up quickly (set before connecting, so the window is small too)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
+    if receive_buffer:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
     sock.settimeout(timeout)
     sock.connect((host, port))
     return sock

@@ -260,7 +260,11 @@ def test_client_errors():
     unknown = run_client(9999, "x", host="no-such-host.invalid")
     assert unknown.returncode == 1 and b"cannot resolve 'no-such-host.invalid'" in unknown.stderr
 
-    hangs_up = one_shot_server(lambda conn: conn.sendall(b"Welcome!"))
+    def greet_read_and_hang_up(conn):
+        conn.sendall(b"Welcome!")
+        conn.recv(1024)
+
+    hangs_up = one_shot_server(greet_read_and_hang_up)
     early = run_client(hangs_up, "Michael")
     assert early.returncode == 1
     assert early.stdout == b"Welcome!\n"
