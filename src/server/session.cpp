@@ -53,17 +53,15 @@ net::awaitable<void> watchdog(const Clock::time_point& deadline)
 class Session {
 public:
     Session(net::tcp::socket socket, std::string peer, const SessionSettings& settings,
-            ConnectionRegistry& connections, std::string early_bytes)
+            ConnectionRegistry& connections)
         : socket_(std::move(socket)),
           settings_(settings),
           registration_(connections, connection_),
           peer_(std::move(peer)),
           framer_(settings.max_message),
           // One byte more than a message may have: a raw read that fills it is too long.
-          read_buffer_(settings.max_message + 1),
-          early_bytes_(std::move(early_bytes))
+          read_buffer_(settings.max_message + 1)
     {
-        framer_.received(early_bytes_);  // --proxy-protocol: what came with the header
     }
 
     net::awaitable<void> run()
@@ -194,7 +192,6 @@ private:
     std::vector<char> read_buffer_;
     std::string replies_;
     Clock::time_point deadline_;
-    std::string early_bytes_;
 };
 
 }  // namespace
@@ -204,16 +201,14 @@ net::awaitable<void> serve_client(net::tcp::socket socket, const SessionSettings
 {
     auto peer = net::peer_of(socket);
     try {
-        std::string early_bytes;
         if (settings.proxy_protocol) {  // --proxy-protocol: the balancer speaks first
             auto proxied = co_await read_proxy_header(socket, settings.proxy_header_timeout, connections);
             if (!proxied) {
                 co_return;  // read_proxy_header() logged why
             }
-            peer = std::move(proxied->name);
-            early_bytes = std::move(proxied->early_bytes);
+            peer = std::move(*proxied);
         }
-        Session session(std::move(socket), peer, settings, connections, std::move(early_bytes));
+        Session session(std::move(socket), peer, settings, connections);
         co_await session.run();
     } catch (const std::exception& error) {
         // The session boundary: a bug or an exhausted resource ends this

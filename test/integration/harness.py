@@ -23,9 +23,10 @@ TRANSCRIPT = "Welcome!\nHello, Michael!\nHello, Tracy!\nHello, Sarah!\n"
 class Server:
     """hello_server on 127.0.0.1 (or `host`), port chosen by the OS."""
 
-    def __init__(self, *args, host="127.0.0.1", program=SERVER, preexec_fn=None):
+    def __init__(self, *args, host="127.0.0.1", program=SERVER, preexec_fn=None, pass_fds=()):
         self.command = [program, "--host", host, "--port", "0", *args]
         self.preexec_fn = preexec_fn
+        self.pass_fds = pass_fds
         self.lines = []
         self._lines_changed = threading.Condition()
         self.process = None
@@ -35,7 +36,7 @@ class Server:
     def __enter__(self):
         self.process = subprocess.Popen(
             self.command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE, preexec_fn=self.preexec_fn)
+            stderr=subprocess.PIPE, preexec_fn=self.preexec_fn, pass_fds=self.pass_fds)
         threading.Thread(target=self._read_log, daemon=True).start()
         line = self.wait_for_log(r"Listening on (.*):(\d+)$", timeout=10)
         self.port = int(re.search(r":(\d+)$", line).group(1))
