@@ -15,7 +15,9 @@ void Connection::close()
 {
     asio::error_code ignored;
     socket_.close(ignored);
-    pause_.cancel();
+    if (pause_ != nullptr) {
+        pause_->cancel();
+    }
 }
 
 void ConnectionRegistry::add(Connection& connection)

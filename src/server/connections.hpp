@@ -12,8 +12,11 @@ namespace hello::server {
 
 class Connection {
 public:
-    // `pause` is the timer a session waits on before a delayed reply.
-    Connection(net::tcp::socket& socket, asio::steady_timer& pause) : socket_(socket), pause_(pause) {}
+    // `pause`, if any, is the timer a session waits on before a delayed reply.
+    explicit Connection(net::tcp::socket& socket, asio::steady_timer* pause = nullptr)
+        : socket_(socket), pause_(pause)
+    {
+    }
 
     // Asks the session to end once the reply it is writing is out. A session
     // waiting for the client to speak is woken at once.
@@ -30,7 +33,7 @@ public:
 
 private:
     net::tcp::socket& socket_;
-    asio::steady_timer& pause_;
+    asio::steady_timer* pause_;
     bool stop_requested_ = false;
     bool waiting_for_client_ = false;
 };

@@ -33,6 +33,10 @@ ServerCommand parse_server_command(std::span<const std::string_view> arguments)
             options.max_connections = cli::parse_count(*count, "connection count", 1, 1'000'000);
         } else if (auto grace = walker.option("--shutdown-timeout")) {
             options.shutdown_timeout = cli::parse_duration(*grace);
+        } else if (walker.flag("--proxy-protocol")) {
+            options.proxy_protocol = true;
+        } else if (auto wait = walker.option("--proxy-header-timeout")) {
+            options.proxy_header_timeout = cli::parse_duration(*wait);
         } else {
             throw walker.unknown();
         }
@@ -64,12 +68,23 @@ Options:
                             on SIGINT/SIGTERM, how long clients may take to receive
                             the reply being written (default 5s); a second signal
                             exits at once
+  --proxy-protocol          expect a PROXY protocol header (v1 or v2, as HAProxy's
+                            send-proxy and send-proxy-v2 send) before each
+                            conversation, and log the client it names; a
+                            connection without a valid one is closed
+  --proxy-header-timeout DURATION
+                            how long that header may take to arrive (default 5s)
   -q, --quiet               no log line per connection
   -v, --verbose             log every message received
   -h, --help                show this help and exit
   --version                 show the version and exit
 
 DURATION is a whole number with a unit: 250ms, 1s, 5m, 2h (a bare number is seconds).
+
+systemd socket activation: started with LISTEN_PID set to its own process id
+and LISTEN_FDS=1 or more (as a .socket unit does), the server serves on the
+listening socket it inherited as file descriptor 3, and --host and --port are
+ignored.
 Logs go to stderr. Exit status: 0 after a clean shutdown, 1 if the server cannot
 start, 2 on a bad command line.
 )";

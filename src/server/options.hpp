@@ -22,6 +22,9 @@ struct ServerOptions {
     std::chrono::milliseconds shutdown_timeout = 5s; // for sessions to finish on SIGTERM
     bool quiet = false;                              // no per-connection log lines
     bool verbose = false;                            // log every message
+    // Behind a load balancer (issue 6): a PROXY protocol header comes first.
+    bool proxy_protocol = false;
+    std::chrono::milliseconds proxy_header_timeout = 5s;
 };
 
 struct ServerCommand {

@@ -7,6 +7,7 @@
 #include "net/endpoint.hpp"
 #include "net/log.hpp"
 #include "server/acceptor.hpp"
+#include "server/socket_activation.hpp"
 
 namespace hello::server {
 namespace {
@@ -22,6 +23,8 @@ SessionSettings session_settings_from(const ServerOptions& options)
         .idle_timeout = options.idle_timeout,
         .log_connections = !options.quiet,
         .log_messages = options.verbose,
+        .proxy_protocol = options.proxy_protocol,
+        .proxy_header_timeout = options.proxy_header_timeout,
     };
 }
 
@@ -61,13 +64,22 @@ tcp::acceptor listen_on(asio::io_context& io, const tcp::endpoint& endpoint)
     return acceptor;
 }
 
+// systemd socket activation: a socket passed in replaces --host and --port.
+tcp::acceptor listening_socket(asio::io_context& io, const ServerOptions& options)
+{
+    if (auto inherited = inherited_acceptor(io)) {
+        return std::move(*inherited);
+    }
+    return listen_on(io, listen_endpoint(io, options));
+}
+
 }  // namespace
 
 Server::Server(asio::io_context& io, const ServerOptions& options)
     : io_(io),
       options_(options),
       session_settings_(session_settings_from(options)),
-      acceptor_(listen_on(io, listen_endpoint(io, options))),
+      acceptor_(listening_socket(io, options)),
       signals_(io, SIGINT, SIGTERM),
       shutdown_timer_(io)
 {

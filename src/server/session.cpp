@@ -12,6 +12,7 @@
 #include "protocol/framing.hpp"
 #include "protocol/printable.hpp"
 #include "protocol/replies.hpp"
+#include "server/proxy_handshake.hpp"
 
 namespace hello::server {
 namespace {
@@ -200,7 +201,7 @@ private:
     net::tcp::socket socket_;
     const SessionSettings& settings_;
     asio::steady_timer pause_{socket_.get_executor()};
-    Connection connection_{socket_, pause_};
+    Connection connection_{socket_, &pause_};
     Registration registration_;
     std::string peer_;
     protocol::Framer framer_;
@@ -214,8 +215,15 @@ private:
 net::awaitable<void> serve_client(net::tcp::socket socket, const SessionSettings& settings,
                                   ConnectionRegistry& connections)
 {
-    const auto peer = net::peer_of(socket);
+    auto peer = net::peer_of(socket);
     try {
+        if (settings.proxy_protocol) {  // --proxy-protocol: the balancer speaks first
+            auto proxied = co_await read_proxy_header(socket, settings.proxy_header_timeout, connections);
+            if (!proxied) {
+                co_return;  // read_proxy_header() logged why
+            }
+            peer = std::move(*proxied);
+        }
         Session session(std::move(socket), peer, settings, connections);
         co_await session.run();
     } catch (const std::exception& error) {

@@ -16,6 +16,8 @@ struct SessionSettings {
     std::chrono::milliseconds idle_timeout{300'000};
     bool log_connections = true;
     bool log_messages = false;
+    bool proxy_protocol = false;                           // see proxy_handshake.hpp
+    std::chrono::milliseconds proxy_header_timeout{5000};
 };
 
 // Serves one client until it says "exit", hangs up, misbehaves or the server

@@ -27,10 +27,12 @@ TRANSCRIPT = "Welcome!\nHello, Michael!\nHello, Tracy!\nHello, Sarah!\n"
 class Server:
     """hello_server on 127.0.0.1 (or `host`), port chosen by the OS."""
 
-    def __init__(self, *args, host="127.0.0.1", program=SERVER, preexec_fn=None):
+    def __init__(self, *args, host="127.0.0.1", program=SERVER, preexec_fn=None, pass_fds=()):
         self.command = [program, "--host", host, "--port", "0", *args]
         self.preexec_fn = preexec_fn
+        self.pass_fds = pass_fds
         self.lines = []
+        self._log_ended = False
         self._lines_changed = threading.Condition()
         self.process = None
         self.host = host
@@ -42,7 +44,7 @@ class Server:
     def __enter__(self):
         self.process = subprocess.Popen(
             self.command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE, preexec_fn=self.preexec_fn)
+            stderr=subprocess.PIPE, preexec_fn=self.preexec_fn, pass_fds=self.pass_fds)
         threading.Thread(target=self._read_log, daemon=True).start()
         line = self.wait_for_log(r"Listening on (.*):(\d+)$", timeout=10)
         self.port = int(re.search(r":(\d+)$", line).group(1))
@@ -68,6 +70,9 @@ class Server:
             with self._lines_changed:
                 self.lines.append(raw.decode("utf-8", "replace").rstrip("\n"))
                 self._lines_changed.notify_all()
+        with self._lines_changed:
+            self._log_ended = True  # the server exited and every line is in
+            self._lines_changed.notify_all()
 
     def wait_for_log(self, pattern, timeout=10, count=1):
         """The `count`-th log line matching `pattern`; fails after `timeout` s."""
@@ -78,14 +83,11 @@ class Server:
                 if len(matches) >= count:
                     return matches[count - 1]
                 left = deadline - time.monotonic()
-                if left <= 0 or (self.process.poll() is not None and not self._reader_alive()):
+                if left <= 0 or self._log_ended:
                     raise AssertionError(
                         f"no log line matching {pattern!r} (x{count}) within {timeout}s; log:\n"
                         + "\n".join(self.lines[-30:]))
                 self._lines_changed.wait(min(left, 0.1))
-
-    def _reader_alive(self):
-        return not self.process.stderr.closed and self.process.poll() is None
 
     def log_text(self):
         with self._lines_changed:

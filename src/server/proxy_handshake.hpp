@@ -1,0 +1,30 @@
+#pragma once
+// --proxy-protocol: behind a load balancer, every connection starts with a
+// PROXY protocol header naming the real client (protocol/proxy_header.hpp).
+// This takes it off the socket, with bounded size and time, before the
+// conversation begins.
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "net/asio_compat.hpp"
+#include "server/connections.hpp"
+
+namespace hello::server {
+
+// Reads the header and returns the client as the logs should name it:
+// "203.0.113.7:51234", or the balancer's own address with a note when the
+// header names no client (a health check). Only the header's bytes are taken
+// off the socket: whatever the client sent right behind it is left there for
+// the conversation, read as if no header had come first.
+//
+// While it waits, the connection is counted among `connections`, so that
+// --max-connections counts it and a shutdown ends the wait. On a malformed,
+// too long or late header, a peer that leaves first, or a shutdown: logs one
+// line and returns nullopt; the caller closes the connection.
+net::awaitable<std::optional<std::string>> read_proxy_header(
+    net::tcp::socket& socket, std::chrono::steady_clock::duration timeout,
+    ConnectionRegistry& connections);
+
+}  // namespace hello::server
