@@ -83,8 +83,11 @@ FramerEvent Framer::finish()
     if (!partial_.empty()) {
         // A last line without its '\n' is still a line: "printf 'a\nb' | nc" asks twice.
         joined_ = std::exchange(partial_, {});
-        return Message{without_trailing_cr(joined_), Framing::line,
-                       std::exchange(first_line_pending_, false)};
+        const auto line = without_trailing_cr(joined_);
+        if (line.size() > max_message_) {
+            return MessageTooLong{};
+        }
+        return Message{line, Framing::line, std::exchange(first_line_pending_, false)};
     }
     return EndOfStream{};
 }

@@ -132,6 +132,13 @@ TEST_SUITE("framing")
               Seen{"x|line+first", std::string(16, 'a') + "|line"});
     }
 
+    TEST_CASE("limits: a last line without newline obeys the limit too")
+    {
+        CHECK(frame({"x\n", std::string(17, 'a')}, true) == Seen{"x|line+first", "too long"});
+        CHECK(frame({"x\n", std::string(16, 'a') + "\r"}, true) ==
+              Seen{"x|line+first", std::string(16, 'a') + "|line", "end"});
+    }
+
     TEST_CASE("limits: a long line arriving in many small reads is refused too")
     {
         std::vector<std::string> reads{"x\n"};
