@@ -1,10 +1,12 @@
 #pragma once
-// Log lines go to stderr, program output to stdout. One line is one write, so
-// lines from concurrent sessions never interleave mid-line.
+// Log lines go to stderr, program output to stdout. One line is one write(2)
+// call, without stdio's lock: lines from concurrent sessions and threads never
+// interleave mid-line, and logging never makes the threads wait for each other.
 
 #include <fmt/format.h>
 
-#include <cstdio>
+#include <unistd.h>
+
 #include <iterator>
 #include <utility>
 
@@ -16,7 +18,8 @@ void log(fmt::format_string<Args...> format, Args&&... args)
     fmt::memory_buffer line;
     fmt::format_to(std::back_inserter(line), format, std::forward<Args>(args)...);
     line.push_back('\n');
-    std::fwrite(line.data(), 1, line.size(), stderr);
+    // A log line that cannot be written (stderr closed) is not worth failing for.
+    [[maybe_unused]] const auto written = ::write(STDERR_FILENO, line.data(), line.size());
 }
 
 }  // namespace hello::net

@@ -65,10 +65,10 @@ net::awaitable<void> accept_clients(net::tcp::acceptor& acceptor, std::size_t ma
         if (std::exchange(failing, false)) {
             net::log("Accepting connections again.");
         }
-        if (connections.size() >= max_connections) {
+        if (connections.server_total() >= max_connections) {
             if (!std::exchange(turning_away, true)) {
                 net::log("{} clients connected (--max-connections); turning new ones away.",
-                         connections.size());
+                         connections.server_total());
             }
             turn_away(socket);
             continue;

@@ -23,11 +23,13 @@ void Connection::close()
 void ConnectionRegistry::add(Connection& connection)
 {
     connections_.insert(&connection);
+    server_total_.fetch_add(1, std::memory_order_relaxed);
 }
 
 void ConnectionRegistry::remove(Connection& connection)
 {
     connections_.erase(&connection);
+    server_total_.fetch_sub(1, std::memory_order_relaxed);
     if (connections_.empty() && on_empty_) {
         on_empty_();
     }

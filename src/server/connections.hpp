@@ -2,6 +2,7 @@
 // The live connections, as the server sees them from outside their sessions:
 // enough to count them (--max-connections) and to end them on shutdown.
 
+#include <atomic>
 #include <cstddef>
 #include <functional>
 #include <unordered_set>
@@ -38,9 +39,13 @@ private:
     bool waiting_for_client_ = false;
 };
 
+// One worker's connections; `server_total` counts those of every worker.
 class ConnectionRegistry {
 public:
+    explicit ConnectionRegistry(std::atomic<std::size_t>& server_total) : server_total_(server_total) {}
+
     std::size_t size() const { return connections_.size(); }
+    std::size_t server_total() const { return server_total_.load(std::memory_order_relaxed); }
 
     void add(Connection& connection);
     void remove(Connection& connection);
@@ -53,6 +58,7 @@ public:
 
 private:
     std::unordered_set<Connection*> connections_;
+    std::atomic<std::size_t>& server_total_;
     std::function<void()> on_empty_;
 };
 

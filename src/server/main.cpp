@@ -27,10 +27,8 @@ int main(int argc, char** argv)
 
         // Asio sends with MSG_NOSIGNAL already; this also covers a closed stderr.
         std::signal(SIGPIPE, SIG_IGN);
-        asio::io_context io(1);
-        server::Server hello_server(io, command.options);
-        hello_server.start();
-        io.run();
+        server::Server hello_server(command.options);
+        hello_server.run();
         return 0;
     } catch (const cli::UsageError& error) {
         fmt::print(stderr, "hello_server: {}\nTry 'hello_server --help'.\n", error.what());

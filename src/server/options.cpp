@@ -31,6 +31,8 @@ ServerCommand parse_server_command(std::span<const std::string_view> arguments)
             options.idle_timeout = cli::parse_duration(*idle);
         } else if (auto count = walker.option("--max-connections")) {
             options.max_connections = cli::parse_count(*count, "connection count", 1, 1'000'000);
+        } else if (auto threads = walker.option("--threads")) {
+            options.threads = cli::parse_count(*threads, "thread count", 0, 256);
         } else if (auto grace = walker.option("--shutdown-timeout")) {
             options.shutdown_timeout = cli::parse_duration(*grace);
         } else if (walker.flag("--proxy-protocol")) {
@@ -74,6 +76,8 @@ Options:
                             connection without a valid one is closed
   --proxy-header-timeout DURATION
                             how long that header may take to arrive (default 5s)
+  --threads N               threads serving clients (default 1; 0 = one per core),
+                            each with its own event loop and listening socket
   -q, --quiet               no log line per connection
   -v, --verbose             log every message received
   -h, --help                show this help and exit

@@ -20,6 +20,7 @@ struct ServerOptions {
     std::chrono::milliseconds idle_timeout = 5min;   // silence before a client is closed
     std::size_t max_connections = 10'000;
     std::chrono::milliseconds shutdown_timeout = 5s; // for sessions to finish on SIGTERM
+    std::size_t threads = 1;                         // 0: one per core
     bool quiet = false;                              // no per-connection log lines
     bool verbose = false;                            // log every message
     // Behind a load balancer (issue 6): a PROXY protocol header comes first.

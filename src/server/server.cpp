@@ -2,17 +2,16 @@
 
 #include <csignal>
 #include <cstdlib>
-#include <system_error>
+#include <exception>
+#include <thread>
 
 #include "net/endpoint.hpp"
 #include "net/log.hpp"
-#include "server/acceptor.hpp"
-#include "server/socket_activation.hpp"
+#include "server/listeners.hpp"
 
 namespace hello::server {
 namespace {
 
-using net::tcp;
 using net::use_nothrow_awaitable;
 
 SessionSettings session_settings_from(const ServerOptions& options)
@@ -28,72 +27,50 @@ SessionSettings session_settings_from(const ServerOptions& options)
     };
 }
 
-// Startup happens before any coroutine runs, so resolving the listen address
-// here blocks nothing; it lets --host take "localhost" as well as addresses.
-tcp::endpoint listen_endpoint(asio::io_context& io, const ServerOptions& options)
+std::size_t thread_count(const ServerOptions& options)
 {
-    tcp::resolver resolver(io);
-    asio::error_code error;
-    const auto results = resolver.resolve(options.host, std::to_string(options.port),
-                                          tcp::resolver::passive | tcp::resolver::numeric_service,
-                                          error);
-    if (error || results.empty()) {
-        throw std::system_error(error, fmt::format("invalid listen address '{}'", options.host));
+    if (options.threads != 0) {
+        return options.threads;
     }
-    return results.begin()->endpoint();
-}
-
-tcp::acceptor listen_on(asio::io_context& io, const tcp::endpoint& endpoint)
-{
-    tcp::acceptor acceptor(io);
-    const auto where = net::to_string(endpoint);
-    asio::error_code error;
-    acceptor.open(endpoint.protocol(), error);
-    if (!error) {
-        acceptor.set_option(tcp::acceptor::reuse_address(true), error);
-    }
-    if (!error) {
-        acceptor.bind(endpoint, error);
-    }
-    if (!error) {
-        acceptor.listen(asio::socket_base::max_listen_connections, error);
-    }
-    if (error) {
-        throw std::system_error(error, fmt::format("cannot listen on {}", where));
-    }
-    return acceptor;
-}
-
-// systemd socket activation: a socket passed in replaces --host and --port.
-tcp::acceptor listening_socket(asio::io_context& io, const ServerOptions& options)
-{
-    if (auto inherited = inherited_acceptor(io)) {
-        return std::move(*inherited);
-    }
-    return listen_on(io, listen_endpoint(io, options));
+    return std::max(1U, std::thread::hardware_concurrency());
 }
 
 }  // namespace
 
-Server::Server(asio::io_context& io, const ServerOptions& options)
-    : io_(io),
-      options_(options),
-      session_settings_(session_settings_from(options)),
-      acceptor_(listening_socket(io, options)),
-      signals_(io, SIGINT, SIGTERM),
-      shutdown_timer_(io)
+Server::Server(const ServerOptions& options)
+    : options_(options), session_settings_(session_settings_from(options))
 {
+    std::vector<asio::io_context*> contexts;
+    for (std::size_t i = 0; i < thread_count(options_); ++i) {
+        workers_.push_back(std::make_unique<Worker>(options_, session_settings_, connections_));
+        contexts.push_back(&workers_.back()->io());
+    }
+    auto listeners = open_listeners(contexts, options_);
+    local_endpoint_ = listeners.front().local_endpoint();
+    for (std::size_t i = 0; i < workers_.size(); ++i) {
+        workers_[i]->listen_with(std::move(listeners[i]));
+    }
 }
 
-void Server::start()
+void Server::run()
 {
-    net::log("Listening on {}", net::to_string(local_endpoint()));
+    net::log("Listening on {}", net::to_string(local_endpoint_));
+    if (workers_.size() > 1) {
+        net::log("Serving with {} threads.", workers_.size());
+    }
     net::log("Waiting for connection...");
-    asio::co_spawn(io_, accept_clients(acceptor_, options_.max_connections, session_settings_,
-                                       connections_),
-                   asio::detached);
-    asio::co_spawn(io_, handle_signals(), asio::detached);
-}
+    asio::co_spawn(control_, handle_signals(), asio::detached);
+
+    running_workers_ = workers_.size();
+    std::vector<std::jthread> threads;
+    for (auto& worker : workers_) {
+        threads.emplace_back([this, &worker] {
+            worker->run();
+            worker_finished();
+        });
+    }
+    control_.run();
+}  // the threads are joined here; each has finished its io_context
 
 net::awaitable<void> Server::handle_signals()
 {
@@ -102,49 +79,30 @@ net::awaitable<void> Server::handle_signals()
         co_return;
     }
     net::log("Received {}, shutting down...", signal == SIGINT ? "SIGINT" : "SIGTERM");
-    begin_shutdown();
-    if (connections_.size() == 0) {
-        co_return;  // nothing left to wait for
+    for (auto& worker : workers_) {
+        worker->shut_down();
     }
 
     auto [cancelled, again] = co_await signals_.async_wait(use_nothrow_awaitable);
     if (!cancelled) {
         // The user insists: leave without waiting for anyone. Unwinding would
-        // have to destroy sessions suspended mid-write; there is nothing left
-        // to flush, so the process simply ends.
+        // have to destroy sessions suspended mid-write on other threads;
+        // there is nothing left to flush, so the process simply ends.
         net::log("Received a second signal, exiting now.");
         std::_Exit(1);
     }
 }
 
-void Server::begin_shutdown()
+// Called on each worker's thread as it finishes; the last one lets the
+// control thread's run() return by cancelling the wait for a second signal.
+void Server::worker_finished()
 {
-    asio::error_code ignored;
-    acceptor_.close(ignored);  // the acceptor coroutine ends
-    if (connections_.size() == 0) {
-        return;
+    if (--running_workers_ == 0) {
+        asio::post(control_, [this] {
+            asio::error_code ignored;
+            signals_.cancel(ignored);
+        });
     }
-    connections_.on_empty([this] { finish_shutdown(); });
-    connections_.request_stop_all();
-    asio::co_spawn(io_, enforce_shutdown_timeout(), asio::detached);
-}
-
-net::awaitable<void> Server::enforce_shutdown_timeout()
-{
-    shutdown_timer_.expires_after(options_.shutdown_timeout);
-    if (auto [cancelled] = co_await shutdown_timer_.async_wait(use_nothrow_awaitable); !cancelled) {
-        net::log("{} connection(s) still open after {}ms; closing them.", connections_.size(),
-                 options_.shutdown_timeout.count());
-        connections_.close_all();
-    }
-}
-
-// Once nothing is left to wait for, io_context::run() returns by itself.
-void Server::finish_shutdown()
-{
-    asio::error_code ignored;
-    signals_.cancel(ignored);
-    shutdown_timer_.cancel();
 }
 
 }  // namespace hello::server

@@ -1,38 +1,44 @@
 #pragma once
-// The server as a whole: the listening socket, the acceptor coroutine, the
-// live connections, and the signals that stop it all.
+// The server as a whole: its worker threads (one by default), and the signals
+// that stop them.
+
+#include <atomic>
+#include <cstddef>
+#include <memory>
+#include <vector>
 
 #include "net/asio_compat.hpp"
-#include "server/connections.hpp"
 #include "server/options.hpp"
 #include "server/session.hpp"
+#include "server/worker.hpp"
 
 namespace hello::server {
 
 class Server {
 public:
     // Binds and listens; throws std::system_error naming what failed.
-    Server(asio::io_context& io, const ServerOptions& options);
+    explicit Server(const ServerOptions& options);
 
-    net::tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
+    net::tcp::endpoint local_endpoint() const { return local_endpoint_; }
 
-    // Spawns the acceptor and the signal watcher on the io_context, whose
-    // run() returns once a signal has stopped the server and its sessions.
-    void start();
+    // Serves until SIGINT or SIGTERM has stopped every worker and its
+    // sessions; a second signal ends the process at once.
+    void run();
 
 private:
     net::awaitable<void> handle_signals();
-    net::awaitable<void> enforce_shutdown_timeout();
-    void begin_shutdown();
-    void finish_shutdown();
+    void worker_finished();
 
-    asio::io_context& io_;
     ServerOptions options_;
     SessionSettings session_settings_;
-    net::tcp::acceptor acceptor_;
-    asio::signal_set signals_;
-    asio::steady_timer shutdown_timer_;
-    ConnectionRegistry connections_;
+    std::atomic<std::size_t> connections_{0};
+    std::vector<std::unique_ptr<Worker>> workers_;
+    net::tcp::endpoint local_endpoint_;
+    // Signals are waited for on a thread of their own, so that no worker
+    // carries the duty of stopping the others.
+    asio::io_context control_{1};
+    asio::signal_set signals_{control_, SIGINT, SIGTERM};
+    std::atomic<std::size_t> running_workers_{0};
 };
 
 }  // namespace hello::server

@@ -277,3 +277,34 @@ def test_client_errors():
 
     usage = run_client(9999, "--nope")
     assert usage.returncode == 2 and usage.stderr.startswith(b"hello_client: unknown option '--nope'")
+
+
+def test_threads():
+    with Server("--threads", "2", "--quiet", "--max-connections", "6") as server:
+        server.wait_for_log(r"^Serving with 2 threads\.$")
+        # The connection limit holds across threads: SO_REUSEPORT spreads these
+        # six over both, yet the seventh is turned away.
+        held = [server.connect() for _ in range(6)]
+        for sock in held:
+            expect(sock, b"Welcome!")
+        with server.connect() as extra:
+            assert recv_until_closed(extra) == b"error: server busy, try again later\n"
+        for sock in held:
+            sock.close()
+        time.sleep(0.3)
+        failures = []
+
+        def converse(index):
+            try:
+                converse_raw(server, [b"n%d" % index, b"m%d" % index])
+            except Exception as error:
+                failures.append(repr(error))
+
+        threads = [threading.Thread(target=converse, args=(i,)) for i in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert not failures, failures
+    with Server("--threads", "0") as server:  # one per core
+        assert_transcript(server)

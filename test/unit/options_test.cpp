@@ -24,6 +24,7 @@ TEST_SUITE("options")
         CHECK(command.options.idle_timeout == 5min);
         CHECK(command.options.max_connections == 10000);
         CHECK(command.options.shutdown_timeout == 5s);
+        CHECK(command.options.threads == 1);
     }
 
     TEST_CASE("server options")
@@ -31,7 +32,7 @@ TEST_SUITE("options")
         const auto command = hello::server::parse_server_command(
             Args{"--host", "::", "--port", "0", "--delay", "1s", "--max-message", "10",
                  "--idle-timeout", "2s", "--max-connections", "3", "--shutdown-timeout", "100ms",
-                 "--quiet", "--verbose"});
+                 "--quiet", "--verbose", "--threads", "0"});
         const auto& options = command.options;
         CHECK(options.host == "::");
         CHECK(options.port == 0);
@@ -42,6 +43,7 @@ TEST_SUITE("options")
         CHECK(options.shutdown_timeout == 100ms);
         CHECK(options.quiet);
         CHECK(options.verbose);
+        CHECK(options.threads == 0);
     }
 
     TEST_CASE("server: help, version and mistakes")
