@@ -270,3 +270,35 @@ TEST_CASE("a chunked body cut short")
                     IncompleteResponse);
     CHECK_THROWS_AS(parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n"), IncompleteResponse);
 }
+
+TEST_CASE("random bytes after a valid start: a response, or one of our errors, never anything else")
+{
+    std::uint32_t state = 12345;
+    const auto next = [&state] {
+        state = state * 1664525u + 1013904223u;  // a fixed LCG: the same cases on every run
+        return static_cast<unsigned char>(state >> 24);
+    };
+    const std::string_view alphabet = "HTP/1. 02\r\n:;aZ-0fF\t\x01\x80";
+    int complete = 0;
+    int malformed = 0;
+    int incomplete = 0;
+    for (int round = 0; round < 2000; ++round) {
+        std::string bytes = round % 2 ? "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                      : "HTTP/1.1 200 OK\r\n";
+        const unsigned length = next();
+        for (unsigned i = 0; i < length; ++i) {
+            bytes += alphabet[next() % alphabet.size()];
+        }
+        try {
+            complete += parse(bytes, 1 + next() % 16).complete ? 1 : 0;
+        } catch (const MalformedResponse&) {
+            ++malformed;
+        } catch (const IncompleteResponse&) {
+            ++incomplete;
+        }
+    }
+    // Any other exception fails the case; these show the input reached every outcome.
+    CHECK(complete > 0);
+    CHECK(malformed > 0);
+    CHECK(incomplete > 0);
+}
