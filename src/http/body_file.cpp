@@ -27,7 +27,8 @@ void remove_if_regular_file(const std::string& path)
 
 }  // namespace
 
-BodyFile::BodyFile(std::string path) : path_(std::move(path)), file_(std::fopen(path_.c_str(), "wb"))
+BodyFile::BodyFile(std::string path)
+    : path_(std::move(path)), file_(std::fopen(path_.c_str(), "wb"))
 {
     if (file_ == nullptr) {
         fail("create", path_, errno);

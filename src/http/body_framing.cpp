@@ -19,8 +19,7 @@ std::uint64_t parse_length(std::string_view text)
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), length);
     if (text.empty() || text.front() == '-' || error != std::errc{} ||
         end != text.data() + text.size()) {
-        throw MalformedResponse(
-            fmt::format("bad Content-Length '{}'", protocol::printable(text)));
+        throw MalformedResponse(fmt::format("bad Content-Length '{}'", protocol::printable(text)));
     }
     return length;
 }
@@ -55,8 +54,8 @@ BodyFraming body_framing(Method method, const ResponseHead& head)
     }
     if (const auto coding = head.value("Transfer-Encoding")) {
         if (head.values("Transfer-Encoding").size() != 1 || !iequals(trim(*coding), "chunked")) {
-            throw MalformedResponse(fmt::format("unsupported Transfer-Encoding '{}'",
-                                                protocol::printable(*coding)));
+            throw MalformedResponse(
+                fmt::format("unsupported Transfer-Encoding '{}'", protocol::printable(*coding)));
         }
         return {Kind::chunked};  // wins over any Content-Length (RFC 9112 6.3)
     }

@@ -17,7 +17,8 @@ std::uint64_t parse_chunk_size(std::string_view line)
     const auto digits = line.substr(0, line.find_first_not_of("0123456789abcdefABCDEF"));
     const auto rest = trim(line.substr(digits.size()));
     std::uint64_t size = 0;
-    const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), size, 16);
+    const auto [end, error] =
+        std::from_chars(digits.data(), digits.data() + digits.size(), size, 16);
     // After the size only extensions may follow, and they start with ';'.
     if (digits.empty() || error != std::errc{} || !(rest.empty() || rest.starts_with(';'))) {
         throw MalformedResponse(fmt::format("bad chunk size '{}'", protocol::printable(line)));

@@ -23,7 +23,8 @@ public:
     // As the socket's own, except that a TLS peer that closes without saying
     // so (no close_notify, common on the web) is a plain end of stream: HTTP's
     // own framing tells a complete body from a cut one.
-    net::awaitable<std::tuple<asio::error_code, std::size_t>> read_some(asio::mutable_buffer buffer);
+    net::awaitable<std::tuple<asio::error_code, std::size_t>> read_some(
+        asio::mutable_buffer buffer);
     net::awaitable<std::tuple<asio::error_code, std::size_t>> write(asio::const_buffer bytes);
 
 private:

@@ -14,10 +14,15 @@ class Deadline {
 public:
     using clock = std::chrono::steady_clock;
 
-    explicit Deadline(std::chrono::milliseconds limit) : limit_(limit), end_(clock::now() + limit) {}
+    explicit Deadline(std::chrono::milliseconds limit) : limit_(limit), end_(clock::now() + limit)
+    {
+    }
 
     // Never negative: a spent deadline makes the next timer fire at once.
-    clock::duration remaining() const { return std::max(end_ - clock::now(), clock::duration::zero()); }
+    clock::duration remaining() const
+    {
+        return std::max(end_ - clock::now(), clock::duration::zero());
+    }
 
     // "30s", "250ms": the limit as the user wrote it, for error messages.
     std::string describe() const

@@ -4,6 +4,8 @@
 
 #include <array>
 #include <cstdio>
+#include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -27,27 +29,33 @@ namespace {
 // Enough to keep a fast link busy; the only body memory we ever hold.
 constexpr std::size_t read_buffer_size = 64 * 1024;
 
-net::awaitable<void> send(Connection& connection, std::string_view request, const Deadline& deadline)
+net::awaitable<void> send(Connection& connection, std::string_view request,
+                          const Deadline& deadline)
 {
-    auto [error, written] = co_await net::within(deadline.remaining(), connection.write(asio::buffer(request)));
+    auto [error, written] =
+        co_await net::within(deadline.remaining(), connection.write(asio::buffer(request)));
     if (error == asio::error::timed_out) {
-        throw net::TimeoutError(fmt::format("sending the request timed out (--max-time {})", deadline.describe()));
+        throw net::TimeoutError(
+            fmt::format("sending the request timed out (--max-time {})", deadline.describe()));
     }
     if (error) {
-        throw IncompleteResponse(fmt::format("the connection broke while sending the request: {}", error.message()));
+        throw IncompleteResponse(
+            fmt::format("the connection broke while sending the request: {}", error.message()));
     }
 }
 
 // The next bytes from the server, or nothing at the end of the stream.
-net::awaitable<std::string_view> receive(Connection& connection, std::span<char> buffer, const Deadline& deadline)
+net::awaitable<std::string_view> receive(Connection& connection, std::span<char> buffer,
+                                         const Deadline& deadline)
 {
-    auto [error, size] =
-        co_await net::within(deadline.remaining(), connection.read_some(asio::buffer(buffer.data(), buffer.size())));
+    auto [error, size] = co_await net::within(
+        deadline.remaining(), connection.read_some(asio::buffer(buffer.data(), buffer.size())));
     if (error == asio::error::eof) {
         co_return std::string_view{};
     }
     if (error == asio::error::timed_out) {
-        throw net::TimeoutError(fmt::format("the response did not arrive within --max-time {}", deadline.describe()));
+        throw net::TimeoutError(
+            fmt::format("the response did not arrive within --max-time {}", deadline.describe()));
     }
     if (error) {
         throw IncompleteResponse(fmt::format("the connection broke: {}", error.message()));
@@ -56,7 +64,8 @@ net::awaitable<std::string_view> receive(Connection& connection, std::span<char>
 }
 
 // Reads until the parser has the head; returns the bytes read past it (the body's start).
-net::awaitable<std::string> read_head(Connection& connection, ResponseParser& parser, const Deadline& deadline)
+net::awaitable<std::string> read_head(Connection& connection, ResponseParser& parser,
+                                      const Deadline& deadline)
 {
     std::array<char, 16 * 1024> buffer;
     const auto no_body_yet = [](std::string_view) {};
@@ -73,8 +82,9 @@ net::awaitable<std::string> read_head(Connection& connection, ResponseParser& pa
 }
 
 // Reads the rest of the body, starting with what came with the head.
-net::awaitable<void> read_body(Connection& connection, ResponseParser& parser, std::string_view start,
-                               const BodySink& body, const Deadline& deadline)
+net::awaitable<void> read_body(Connection& connection, ResponseParser& parser,
+                               std::string_view start, const BodySink& body,
+                               const Deadline& deadline)
 {
     parser.feed(start, body);
     std::vector<char> buffer(read_buffer_size);
@@ -96,8 +106,9 @@ std::optional<std::uint64_t> announced_length(const BodyFraming& framing)
     return std::nullopt;
 }
 
-net::awaitable<void> save_body(Connection& connection, ResponseParser& parser, std::string_view start,
-                               const std::string& path, const Deadline& deadline)
+net::awaitable<void> save_body(Connection& connection, ResponseParser& parser,
+                               std::string_view start, const std::string& path,
+                               const Deadline& deadline)
 {
     BodyFile file(path);
     ProgressMeter progress(announced_length(parser.framing()));
@@ -134,7 +145,8 @@ net::awaitable<std::optional<Url>> exchange(const Url& url, const GetOptions& op
 {
     const auto method = options.header_only ? Method::head : Method::get;
     auto connection = co_await Connection::open(url, tls, !options.insecure, deadline);
-    co_await send(connection, build_request(method, url, fmt::format("hello-asio-http_get/{}", version)), deadline);
+    const auto request = build_request(method, url, fmt::format("hello-asio-http_get/{}", version));
+    co_await send(connection, request, deadline);
     ResponseParser parser(method);
     const auto body_start = co_await read_head(connection, parser, deadline);
     print_head(parser.head());
@@ -144,7 +156,8 @@ net::awaitable<std::optional<Url>> exchange(const Url& url, const GetOptions& op
         if (options.follow_redirects) {
             co_return redirect_target(url, *location);
         }
-        net::log("The server redirects to {} (-L follows redirects)", protocol::printable(*location, 200));
+        net::log("The server redirects to {} (-L follows redirects)",
+                 protocol::printable(*location, 200));
     }
     if (!options.header_only) {
         co_await save_body(connection, parser, body_start, options.output, deadline);
@@ -162,8 +175,8 @@ net::awaitable<void> get(const GetOptions& options)
     int redirects = 0;
     while (auto next = co_await exchange(url, options, tls, deadline)) {
         if (++redirects > max_redirects) {
-            throw TooManyRedirects(fmt::format("more than {} redirects (the last to {})", max_redirects,
-                                               next->to_string()));
+            throw TooManyRedirects(fmt::format("more than {} redirects (the last to {})",
+                                               max_redirects, next->to_string()));
         }
         url = std::move(*next);
         net::log("Following the redirect to {}", url.to_string());

@@ -78,7 +78,8 @@ int main(int argc, char** argv)
         // Asio sends with MSG_NOSIGNAL already; this also covers a closed stdout.
         std::signal(SIGPIPE, SIG_IGN);
         asio::io_context io(1);
-        asio::co_spawn(io, http::get(command.options), [&failure](std::exception_ptr error) { failure = error; });
+        asio::co_spawn(io, http::get(command.options),
+                       [&failure](std::exception_ptr error) { failure = error; });
         io.run();
     } catch (...) {
         failure = std::current_exception();

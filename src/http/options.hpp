@@ -13,11 +13,11 @@ namespace hello::http {
 
 struct GetOptions {
     Url url;
-    std::string output;                      // -o FILE, or the URL's default file name
-    bool follow_redirects = false;           // -L
-    bool header_only = false;                // --header-only: HEAD, print the head, save nothing
-    bool insecure = false;                   // --insecure: no certificate verification
-    std::optional<std::string> ca_file;      // --cacert FILE: trust these CAs instead of the system's
+    std::string output;                  // -o FILE, or the URL's default file name
+    bool follow_redirects = false;       // -L
+    bool header_only = false;            // --header-only: HEAD, print the head, save nothing
+    bool insecure = false;               // --insecure: no certificate verification
+    std::optional<std::string> ca_file;  // --cacert FILE: trust these CAs instead of the system's
     std::chrono::milliseconds max_time{30'000};  // the whole transfer, redirects included
 };
 

@@ -11,8 +11,11 @@ namespace {
 
 std::string bar(std::uint64_t bytes, std::uint64_t total, std::size_t width)
 {
-    const auto filled = total == 0 ? width : static_cast<std::size_t>(
-        static_cast<double>(std::min(bytes, total)) / static_cast<double>(total) * static_cast<double>(width));
+    const auto filled =
+        total == 0
+            ? width
+            : static_cast<std::size_t>(static_cast<double>(std::min(bytes, total)) /
+                                       static_cast<double>(total) * static_cast<double>(width));
     std::string text(width, ' ');
     std::fill_n(text.begin(), filled, '=');
     if (filled < width) {
@@ -56,7 +59,8 @@ std::string progress_line(std::uint64_t bytes, double bytes_per_second,
     if (!total) {
         return amounts;
     }
-    return fmt::format("{:>3}% [{}] {}", percent(bytes, *total), bar(bytes, *total, bar_width), amounts);
+    return fmt::format("{:>3}% [{}] {}", percent(bytes, *total), bar(bytes, *total, bar_width),
+                       amounts);
 }
 
 }  // namespace hello::http

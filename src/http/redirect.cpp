@@ -43,8 +43,8 @@ std::string merge(const Url& base, std::string_view relative)
 
 bool is_redirect(int status_code)
 {
-    return status_code == 301 || status_code == 302 || status_code == 303 ||
-           status_code == 307 || status_code == 308;
+    return status_code == 301 || status_code == 302 || status_code == 303 || status_code == 307 ||
+           status_code == 308;
 }
 
 std::string remove_dot_segments(std::string_view path)
@@ -92,8 +92,9 @@ Url resolve_location(const Url& base, std::string_view location)
         const auto scheme = reference.substr(0, reference.find(':'));
         if (!(iequals(scheme, "http") || iequals(scheme, "https")) ||
             !reference.substr(scheme.size()).starts_with("://")) {
-            throw InvalidUrl(fmt::format("the redirect goes to '{}', which is not an http or https URL",
-                                         protocol::printable(reference, 200)));
+            throw InvalidUrl(
+                fmt::format("the redirect goes to '{}', which is not an http or https URL",
+                            protocol::printable(reference, 200)));
         }
         return parse_url(reference);
     }
@@ -103,13 +104,16 @@ Url resolve_location(const Url& base, std::string_view location)
 
     const auto query_start = reference.find('?');
     const auto path = reference.substr(0, query_start);
-    const auto query = query_start == std::string_view::npos ? std::string_view{} : reference.substr(query_start);
+    const auto query =
+        query_start == std::string_view::npos ? std::string_view{} : reference.substr(query_start);
     std::string target;
     if (path.empty()) {
-        target = base.path + std::string(query_start == std::string_view::npos ? base.query : query);
+        target =
+            base.path + std::string(query_start == std::string_view::npos ? base.query : query);
     } else {
-        target = remove_dot_segments(path.starts_with('/') ? std::string(path) : merge(base, path)) +
-                 std::string(query);
+        target =
+            remove_dot_segments(path.starts_with('/') ? std::string(path) : merge(base, path)) +
+            std::string(query);
     }
     // Parsed again, so that a relative Location is checked and encoded like any URL.
     return parse_url(fmt::format("{}://{}{}", scheme_name(base.scheme), base.authority(), target));

@@ -34,7 +34,8 @@ std::size_t ResponseParser::take_head_line(std::string_view input)
     const auto used = line_.take(input);
     head_bytes_ += used;
     if (head_bytes_ > limits_.max_head) {
-        throw MalformedResponse(fmt::format("the response head is longer than {} bytes", limits_.max_head));
+        throw MalformedResponse(
+            fmt::format("the response head is longer than {} bytes", limits_.max_head));
     }
     if (!line_.complete()) {
         return used;
@@ -88,7 +89,8 @@ std::size_t ResponseParser::take_body(std::string_view input, const BodySink& bo
     std::size_t used = input.size();
     switch (framing_.kind) {
     case BodyFraming::Kind::length:
-        used = static_cast<std::size_t>(std::min<std::uint64_t>(framing_.length - body_bytes_, input.size()));
+        used = static_cast<std::size_t>(
+            std::min<std::uint64_t>(framing_.length - body_bytes_, input.size()));
         counted(input.substr(0, used));
         if (body_bytes_ == framing_.length) {
             state_ = State::done;
@@ -100,11 +102,8 @@ std::size_t ResponseParser::take_body(std::string_view input, const BodySink& bo
             state_ = State::done;
         }
         break;
-    case BodyFraming::Kind::until_close:
-        counted(input);
-        break;
-    case BodyFraming::Kind::none:
-        break;
+    case BodyFraming::Kind::until_close: counted(input); break;
+    case BodyFraming::Kind::none: break;
     }
     return used;
 }
@@ -112,25 +111,23 @@ std::size_t ResponseParser::take_body(std::string_view input, const BodySink& bo
 void ResponseParser::close()
 {
     switch (state_) {
-    case State::done:
-        return;
+    case State::done: return;
     case State::head:
-        throw IncompleteResponse(!anything_received_
-                                     ? "the server closed the connection without a response"
-                                     : "the server closed the connection in the middle of the response head");
-    case State::body:
-        break;
+        throw IncompleteResponse(
+            !anything_received_
+                ? "the server closed the connection without a response"
+                : "the server closed the connection in the middle of the response head");
+    case State::body: break;
     }
     switch (framing_.kind) {
     case BodyFraming::Kind::length:
-        throw IncompleteResponse(fmt::format("the body ended after {} of {} bytes", body_bytes_, framing_.length));
-    case BodyFraming::Kind::chunked:
         throw IncompleteResponse(
-            fmt::format("the chunked body ended after {} bytes, before its last chunk", body_bytes_));
+            fmt::format("the body ended after {} of {} bytes", body_bytes_, framing_.length));
+    case BodyFraming::Kind::chunked:
+        throw IncompleteResponse(fmt::format(
+            "the chunked body ended after {} bytes, before its last chunk", body_bytes_));
     case BodyFraming::Kind::until_close:
-    case BodyFraming::Kind::none:
-        state_ = State::done;
-        return;
+    case BodyFraming::Kind::none: state_ = State::done; return;
     }
 }
 

@@ -20,9 +20,9 @@
 namespace hello::http {
 
 struct ParserLimits {
-    std::size_t max_line = 8 * 1024;    // one status, header, chunk-size or trailer line
-    std::size_t max_head = 64 * 1024;   // the whole head, and the whole trailer section
-    std::size_t max_fields = 100;       // header fields in one head
+    std::size_t max_line = 8 * 1024;   // one status, header, chunk-size or trailer line
+    std::size_t max_head = 64 * 1024;  // the whole head, and the whole trailer section
+    std::size_t max_fields = 100;      // header fields in one head
 };
 
 class ResponseParser {

@@ -14,7 +14,8 @@ constexpr char ascii_lower(char c)
 // Header names, schemes and codings compare without regard to case.
 constexpr bool iequals(std::string_view a, std::string_view b)
 {
-    return std::ranges::equal(a, b, [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
+    return std::ranges::equal(a, b,
+                              [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
 }
 
 // Without leading and trailing spaces and tabs (HTTP's optional whitespace).

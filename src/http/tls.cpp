@@ -23,14 +23,17 @@ bool is_ip_address(const std::string& host)
 // no hint that the certificate was fine, only for another name.
 class HostNameCheck {
 public:
-    explicit HostNameCheck(const std::string& host) : check_(host), is_address_(is_ip_address(host)) {}
+    explicit HostNameCheck(const std::string& host) : check_(host), is_address_(is_ip_address(host))
+    {
+    }
 
     bool operator()(bool preverified, asio::ssl::verify_context& context) const
     {
         const bool matches = check_(preverified, context);
         if (preverified && !matches) {
-            X509_STORE_CTX_set_error(context.native_handle(), is_address_ ? X509_V_ERR_IP_ADDRESS_MISMATCH
-                                                                          : X509_V_ERR_HOSTNAME_MISMATCH);
+            X509_STORE_CTX_set_error(context.native_handle(), is_address_
+                                                                  ? X509_V_ERR_IP_ADDRESS_MISMATCH
+                                                                  : X509_V_ERR_HOSTNAME_MISMATCH);
         }
         return matches;
     }
@@ -40,7 +43,8 @@ private:
     bool is_address_;
 };
 
-std::string describe_failure(TlsStream& stream, const std::string& host, const asio::error_code& error)
+std::string describe_failure(TlsStream& stream, const std::string& host,
+                             const asio::error_code& error)
 {
     const auto verify_result = SSL_get_verify_result(stream.native_handle());
     if (verify_result != X509_V_OK) {
@@ -73,7 +77,8 @@ net::awaitable<void> handshake(TlsStream& stream, const std::string& host, bool 
                                const Deadline& deadline)
 {
     // SNI names the site we want on a shared address; RFC 6066 forbids it for literal addresses.
-    if (!is_ip_address(host) && SSL_set_tlsext_host_name(stream.native_handle(), host.c_str()) != 1) {
+    if (!is_ip_address(host) &&
+        SSL_set_tlsext_host_name(stream.native_handle(), host.c_str()) != 1) {
         throw TlsError(fmt::format("cannot set the TLS server name '{}'", host));
     }
     if (verify) {
@@ -83,7 +88,8 @@ net::awaitable<void> handshake(TlsStream& stream, const std::string& host, bool 
         stream.set_verify_mode(asio::ssl::verify_none);
     }
     auto [error] = co_await net::within(
-        deadline.remaining(), stream.async_handshake(asio::ssl::stream_base::client, net::use_nothrow_awaitable));
+        deadline.remaining(),
+        stream.async_handshake(asio::ssl::stream_base::client, net::use_nothrow_awaitable));
     if (error == asio::error::timed_out) {
         throw net::TimeoutError(fmt::format("TLS handshake with {} timed out (--max-time {})", host,
                                             deadline.describe()));

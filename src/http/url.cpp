@@ -38,19 +38,20 @@ std::pair<Scheme, std::string_view> split_scheme(std::string_view whole)
     if (iequals(name, "https")) {
         return {Scheme::https, whole.substr(separator + 3)};
     }
-    reject(whole, fmt::format("unsupported scheme '{}' (http and https are)", protocol::printable(name)));
+    reject(whole,
+           fmt::format("unsupported scheme '{}' (http and https are)", protocol::printable(name)));
 }
 
 bool is_host_name_char(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '.' || c == '_';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_';
 }
 
 bool is_ipv6_literal_char(char c)
 {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
-           c == ':' || c == '.';
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' ||
+           c == '.';
 }
 
 std::uint16_t parse_port_of(std::string_view whole, std::string_view digits, Scheme scheme)
@@ -60,8 +61,10 @@ std::uint16_t parse_port_of(std::string_view whole, std::string_view digits, Sch
     }
     unsigned value = 0;
     const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-    if (error != std::errc{} || end != digits.data() + digits.size() || value == 0 || value > 65535) {
-        reject(whole, fmt::format("bad port '{}' (expected 1 to 65535)", protocol::printable(digits)));
+    if (error != std::errc{} || end != digits.data() + digits.size() || value == 0 ||
+        value > 65535) {
+        reject(whole,
+               fmt::format("bad port '{}' (expected 1 to 65535)", protocol::printable(digits)));
     }
     return static_cast<std::uint16_t>(value);
 }

@@ -13,10 +13,10 @@ enum class Scheme { http, https };
 
 struct Url {
     Scheme scheme = Scheme::http;
-    std::string host;         // as the resolver wants it: "example.com", "::1"
+    std::string host;  // as the resolver wants it: "example.com", "::1"
     std::uint16_t port = 80;
-    std::string path = "/";   // always starts with '/'
-    std::string query;        // "" or "?..." (the '?' included)
+    std::string path = "/";  // always starts with '/'
+    std::string query;       // "" or "?..." (the '?' included)
 
     // The request target: path and query.
     std::string target() const { return path + query; }

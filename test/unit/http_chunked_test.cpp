@@ -13,7 +13,8 @@ std::string decode(std::string_view bytes)
 {
     ChunkedDecoder decoder(8192, 65536);
     std::string body;
-    const auto used = decoder.decode(bytes, [&body](std::string_view piece) { body.append(piece); });
+    const auto used =
+        decoder.decode(bytes, [&body](std::string_view piece) { body.append(piece); });
     CHECK(used == bytes.size());
     CHECK(decoder.complete());
     return body;

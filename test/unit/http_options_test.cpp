@@ -33,8 +33,8 @@ TEST_CASE("defaults: the URL's file name, 30 s, no redirects, verification on")
 
 TEST_CASE("every option")
 {
-    const auto command = parse({"-o", "out.html", "-L", "--max-time", "5", "--header-only", "--insecure",
-                                "--cacert=ca.pem", "https://[::1]:8443/"});
+    const auto command = parse({"-o", "out.html", "-L", "--max-time", "5", "--header-only",
+                                "--insecure", "--cacert=ca.pem", "https://[::1]:8443/"});
     const auto& options = command.options;
     CHECK(options.output == "out.html");
     CHECK(options.follow_redirects);
@@ -62,5 +62,6 @@ TEST_CASE("command-line mistakes are usage errors")
     CHECK_THROWS_AS(parse({"-o", "", "h"}), cli::UsageError);
     CHECK_THROWS_AS(parse({"--max-time", "0", "h"}), cli::UsageError);
     CHECK_THROWS_AS(parse({"--max-time", "soon", "h"}), cli::UsageError);
-    CHECK_THROWS_WITH_AS(parse({"ftp://h/"}), doctest::Contains("unsupported scheme"), cli::UsageError);
+    CHECK_THROWS_WITH_AS(parse({"ftp://h/"}), doctest::Contains("unsupported scheme"),
+                         cli::UsageError);
 }

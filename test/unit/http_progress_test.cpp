@@ -26,8 +26,9 @@ TEST_CASE("a bar with a known total")
 
 TEST_CASE("odd totals and rates do not break the bar")
 {
-    CHECK(progress_line(10, 1, 0, 4) == "100% [====]       10 B         1 B/s");             // empty body
-    CHECK(progress_line(2000, 1, 1000, 4) == "100% [====]    2.0 KiB         1 B/s");      // more than promised
+    CHECK(progress_line(10, 1, 0, 4) == "100% [====]       10 B         1 B/s");  // empty body
+    CHECK(progress_line(2000, 1, 1000, 4) ==
+          "100% [====]    2.0 KiB         1 B/s");  // more than promised
     CHECK(progress_line(1, std::numeric_limits<double>::infinity(), 2, 4).ends_with("0 B/s"));
     CHECK(progress_line(1, -5.0, 2, 4).ends_with("0 B/s"));
 }

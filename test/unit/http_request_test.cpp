@@ -6,7 +6,8 @@ using namespace hello::http;
 
 TEST_CASE("a GET request has Host, User-Agent and Connection: close, and ends with an empty line")
 {
-    const auto request = build_request(Method::get, parse_url("http://example.com:8080/a?b=c"), "test/1.0");
+    const auto request =
+        build_request(Method::get, parse_url("http://example.com:8080/a?b=c"), "test/1.0");
     CHECK(request ==
           "GET /a?b=c HTTP/1.1\r\n"
           "Host: example.com:8080\r\n"

@@ -127,7 +127,8 @@ TEST_CASE("a CR that does not end a line is rejected")
 
 TEST_CASE("responses without a body: HEAD, 204, 304")
 {
-    const auto head = parse("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n", 4096, false, Method::head);
+    const auto head =
+        parse("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n", 4096, false, Method::head);
     CHECK(head.complete);
     CHECK(head.framing.kind == BodyFraming::Kind::none);
     CHECK(parse("HTTP/1.1 204 No Content\r\n\r\n", 4096, false).complete);
@@ -140,7 +141,8 @@ TEST_CASE("interim 1xx responses are skipped; 101 is refused")
     const auto parsed = parse(
         "HTTP/1.1 100 Continue\r\n\r\n"
         "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
-        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi", 7, false);
+        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi",
+        7, false);
     CHECK(parsed.complete);
     CHECK(parsed.head.status.code == 200);
     CHECK(parsed.head.fields.size() == 1);
@@ -178,8 +180,10 @@ TEST_CASE("header fields")
 
 TEST_CASE("huge header lines and heads are rejected at their bound, not buffered")
 {
-    const std::string long_line = "HTTP/1.1 200 OK\r\nX-Long: " + std::string(9000, 'a') + "\r\n\r\n";
-    CHECK_THROWS_WITH_AS(parse(long_line, 100), "a header line is longer than 8192 bytes", MalformedResponse);
+    const std::string long_line =
+        "HTTP/1.1 200 OK\r\nX-Long: " + std::string(9000, 'a') + "\r\n\r\n";
+    CHECK_THROWS_WITH_AS(parse(long_line, 100), "a header line is longer than 8192 bytes",
+                         MalformedResponse);
 
     // A line that never ends: rejected once past the bound, without waiting for a newline.
     ResponseParser parser(Method::get);
@@ -205,15 +209,18 @@ TEST_CASE("huge header lines and heads are rejected at their bound, not buffered
     for (int i = 0; i < 101; ++i) {
         many_fields += "A: b\r\n";
     }
-    CHECK_THROWS_WITH_AS(parse(many_fields + "\r\n"), "more than 100 header fields", MalformedResponse);
+    CHECK_THROWS_WITH_AS(parse(many_fields + "\r\n"), "more than 100 header fields",
+                         MalformedResponse);
 }
 
 TEST_CASE("Content-Length: negative, overflowing, not a number, or disagreeing")
 {
     const auto with = [](std::string_view fields) {
-        return parse(std::string("HTTP/1.1 200 OK\r\n") + std::string(fields) + "\r\n", 4096, false);
+        return parse(std::string("HTTP/1.1 200 OK\r\n") + std::string(fields) + "\r\n", 4096,
+                     false);
     };
-    CHECK_THROWS_WITH_AS(with("Content-Length: -1\r\n"), "bad Content-Length '-1'", MalformedResponse);
+    CHECK_THROWS_WITH_AS(with("Content-Length: -1\r\n"), "bad Content-Length '-1'",
+                         MalformedResponse);
     CHECK_THROWS_AS(with("Content-Length: 18446744073709551616\r\n"), MalformedResponse);
     CHECK_THROWS_AS(with("Content-Length: 99999999999999999999999999\r\n"), MalformedResponse);
     CHECK_THROWS_AS(with("Content-Length: +5\r\n"), MalformedResponse);
@@ -254,7 +261,8 @@ TEST_CASE("a chunked response holds the page, not the chunk sizes, however it is
         "0\r\n"
         "Trailer-Field: yes\r\n"
         "\r\n";
-    for (const std::size_t step : {std::size_t{1}, std::size_t{2}, std::size_t{5}, std::size_t{4096}}) {
+    for (const std::size_t step :
+         {std::size_t{1}, std::size_t{2}, std::size_t{5}, std::size_t{4096}}) {
         CAPTURE(step);
         const auto parsed = parse(response, step, false);
         CHECK(parsed.complete);
@@ -265,10 +273,12 @@ TEST_CASE("a chunked response holds the page, not the chunk sizes, however it is
 TEST_CASE("a chunked body cut short")
 {
     CHECK_THROWS_WITH_AS(parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel"),
-                         "the chunked body ended after 3 bytes, before its last chunk", IncompleteResponse);
+                         "the chunked body ended after 3 bytes, before its last chunk",
+                         IncompleteResponse);
     CHECK_THROWS_AS(parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n"),
                     IncompleteResponse);
-    CHECK_THROWS_AS(parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n"), IncompleteResponse);
+    CHECK_THROWS_AS(parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n"),
+                    IncompleteResponse);
 }
 
 TEST_CASE("random bytes after a valid start: a response, or one of our errors, never anything else")

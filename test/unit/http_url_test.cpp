@@ -57,15 +57,18 @@ TEST_CASE("IPv6 literals")
 
 TEST_CASE("bad URLs are rejected with the reason")
 {
-    CHECK_THROWS_WITH_AS(parse_url("ftp://example.com/"), doctest::Contains("unsupported scheme"), InvalidUrl);
-    CHECK_THROWS_WITH_AS(parse_url("http://example.com:0/"), doctest::Contains("bad port"), InvalidUrl);
+    CHECK_THROWS_WITH_AS(parse_url("ftp://example.com/"), doctest::Contains("unsupported scheme"),
+                         InvalidUrl);
+    CHECK_THROWS_WITH_AS(parse_url("http://example.com:0/"), doctest::Contains("bad port"),
+                         InvalidUrl);
     CHECK_THROWS_AS(parse_url("http://example.com:65536/"), InvalidUrl);
     CHECK_THROWS_AS(parse_url("http://example.com:99999999999999999999/"), InvalidUrl);
     CHECK_THROWS_AS(parse_url("http://example.com:8o/"), InvalidUrl);
     CHECK_THROWS_AS(parse_url("http://example.com:-1/"), InvalidUrl);
     CHECK_THROWS_AS(parse_url(""), InvalidUrl);
     CHECK_THROWS_AS(parse_url("http:///path"), InvalidUrl);
-    CHECK_THROWS_WITH_AS(parse_url("http://user:pw@example.com/"), doctest::Contains("passwords"), InvalidUrl);
+    CHECK_THROWS_WITH_AS(parse_url("http://user:pw@example.com/"), doctest::Contains("passwords"),
+                         InvalidUrl);
     CHECK_THROWS_AS(parse_url("http://exa mple.com/"), InvalidUrl);
 }
 
