@@ -6,6 +6,19 @@
 #include "net/timeout.hpp"
 
 namespace hello::net {
+namespace {
+
+// Throws `Error`, or TimeoutError when the time limit was what failed.
+template <typename Error>
+[[noreturn]] void fail(const asio::error_code& error, std::string message)
+{
+    if (error == asio::error::timed_out) {
+        throw TimeoutError(std::move(message));
+    }
+    throw Error(std::move(message));
+}
+
+}  // namespace
 
 awaitable<tcp::socket> connect_to(std::string_view host, std::string_view service,
                                   std::chrono::steady_clock::duration timeout)
@@ -17,7 +30,8 @@ awaitable<tcp::socket> connect_to(std::string_view host, std::string_view servic
     auto [resolve_error, endpoints] =
         co_await within(timeout, resolver.async_resolve(host, service, use_nothrow_awaitable));
     if (resolve_error) {
-        throw NetworkError(fmt::format("cannot resolve '{}': {}", host, resolve_error.message()));
+        fail<ResolveError>(resolve_error,
+                           fmt::format("cannot resolve '{}': {}", host, resolve_error.message()));
     }
 
     tcp::socket socket(executor);
@@ -26,8 +40,8 @@ awaitable<tcp::socket> connect_to(std::string_view host, std::string_view servic
         asio::async_connect(socket, endpoints, use_nothrow_awaitable));
     if (connect_error) {
         // async_connect reports the last address's error; name the service too.
-        throw NetworkError(fmt::format("cannot connect to {} port {}: {}", host, service,
-                                       connect_error.message()));
+        fail<ConnectError>(connect_error, fmt::format("cannot connect to {} port {}: {}", host,
+                                                      service, connect_error.message()));
     }
     asio::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);

@@ -16,7 +16,19 @@ struct NetworkError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-// Throws NetworkError on an unknown host, a refused connection or a timeout.
+// Which step failed, for programs whose exit status tells them apart.
+struct ResolveError : NetworkError {
+    using NetworkError::NetworkError;
+};
+struct ConnectError : NetworkError {
+    using NetworkError::NetworkError;
+};
+struct TimeoutError : NetworkError {
+    using NetworkError::NetworkError;
+};
+
+// Throws ResolveError for an unknown host, ConnectError when no address
+// accepts, TimeoutError when `timeout` runs out (all of them NetworkError).
 awaitable<tcp::socket> connect_to(std::string_view host, std::string_view service,
                                   std::chrono::steady_clock::duration timeout);
 

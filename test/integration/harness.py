@@ -17,6 +17,12 @@ BUILD_DIR = os.environ.get("HELLO_BUILD_DIR", os.path.join(os.path.dirname(__fil
 SERVER = os.path.join(BUILD_DIR, "hello_server")
 CLIENT = os.path.join(BUILD_DIR, "hello_client")
 
+# A host name no resolver can look up without asking anyone: its first label is
+# longer than DNS allows (63 bytes), so getaddrinfo() fails on this machine and
+# no query leaves it (tests send traffic to loopback only).
+UNRESOLVABLE = "x" * 64 + ".test"
+
+
 class Skip(Exception):
     """Raised by a test that cannot run on this machine (Meson shows SKIP)."""
 

@@ -6,7 +6,7 @@ import subprocess
 import threading
 import time
 
-from harness import (SERVER, TRANSCRIPT, Server, Skip, assert_transcript, connect, expect,
+from harness import (SERVER, TRANSCRIPT, UNRESOLVABLE, Server, Skip, assert_transcript, connect, expect,
                      recv_until_closed, run_client)
 
 
@@ -218,7 +218,7 @@ def test_bad_options():
         (["--port", "70000"], 2, "hello_server: invalid port '70000' (expected a whole number from 0 to 65535)"),
         (["--delay", "soon"], 2, "hello_server: invalid duration 'soon'"),
         (["--port"], 2, "hello_server: option --port needs a value"),
-        (["--host", "999.1.1.1", "--port", "0"], 1, "hello_server: invalid listen address '999.1.1.1'"),
+        (["--host", UNRESOLVABLE, "--port", "0"], 1, f"hello_server: invalid listen address '{UNRESOLVABLE}'"),
     ]:
         result = run_server_once(*args)
         first_line = result.stderr.decode().splitlines()[0]
@@ -257,8 +257,8 @@ def test_client_errors():
     assert refused.returncode == 1
     assert b"Connection refused" in refused.stderr and refused.stderr.count(b"\n") == 1, refused.stderr
 
-    unknown = run_client(9999, "x", host="no-such-host.invalid")
-    assert unknown.returncode == 1 and b"cannot resolve 'no-such-host.invalid'" in unknown.stderr
+    unknown = run_client(9999, "x", host=UNRESOLVABLE)
+    assert unknown.returncode == 1 and f"cannot resolve '{UNRESOLVABLE}'".encode() in unknown.stderr
 
     def greet_read_and_hang_up(conn):
         conn.sendall(b"Welcome!")

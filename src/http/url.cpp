@@ -1,0 +1,183 @@
+#include "http/url.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <iterator>
+
+#include "http/errors.hpp"
+#include "http/text.hpp"
+#include "protocol/printable.hpp"
+
+namespace hello::http {
+namespace {
+
+bool is_control(char c)
+{
+    const auto byte = static_cast<unsigned char>(c);
+    return byte < 0x20 || byte == 0x7f;
+}
+
+[[noreturn]] void reject(std::string_view text, std::string_view reason)
+{
+    throw InvalidUrl(fmt::format("invalid URL '{}': {}", protocol::printable(text, 200), reason));
+}
+
+// Splits "scheme://rest" into the scheme and rest; no "://" means http.
+std::pair<Scheme, std::string_view> split_scheme(std::string_view whole)
+{
+    const auto separator = whole.find("://");
+    if (separator == std::string_view::npos) {
+        return {Scheme::http, whole};
+    }
+    const auto name = whole.substr(0, separator);
+    if (iequals(name, "http")) {
+        return {Scheme::http, whole.substr(separator + 3)};
+    }
+    if (iequals(name, "https")) {
+        return {Scheme::https, whole.substr(separator + 3)};
+    }
+    reject(whole,
+           fmt::format("unsupported scheme '{}' (http and https are)", protocol::printable(name)));
+}
+
+bool is_host_name_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_';
+}
+
+bool is_ipv6_literal_char(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' ||
+           c == '.';
+}
+
+std::uint16_t parse_port_of(std::string_view whole, std::string_view digits, Scheme scheme)
+{
+    if (digits.empty()) {
+        return default_port(scheme);  // "host:" is allowed and means the default
+    }
+    unsigned value = 0;
+    const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    if (error != std::errc{} || end != digits.data() + digits.size() || value == 0 ||
+        value > 65535) {
+        reject(whole,
+               fmt::format("bad port '{}' (expected 1 to 65535)", protocol::printable(digits)));
+    }
+    return static_cast<std::uint16_t>(value);
+}
+
+// "host", "host:port", "[v6]" or "[v6]:port" into url.host and url.port.
+void parse_authority(std::string_view whole, std::string_view authority, Url& url)
+{
+    if (authority.find('@') != std::string_view::npos) {
+        reject(whole, "user names and passwords in URLs are not supported");
+    }
+    std::string_view host;
+    std::string_view port;
+    if (authority.starts_with('[')) {
+        const auto close = authority.find(']');
+        if (close == std::string_view::npos) {
+            reject(whole, "'[' without ']' around an IPv6 address");
+        }
+        host = authority.substr(1, close - 1);
+        const auto rest = authority.substr(close + 1);
+        if (!rest.empty() && !rest.starts_with(':')) {
+            reject(whole, "unexpected text after the IPv6 address");
+        }
+        port = rest.empty() ? rest : rest.substr(1);
+        if (host.empty() || !std::ranges::all_of(host, is_ipv6_literal_char)) {
+            reject(whole, "bad IPv6 address in brackets");
+        }
+    } else {
+        const auto colon = authority.find(':');
+        host = authority.substr(0, colon);
+        port = colon == std::string_view::npos ? std::string_view{} : authority.substr(colon + 1);
+        if (host.empty()) {
+            reject(whole, "no host name");
+        }
+        if (!std::ranges::all_of(host, is_host_name_char)) {
+            reject(whole, "the host name may hold only letters, digits, '-', '.' and '_'");
+        }
+    }
+    url.host = std::string(host);
+    url.port = parse_port_of(whole, port, url.scheme);
+}
+
+// Percent-encodes what may not appear raw in a request line.
+std::string encode_target(std::string_view whole, std::string_view target)
+{
+    std::string encoded;
+    for (const char c : target) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (is_control(c)) {
+            reject(whole, "control characters are not allowed");
+        }
+        if (c == ' ' || byte >= 0x80) {
+            fmt::format_to(std::back_inserter(encoded), "%{:02X}", byte);
+        } else {
+            encoded += c;
+        }
+    }
+    return encoded;
+}
+
+}  // namespace
+
+std::uint16_t default_port(Scheme scheme)
+{
+    return scheme == Scheme::https ? 443 : 80;
+}
+
+std::string_view scheme_name(Scheme scheme)
+{
+    return scheme == Scheme::https ? "https" : "http";
+}
+
+std::string Url::authority() const
+{
+    const bool ipv6 = host.find(':') != std::string::npos;
+    const auto bracketed = ipv6 ? fmt::format("[{}]", host) : host;
+    return port == default_port(scheme) ? bracketed : fmt::format("{}:{}", bracketed, port);
+}
+
+std::string Url::to_string() const
+{
+    return fmt::format("{}://{}{}", scheme_name(scheme), authority(), target());
+}
+
+Url parse_url(std::string_view text)
+{
+    if (text.empty()) {
+        throw InvalidUrl("invalid URL '': it is empty");
+    }
+    const auto without_fragment = text.substr(0, text.find('#'));
+    const auto [scheme, rest] = split_scheme(without_fragment);
+    Url url;
+    url.scheme = scheme;
+
+    const auto authority_end = rest.find_first_of("/?");
+    parse_authority(text, rest.substr(0, authority_end), url);
+    if (authority_end == std::string_view::npos) {
+        return url;
+    }
+    const auto target = encode_target(text, rest.substr(authority_end));
+    const auto query_start = target.find('?');
+    const auto path = std::string_view(target).substr(0, query_start);
+    url.path = path.empty() ? std::string("/") : std::string(path);  // "host?q" asks for "/?q"
+    url.query = query_start == std::string::npos ? std::string{} : target.substr(query_start);
+    return url;
+}
+
+std::string default_file_name(const Url& url)
+{
+    const auto segment = std::string_view(url.path).substr(url.path.rfind('/') + 1);
+    if (segment.empty() || segment == "." || segment == "..") {
+        return "index.html";
+    }
+    return std::string(segment);
+}
+
+}  // namespace hello::http
