@@ -90,3 +90,38 @@ def test_bad_options():
         assert result.stderr.decode().startswith("hello_bench: "), result.stderr
     result = run_bench("--help")
     assert result.returncode == 0 and b"Usage: hello_bench" in result.stdout
+
+
+class ComparisonServer:
+    """bench/epoll_server or bench/threaded_server on an OS-chosen port."""
+
+    def __init__(self, name):
+        self.command = [os.path.join(BUILD_DIR, "bench", name), "--port", "0"]
+
+    def __enter__(self):
+        self.process = subprocess.Popen(self.command, stdin=subprocess.DEVNULL,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        line = self.process.stderr.readline().decode()  # blocks at most until it listens or dies
+        assert line.startswith("Listening on 127.0.0.1:"), line
+        self.port = int(line.rsplit(":", 1)[1])
+        return self
+
+    def __exit__(self, *exc):
+        self.process.kill()
+        self.process.wait(timeout=10)
+        self.process.stderr.close()
+
+
+def assert_speaks_the_protocol(name):
+    with ComparisonServer(name) as server:
+        for framing in ("raw", "line"):
+            report = bench_json(server, "-c", "20", "-n", "10", "--framing", framing)
+            assert_clean(report, 20, 200)
+
+
+def test_epoll_server_speaks_the_protocol():
+    assert_speaks_the_protocol("epoll_server")
+
+
+def test_threaded_server_speaks_the_protocol():
+    assert_speaks_the_protocol("threaded_server")
