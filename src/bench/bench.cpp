@@ -1,0 +1,203 @@
+#include "bench/bench.hpp"
+
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <barrier>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+#include "bench/descriptor_limit.hpp"
+#include "bench/worker.hpp"
+#include "net/connect.hpp"
+
+namespace hello::bench {
+namespace {
+
+// Descriptors the process needs besides its connections: stdio, epoll,
+// eventfds, the resolver, and some slack.
+constexpr std::size_t spare_descriptors = 64;
+constexpr auto probe_timeout = std::chrono::seconds(10);
+constexpr auto progress_period = std::chrono::seconds(1);
+
+void ensure_descriptors_for(std::size_t connections)
+{
+    const auto limit = raise_descriptor_limit();
+    if (limit < connections + spare_descriptors) {
+        throw std::runtime_error(fmt::format(
+            "{} connections need about {} open files, and the limit is {} (see ulimit -Hn)",
+            connections, connections + spare_descriptors, limit));
+    }
+}
+
+// Resolves the host and connects once, the way hello_client does (every
+// address in turn), so that a wrong port or host fails once, clearly, before
+// thousands of connections fail; then every connection goes to the address
+// that answered.
+net::tcp::endpoint find_server(const BenchOptions& options)
+{
+    asio::io_context io(1);
+    net::tcp::endpoint server;
+    std::exception_ptr failure;
+    asio::co_spawn(
+        io,
+        [&]() -> net::awaitable<void> {
+            auto probe = co_await net::connect_to(options.host, options.port, probe_timeout);
+            server = probe.remote_endpoint();
+        },
+        [&](std::exception_ptr error) { failure = error; });
+    io.run();
+    if (failure) {
+        std::rethrow_exception(failure);
+    }
+    return server;
+}
+
+// Waits for the workers, showing progress meanwhile when asked to.
+class Progress {
+public:
+    explicit Progress(bool shown) : shown_(shown) {}
+
+    void worker_finished()
+    {
+        std::lock_guard lock(mutex_);
+        ++finished_;
+        changed_.notify_one();
+    }
+
+    void wait_for(const std::vector<std::unique_ptr<Worker>>& workers, std::size_t wanted)
+    {
+        std::unique_lock lock(mutex_);
+        std::optional<Clock::time_point> running_since;
+        while (!changed_.wait_for(lock, progress_period,
+                                  [&] { return finished_ == workers.size(); })) {
+            if (!running_since && workers.front()->conversing()) {
+                running_since = Clock::now();
+            }
+            if (shown_) {
+                show(workers, wanted, running_since);
+            }
+        }
+        if (shown_ && shown_once_) {
+            fmt::print(stderr, "\r\033[K");
+        }
+    }
+
+private:
+    void show(const std::vector<std::unique_ptr<Worker>>& workers, std::size_t wanted,
+              std::optional<Clock::time_point> running_since)
+    {
+        std::size_t connected = 0;
+        std::uint64_t replies = 0;
+        std::uint64_t errors = 0;
+        for (const auto& worker : workers) {
+            connected += worker->connected();
+            replies += worker->replies();
+            errors += worker->error_count();
+        }
+        const auto elapsed = running_since ? Clock::now() - *running_since : Clock::duration{};
+        fmt::print(stderr, "\r\033[K{}", format_progress(connected, wanted, running_since.has_value(),
+                                                         replies, errors, elapsed));
+        std::fflush(stderr);
+        shown_once_ = true;
+    }
+
+    bool shown_;
+    bool shown_once_ = false;
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::size_t finished_ = 0;
+};
+
+// A worker thread: connect, wait until every worker has connected (so that
+// the measurement starts with all clients ready), then converse.
+void drive(Worker& worker, std::barrier<>& all_connected, Progress& progress,
+           std::exception_ptr& failure)
+{
+    bool arrived = false;
+    try {
+        worker.connect_all();
+        arrived = true;
+        all_connected.arrive_and_wait();
+        worker.converse_all();
+    } catch (...) {
+        failure = std::current_exception();
+        if (!arrived) {
+            all_connected.arrive_and_drop();
+        }
+    }
+    progress.worker_finished();
+}
+
+RunSummary add_up(const BenchOptions& options, const std::vector<std::unique_ptr<Worker>>& workers)
+{
+    RunSummary summary;
+    summary.connections_wanted = options.connections;
+    summary.threads = options.threads;
+    summary.framing = options.framing;
+    auto first_start = Clock::time_point::max();
+    auto last_finish = Clock::time_point::min();
+    for (const auto& worker : workers) {
+        summary.connections_made += worker->connected();
+        summary.replies += worker->replies();
+        summary.latency.merge(worker->latency());
+        summary.errors += worker->errors();
+        first_start = std::min(first_start, worker->started());
+        last_finish = std::max(last_finish, worker->finished());
+    }
+    summary.elapsed = std::max(Clock::duration{}, last_finish - first_start);
+    return summary;
+}
+
+}  // namespace
+
+RunResult run_bench(const BenchOptions& options, bool show_progress)
+{
+    ensure_descriptors_for(options.connections);
+    const auto threads = std::min(options.threads, options.connections);
+    const LoadPlan plan{
+        .server = find_server(options),
+        .total_connections = options.connections,
+        .threads = threads,
+        .framing = options.framing,
+        .messages_per_connection = options.messages_per_connection,
+        .duration = options.duration,
+    };
+
+    std::vector<std::unique_ptr<Worker>> workers;
+    for (std::size_t i = 0; i < threads; ++i) {
+        workers.push_back(std::make_unique<Worker>(plan, i));
+    }
+    std::barrier all_connected(static_cast<std::ptrdiff_t>(threads));
+    Progress progress(show_progress);
+    std::vector<std::exception_ptr> failures(threads);
+    {
+        std::vector<std::jthread> running;
+        for (std::size_t i = 0; i < threads; ++i) {
+            running.emplace_back(drive, std::ref(*workers[i]), std::ref(all_connected),
+                                 std::ref(progress), std::ref(failures[i]));
+        }
+        progress.wait_for(workers, options.connections);
+    }
+    for (const auto& failure : failures) {
+        if (failure) {
+            std::rethrow_exception(failure);
+        }
+    }
+
+    RunResult result{.summary = add_up(options, workers), .error_samples = {}};
+    result.summary.threads = threads;
+    for (const auto& worker : workers) {
+        for (const auto& sample : worker->error_samples()) {
+            result.error_samples.push_back(sample);
+        }
+    }
+    return result;
+}
+
+}  // namespace hello::bench

@@ -1,0 +1,39 @@
+#pragma once
+// hello_bench's command line: what it accepts and what it means.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "protocol/framing.hpp"
+
+namespace hello::bench {
+
+struct BenchOptions {
+    std::string host = "127.0.0.1";
+    std::string port = "9999";
+    std::size_t connections = 1;
+    // Exactly one of these ends the run: a time limit, or a message count per
+    // connection. Neither given means the duration below.
+    std::chrono::milliseconds duration{10'000};
+    std::optional<std::uint64_t> messages_per_connection;
+    protocol::Framing framing = protocol::Framing::raw;
+    std::size_t threads = 1;   // after parsing never 0: "0" means one per core
+    bool json = false;
+};
+
+struct BenchCommand {
+    enum class Action { run, help, version } action = Action::run;
+    BenchOptions options;
+};
+
+// Throws cli::UsageError on a bad command line. `cores` is what "--threads 0"
+// turns into.
+BenchCommand parse_bench_command(std::span<const std::string_view> arguments, std::size_t cores);
+
+std::string bench_usage();
+
+}  // namespace hello::bench

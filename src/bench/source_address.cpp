@@ -1,0 +1,15 @@
+#include "bench/source_address.hpp"
+
+namespace hello::bench {
+
+std::optional<std::uint8_t> loopback_source_octet(std::size_t index, std::size_t total)
+{
+    if (total <= connections_per_source) {
+        return std::nullopt;
+    }
+    // 127.0.0.1 to 127.0.0.254: room for 6 million connections, far past
+    // what a descriptor limit allows.
+    return static_cast<std::uint8_t>(1 + (index / connections_per_source) % 254);
+}
+
+}  // namespace hello::bench

@@ -1,0 +1,111 @@
+#pragma once
+// One load-generating thread: its own io_context (no locks, no sharing) and
+// its share of the connections, which it first connects, in waves, and then
+// drives, each connection a coroutine sending a name and awaiting the reply.
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bench/exchange.hpp"
+#include "bench/latency_histogram.hpp"
+#include "bench/run_summary.hpp"
+#include "net/asio_compat.hpp"
+
+namespace hello::bench {
+
+using Clock = std::chrono::steady_clock;
+
+// What every worker is told, the same for all.
+struct LoadPlan {
+    net::tcp::endpoint server;
+    std::size_t total_connections = 1;
+    std::size_t threads = 1;
+    protocol::Framing framing = protocol::Framing::raw;
+    std::optional<std::uint64_t> messages_per_connection;  // nullopt: run for `duration`
+    std::chrono::milliseconds duration{10'000};
+};
+
+class Worker {
+public:
+    // Takes connections thread_index, thread_index + threads, ...
+    Worker(const LoadPlan& plan, std::size_t thread_index);
+
+    // Returns once every connection of this worker is greeted or has failed.
+    void connect_all();
+    // Returns once every conversation has ended. Both rethrow what escaped a
+    // coroutine (a bug or an exhausted resource, not a network error).
+    void converse_all();
+
+    // For the progress line: safe from any thread at any time.
+    std::size_t connected() const { return connected_.load(std::memory_order_relaxed); }
+    std::uint64_t replies() const { return replies_.load(std::memory_order_relaxed); }
+    std::uint64_t error_count() const { return error_count_.load(std::memory_order_relaxed); }
+    bool conversing() const { return conversing_.load(std::memory_order_relaxed); }
+
+    // Once converse_all() has returned.
+    const LatencyHistogram& latency() const { return latency_; }
+    const ErrorCounts& errors() const { return errors_; }
+    const std::vector<std::string>& error_samples() const { return error_samples_; }
+    Clock::time_point started() const { return started_; }
+    Clock::time_point finished() const { return finished_; }
+
+private:
+    enum class ErrorKind { connect, timeout, closed, mismatch };
+
+    struct Failure {
+        ErrorKind kind;
+        std::string what;
+    };
+
+    struct Connection {
+        Connection(asio::io_context& io, std::size_t index, Exchange exchange);
+
+        net::tcp::socket socket;
+        std::size_t index;
+        Exchange exchange;
+        // When the server was last asked for something still awaited; the
+        // watchdog closes connections that wait too long.
+        Clock::time_point waiting_since = Clock::time_point::max();
+        bool timed_out = false;
+        std::array<char, 256> buffer{};
+    };
+
+    net::awaitable<void> connect_next();
+    net::awaitable<void> connect(Connection& connection);
+    net::awaitable<void> converse(Connection& connection);
+    net::awaitable<std::optional<Failure>> receive(Connection& connection, std::string_view expected);
+    net::awaitable<void> watch_for_stalls();
+
+    void open(Connection& connection, asio::error_code& error);
+    bool keep_sending(std::uint64_t sent) const;
+    void fail(Connection& connection, ErrorKind kind, std::string_view what);
+    void one_done();
+    void run_until_all_done(std::size_t coroutines);
+
+    const LoadPlan& plan_;
+    asio::io_context io_{1};
+    std::vector<Connection> connections_;
+    std::size_t next_to_connect_ = 0;
+    std::size_t running_ = 0;  // coroutines of the current phase still running
+    asio::steady_timer watchdog_timer_{io_};
+    std::exception_ptr failure_;
+    Clock::time_point started_;
+    Clock::time_point finished_;
+    Clock::time_point deadline_;
+
+    LatencyHistogram latency_;
+    ErrorCounts errors_;
+    std::vector<std::string> error_samples_;
+    std::atomic<std::size_t> connected_{0};
+    std::atomic<std::uint64_t> replies_{0};
+    std::atomic<std::uint64_t> error_count_{0};
+    std::atomic<bool> conversing_{false};
+};
+
+}  // namespace hello::bench
