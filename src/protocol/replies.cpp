@@ -11,11 +11,18 @@ bool is_exit(std::string_view message)
     return message == "exit";
 }
 
+// The hot path of the server: plain appends, no format string to parse.
 void append_reply(std::string& out, const Message& message)
 {
-    const bool line = message.framing == Framing::line;
-    fmt::format_to(std::back_inserter(out), "{}Hello, {}!{}",
-                   message.first_line ? "\n" : "", message.text, line ? "\n" : "");
+    if (message.first_line) {
+        out += '\n';
+    }
+    out += "Hello, ";
+    out += message.text;
+    out += '!';
+    if (message.framing == Framing::line) {
+        out += '\n';
+    }
 }
 
 std::string error_reply(std::string_view reason, bool line_open)

@@ -288,4 +288,5 @@ def test_bounded_memory():
             while chunk := file.read(len(block)):
                 assert chunk == block
         peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        assert peak_kib < 32 * 1024, f"http_get peaked at {peak_kib} KiB for a 64 MiB body"
+        if not os.environ.get("HELLO_SANITIZED"):  # ASan's shadow memory and quarantine
+            assert peak_kib < 32 * 1024, f"http_get peaked at {peak_kib} KiB for a 64 MiB body"
