@@ -1,6 +1,8 @@
 #include "server/session.hpp"
 
 #include <exception>
+#include <span>
+#include <tuple>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -63,11 +65,12 @@ public:
           settings_(settings),
           registration_(connections, connection_),
           peer_(std::move(peer)),
-          framer_(settings.max_message),
-          // Room for the longest message and its "\r\n": a raw read longer
-          // than a message may be is refused, a longest line still fits.
-          read_buffer_(settings.max_message + 2)
+          framer_(settings.max_message)
     {
+        // Reads and writes are tried directly and only wait in the event
+        // loop when they cannot proceed (see read_more() and send()).
+        asio::error_code ignored;
+        socket_.non_blocking(true, ignored);
     }
 
     net::awaitable<void> run()
@@ -135,22 +138,56 @@ private:
         co_return settings_.delay.count() > 0 ? co_await flush() : true;
     }
 
+    // Waits until the client has said something, then reads it without
+    // waiting. So no read is ever tried in vain (one recv per message, as in
+    // a hand-written epoll server), and a silent client ties up no buffer.
     net::awaitable<bool> read_more()
     {
-        connection_.waiting_for_client(true);
-        auto [error, size] = co_await socket_.async_read_some(asio::buffer(read_buffer_),
-                                                              use_nothrow_awaitable);
-        connection_.waiting_for_client(false);
-        if (error == asio::error::eof) {
-            framer_.received_end_of_stream();
+        for (;;) {
+            connection_.waiting_for_client(true);
+            auto [waited] = co_await socket_.async_wait(net::tcp::socket::wait_read,
+                                                        use_nothrow_awaitable);
+            connection_.waiting_for_client(false);
+            if (waited) {
+                co_return false;  // cancelled: shutting down
+            }
+            const auto buffer = input_buffer();
+            asio::error_code error;
+            const auto size = socket_.read_some(asio::buffer(buffer.data(), buffer.size()), error);
+            if (error == asio::error::would_block) {
+                continue;  // woken for nothing
+            }
+            if (error == asio::error::eof) {
+                framer_.received_end_of_stream();
+                co_return true;
+            }
+            if (error) {
+                co_return false;
+            }
+            extend_deadline();
+            framer_.received({buffer.data(), size});
             co_return true;
         }
-        if (error) {
-            co_return false;
+    }
+
+    // Where reads land: room for the longest message and its "\r\n" (so a
+    // raw read longer than a message may be is refused, and a longest line
+    // still fits). Without --delay a session never waits while it holds
+    // unanswered input: the replies to one read are all built before its next
+    // co_await that can suspend. So every session of a thread shares one
+    // buffer. With --delay a session waits between replies and needs its own.
+    std::span<char> input_buffer()
+    {
+        const auto size = settings_.max_message + 2;
+        if (settings_.delay.count() > 0) {
+            own_buffer_.resize(size);
+            return own_buffer_;
         }
-        extend_deadline();
-        framer_.received({read_buffer_.data(), size});
-        co_return true;
+        thread_local std::vector<char> shared;
+        if (shared.size() < size) {
+            shared.resize(size);
+        }
+        return {shared.data(), size};
     }
 
     // Closing a socket with unread input makes the kernel send a reset, which
@@ -163,8 +200,10 @@ private:
         socket_.shutdown(net::tcp::socket::shutdown_send, ignored);
         const auto give_up = Clock::now() + linger_time;
         for (auto now = Clock::now(); now < give_up; now = Clock::now()) {
+            const auto buffer = input_buffer();
             auto [error, size] = co_await net::within(
-                give_up - now, socket_.async_read_some(asio::buffer(read_buffer_), use_nothrow_awaitable));
+                give_up - now, socket_.async_read_some(asio::buffer(buffer.data(), buffer.size()),
+                                                       use_nothrow_awaitable));
             if (error) {
                 break;
             }
@@ -185,8 +224,15 @@ private:
     net::awaitable<bool> send(std::string_view bytes)
     {
         while (!bytes.empty()) {
-            auto [error, written] = co_await socket_.async_write_some(asio::buffer(bytes),
-                                                                      use_nothrow_awaitable);
+            // Try at once: a reply nearly always fits in the socket's send
+            // buffer, and a write that is done needs no trip through the
+            // event loop. Wait in the loop only when the buffer is full.
+            asio::error_code error;
+            auto written = socket_.write_some(asio::buffer(bytes), error);
+            if (error == asio::error::would_block) {
+                std::tie(error, written) =
+                    co_await socket_.async_write_some(asio::buffer(bytes), use_nothrow_awaitable);
+            }
             if (error) {
                 co_return false;
             }
@@ -205,7 +251,7 @@ private:
     Registration registration_;
     std::string peer_;
     protocol::Framer framer_;
-    std::vector<char> read_buffer_;
+    std::vector<char> own_buffer_;  // only with --delay: see input_buffer()
     std::string replies_;
     Clock::time_point deadline_;
 };

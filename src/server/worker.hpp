@@ -35,7 +35,9 @@ private:
 
     const ServerOptions& options_;
     const SessionSettings& settings_;
-    asio::io_context io_{1};  // one thread runs it: Asio may skip its locks
+    // One thread runs this io_context and does all I/O on it: Asio may skip
+    // the reactor's locks (posting from other threads stays safe).
+    asio::io_context io_{ASIO_CONCURRENCY_HINT_UNSAFE_IO};
     net::tcp::acceptor acceptor_{io_};
     ConnectionRegistry connections_;
     asio::steady_timer shutdown_timer_{io_};
