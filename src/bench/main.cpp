@@ -11,7 +11,6 @@
 #include "bench/bench.hpp"
 #include "bench/options.hpp"
 #include "cli/arguments.hpp"
-#include "version.hpp"
 
 int main(int argc, char** argv)
 {
@@ -19,12 +18,7 @@ int main(int argc, char** argv)
     try {
         const auto arguments = cli::arguments_of(argc, argv);
         const auto command = bench::parse_bench_command(arguments, std::thread::hardware_concurrency());
-        if (command.action == bench::BenchCommand::Action::help) {
-            fmt::print("{}", bench::bench_usage());
-            return 0;
-        }
-        if (command.action == bench::BenchCommand::Action::version) {
-            fmt::print("hello_bench {}\n", version);
+        if (cli::answer_help_or_version(command.action, "hello_bench", bench::bench_usage())) {
             return 0;
         }
 

@@ -36,11 +36,10 @@ BenchCommand parse_bench_command(std::span<const std::string_view> arguments, st
     std::optional<std::uint64_t> threads;
     cli::ArgumentWalker walker(arguments);
     while (!walker.done()) {
-        if (walker.flag("--help", "-h")) {
-            command.action = BenchCommand::Action::help;
-        } else if (walker.flag("--version")) {
-            command.action = BenchCommand::Action::version;
-        } else if (walker.flag("--json")) {
+        if (cli::take_help_or_version(walker, command.action)) {
+            continue;
+        }
+        if (walker.flag("--json")) {
             options.json = true;
         } else if (auto host = walker.option("--host")) {
             options.host = *host;

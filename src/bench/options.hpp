@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "cli/command.hpp"
 #include "protocol/framing.hpp"
 
 namespace hello::bench {
@@ -26,7 +27,7 @@ struct BenchOptions {
 };
 
 struct BenchCommand {
-    enum class Action { run, help, version } action = Action::run;
+    cli::Action action = cli::Action::run;
     BenchOptions options;
 };
 

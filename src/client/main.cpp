@@ -8,7 +8,6 @@
 #include "cli/arguments.hpp"
 #include "client/client.hpp"
 #include "client/options.hpp"
-#include "version.hpp"
 
 namespace {
 
@@ -30,12 +29,7 @@ int main(int argc, char** argv)
     try {
         const auto arguments = cli::arguments_of(argc, argv);
         const auto command = client::parse_client_command(arguments);
-        if (command.action == client::ClientCommand::Action::help) {
-            fmt::print("{}", client::client_usage());
-            return 0;
-        }
-        if (command.action == client::ClientCommand::Action::version) {
-            fmt::print("hello_client {}\n", version);
+        if (cli::answer_help_or_version(command.action, "hello_client", client::client_usage())) {
             return 0;
         }
 

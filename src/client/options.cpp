@@ -11,11 +11,10 @@ ClientCommand parse_client_command(std::span<const std::string_view> arguments)
     auto& options = command.options;
     cli::ArgumentWalker walker(arguments);
     while (!walker.done()) {
-        if (walker.flag("--help", "-h")) {
-            command.action = ClientCommand::Action::help;
-        } else if (walker.flag("--version")) {
-            command.action = ClientCommand::Action::version;
-        } else if (auto host = walker.option("--host")) {
+        if (cli::take_help_or_version(walker, command.action)) {
+            continue;
+        }
+        if (auto host = walker.option("--host")) {
             options.host = *host;
         } else if (auto port = walker.option("--port", "-p")) {
             options.port = std::to_string(cli::parse_port(*port));

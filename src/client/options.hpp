@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "cli/command.hpp"
+
 namespace hello::client {
 
 struct ClientOptions {
@@ -17,7 +19,7 @@ struct ClientOptions {
 };
 
 struct ClientCommand {
-    enum class Action { run, help, version } action = Action::run;
+    cli::Action action = cli::Action::run;
     ClientOptions options;
 };
 

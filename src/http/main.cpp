@@ -11,7 +11,6 @@
 #include "http/get.hpp"
 #include "http/options.hpp"
 #include "net/connect.hpp"
-#include "version.hpp"
 
 namespace {
 
@@ -66,12 +65,7 @@ int main(int argc, char** argv)
     try {
         const auto arguments = cli::arguments_of(argc, argv);
         const auto command = http::parse_get_command(arguments);
-        if (command.action == http::GetCommand::Action::help) {
-            fmt::print("{}", http::get_usage());
-            return 0;
-        }
-        if (command.action == http::GetCommand::Action::version) {
-            fmt::print("http_get {}\n", version);
+        if (cli::answer_help_or_version(command.action, "http_get", http::get_usage())) {
             return 0;
         }
 

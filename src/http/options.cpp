@@ -14,11 +14,10 @@ GetCommand parse_get_command(std::span<const std::string_view> arguments)
     std::optional<std::string_view> output;
     cli::ArgumentWalker walker(arguments);
     while (!walker.done()) {
-        if (walker.flag("--help", "-h")) {
-            command.action = GetCommand::Action::help;
-        } else if (walker.flag("--version")) {
-            command.action = GetCommand::Action::version;
-        } else if (walker.flag("--location", "-L")) {
+        if (cli::take_help_or_version(walker, command.action)) {
+            continue;
+        }
+        if (walker.flag("--location", "-L")) {
             options.follow_redirects = true;
         } else if (walker.flag("--header-only", "-I")) {
             options.header_only = true;
@@ -39,7 +38,7 @@ GetCommand parse_get_command(std::span<const std::string_view> arguments)
             throw walker.unknown();
         }
     }
-    if (command.action != GetCommand::Action::run) {
+    if (command.action != cli::Action::run) {
         return command;
     }
     if (!url) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "cli/command.hpp"
 #include "http/url.hpp"
 
 namespace hello::http {
@@ -22,7 +23,7 @@ struct GetOptions {
 };
 
 struct GetCommand {
-    enum class Action { run, help, version } action = Action::run;
+    cli::Action action = cli::Action::run;
     GetOptions options;
 };
 

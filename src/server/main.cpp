@@ -8,7 +8,6 @@
 #include "cli/arguments.hpp"
 #include "server/options.hpp"
 #include "server/server.hpp"
-#include "version.hpp"
 
 int main(int argc, char** argv)
 {
@@ -16,12 +15,7 @@ int main(int argc, char** argv)
     try {
         const auto arguments = cli::arguments_of(argc, argv);
         const auto command = server::parse_server_command(arguments);
-        if (command.action == server::ServerCommand::Action::help) {
-            fmt::print("{}", server::server_usage());
-            return 0;
-        }
-        if (command.action == server::ServerCommand::Action::version) {
-            fmt::print("hello_server {}\n", version);
+        if (cli::answer_help_or_version(command.action, "hello_server", server::server_usage())) {
             return 0;
         }
 

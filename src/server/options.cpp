@@ -11,11 +11,10 @@ ServerCommand parse_server_command(std::span<const std::string_view> arguments)
     auto& options = command.options;
     cli::ArgumentWalker walker(arguments);
     while (!walker.done()) {
-        if (walker.flag("--help", "-h")) {
-            command.action = ServerCommand::Action::help;
-        } else if (walker.flag("--version")) {
-            command.action = ServerCommand::Action::version;
-        } else if (walker.flag("--quiet", "-q")) {
+        if (cli::take_help_or_version(walker, command.action)) {
+            continue;
+        }
+        if (walker.flag("--quiet", "-q")) {
             options.quiet = true;
         } else if (walker.flag("--verbose", "-v")) {
             options.verbose = true;

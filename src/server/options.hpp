@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "cli/command.hpp"
+
 namespace hello::server {
 
 using namespace std::chrono_literals;
@@ -29,7 +31,7 @@ struct ServerOptions {
 };
 
 struct ServerCommand {
-    enum class Action { run, help, version } action = Action::run;
+    cli::Action action = cli::Action::run;
     ServerOptions options;
 };
 

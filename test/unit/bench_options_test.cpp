@@ -61,9 +61,9 @@ TEST_CASE("--threads 0 means one per core")
 
 TEST_CASE("help and version")
 {
-    CHECK(parse({"--help"}).action == BenchCommand::Action::help);
-    CHECK(parse({"-h"}).action == BenchCommand::Action::help);
-    CHECK(parse({"--version"}).action == BenchCommand::Action::version);
+    CHECK(parse({"--help"}).action == hello::cli::Action::help);
+    CHECK(parse({"-h"}).action == hello::cli::Action::help);
+    CHECK(parse({"--version"}).action == hello::cli::Action::version);
 }
 
 TEST_CASE("mistakes are usage errors")

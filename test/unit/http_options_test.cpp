@@ -21,7 +21,7 @@ GetCommand parse(std::vector<std::string_view> arguments)
 TEST_CASE("defaults: the URL's file name, 30 s, no redirects, verification on")
 {
     const auto command = parse({"http://example.com/files/report.pdf"});
-    CHECK(command.action == GetCommand::Action::run);
+    CHECK(command.action == hello::cli::Action::run);
     CHECK(command.options.url.host == "example.com");
     CHECK(command.options.output == "report.pdf");
     CHECK(command.options.max_time == std::chrono::seconds(30));
@@ -48,8 +48,8 @@ TEST_CASE("every option")
 
 TEST_CASE("help and version need no URL")
 {
-    CHECK(parse({"--help"}).action == GetCommand::Action::help);
-    CHECK(parse({"--version"}).action == GetCommand::Action::version);
+    CHECK(parse({"--help"}).action == hello::cli::Action::help);
+    CHECK(parse({"--version"}).action == hello::cli::Action::version);
     CHECK(get_usage().find("Exit status") != std::string::npos);
 }
 

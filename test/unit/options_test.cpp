@@ -16,7 +16,7 @@ TEST_SUITE("options")
     TEST_CASE("server defaults are the tutorial's: 127.0.0.1:9999, no delay")
     {
         const auto command = hello::server::parse_server_command(Args{});
-        CHECK(command.action == hello::server::ServerCommand::Action::run);
+        CHECK(command.action == hello::cli::Action::run);
         CHECK(command.options.host == "127.0.0.1");
         CHECK(command.options.port == 9999);
         CHECK(command.options.delay == 0ms);
@@ -48,7 +48,7 @@ TEST_SUITE("options")
 
     TEST_CASE("server: help, version and mistakes")
     {
-        using Action = hello::server::ServerCommand::Action;
+        using Action = hello::cli::Action;
         CHECK(hello::server::parse_server_command(Args{"--help"}).action == Action::help);
         CHECK(hello::server::parse_server_command(Args{"--version"}).action == Action::version);
         CHECK_THROWS_AS(hello::server::parse_server_command(Args{"--port", "x"}), UsageError);
