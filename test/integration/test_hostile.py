@@ -147,14 +147,20 @@ def test_out_of_descriptors():
         assert server.log_text().count("Cannot accept connections") <= 3, server.log_text()
 
 
+def awaiting_a_delayed_reply(server):
+    """A client whose reply the server is holding back (run it with --delay)."""
+    sock = server.connect()
+    expect(sock, b"Welcome!")
+    sock.sendall(b"Michael")
+    time.sleep(0.2)
+    return sock
+
+
 def test_shutdown_waits_only_so_long():
     # A reply due in 30 s is more than --shutdown-timeout allows: the server
     # closes the connection after 500 ms and exits cleanly.
     with Server("--delay", "30s", "--shutdown-timeout", "500ms") as server:
-        with server.connect() as waiting:
-            expect(waiting, b"Welcome!")
-            waiting.sendall(b"Michael")
-            time.sleep(0.2)
+        with awaiting_a_delayed_reply(server) as waiting:
             start = time.monotonic()
             assert server.stop(signal.SIGTERM) == 0
             assert time.monotonic() - start < 10
@@ -164,10 +170,7 @@ def test_shutdown_waits_only_so_long():
 
 def test_second_signal_exits_at_once():
     with Server("--delay", "30s", "--shutdown-timeout", "60s") as server:
-        with server.connect() as waiting:
-            expect(waiting, b"Welcome!")
-            waiting.sendall(b"Michael")
-            time.sleep(0.2)
+        with awaiting_a_delayed_reply(server):
             server.process.send_signal(signal.SIGTERM)
             server.wait_for_log(r"shutting down")
             server.process.send_signal(signal.SIGINT)
