@@ -8,6 +8,7 @@
 
 #include <exception>
 #include <string_view>
+#include <system_error>
 
 #include "net/asio_compat.hpp"
 #include "net/log.hpp"
@@ -19,6 +20,12 @@ awaitable<T> or_on_failure(awaitable<T> work, T on_failure, std::string_view con
 {
     try {
         co_return co_await std::move(work);
+    } catch (const std::system_error& error) {
+        // Once the other side has won, Asio makes the loser's next co_await
+        // throw operation_aborted to end it promptly: that is no failure.
+        if (error.code() != asio::error::operation_aborted) {
+            log("{} failed: {}", context, error.what());
+        }
     } catch (const std::exception& error) {
         log("{} failed: {}", context, error.what());
     }

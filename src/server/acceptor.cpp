@@ -37,6 +37,8 @@ void report_session_failure(std::exception_ptr failure)
         }
     } catch (const std::exception& error) {
         net::log("Session failed: {}", error.what());
+    } catch (...) {
+        net::log("Session failed: unknown exception");
     }
 }
 

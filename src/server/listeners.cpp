@@ -78,12 +78,18 @@ std::vector<tcp::acceptor> open_listeners(std::vector<asio::io_context*> context
         }
         return listeners;
     }
-    const bool shared = contexts.size() > 1;
-    listeners.push_back(listen_on(*contexts.front(), listen_endpoint(*contexts.front(), options), shared));
-    // The first socket fixed the port (it may have been 0): the others join it.
-    const auto endpoint = listeners.front().local_endpoint();
-    for (std::size_t i = 1; i < contexts.size(); ++i) {
-        listeners.push_back(listen_on(*contexts[i], endpoint, shared));
+    auto endpoint = listen_endpoint(*contexts.front(), options);
+    if (contexts.size() == 1) {
+        listeners.push_back(listen_on(*contexts.front(), endpoint, false));
+        return listeners;
+    }
+    // SO_REUSEPORT would also let another server that uses it join our port
+    // unnoticed. So first claim the address with a plain socket, which fails
+    // if anyone listens there (and fixes the port if it was 0), then let it go
+    // and open the shared sockets in its place.
+    endpoint = listen_on(*contexts.front(), endpoint, false).local_endpoint();
+    for (auto* context : contexts) {
+        listeners.push_back(listen_on(*context, endpoint, true));
     }
     return listeners;
 }

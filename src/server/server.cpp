@@ -63,11 +63,20 @@ void Server::run()
 
     running_workers_ = workers_.size();
     std::vector<std::jthread> threads;
-    for (auto& worker : workers_) {
-        threads.emplace_back([this, &worker] {
-            worker->run();
-            worker_finished();
-        });
+    try {
+        for (auto& worker : workers_) {
+            threads.emplace_back([this, &worker] {
+                worker->run();
+                worker_finished();
+            });
+        }
+    } catch (...) {
+        // Out of threads: stop the workers that did start, or joining them
+        // on the way out would wait forever.
+        for (auto& worker : workers_) {
+            worker->shut_down();
+        }
+        throw;
     }
     control_.run();
 }  // the threads are joined here; each has finished its io_context

@@ -200,11 +200,14 @@ private:
         socket_.shutdown(net::tcp::socket::shutdown_send, ignored);
         const auto give_up = Clock::now() + linger_time;
         for (auto now = Clock::now(); now < give_up; now = Clock::now()) {
+            // As in read_more(): wait, then read at once, so that the shared
+            // buffer is only ever written while this session runs.
+            auto [waited] = co_await net::within(
+                give_up - now, socket_.async_wait(net::tcp::socket::wait_read, use_nothrow_awaitable));
             const auto buffer = input_buffer();
-            auto [error, size] = co_await net::within(
-                give_up - now, socket_.async_read_some(asio::buffer(buffer.data(), buffer.size()),
-                                                       use_nothrow_awaitable));
-            if (error) {
+            asio::error_code error;
+            socket_.read_some(asio::buffer(buffer.data(), buffer.size()), error);
+            if (waited || (error && error != asio::error::would_block)) {
                 break;
             }
         }

@@ -1,5 +1,8 @@
 #include "server/worker.hpp"
 
+#include <csignal>
+#include <exception>
+
 #include "net/log.hpp"
 #include "server/acceptor.hpp"
 
@@ -14,7 +17,15 @@ Worker::Worker(const ServerOptions& options, const SessionSettings& settings,
 void Worker::run()
 {
     asio::co_spawn(io_, accept_clients(acceptor_, options_.max_connections, settings_, connections_),
-                   asio::detached);
+                   [](std::exception_ptr failure) {
+                       if (failure) {
+                           // Not one accept error (those are retried): the
+                           // acceptor itself is gone. Stop the whole server
+                           // the orderly way rather than serve half-deaf.
+                           net::log("The acceptor failed; shutting down.");
+                           std::raise(SIGTERM);
+                       }
+                   });
     io_.run();
 }
 

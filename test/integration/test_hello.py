@@ -306,5 +306,10 @@ def test_threads():
         for thread in threads:
             thread.join(timeout=30)
         assert not failures, failures
+        # SO_REUSEPORT must not let a second server share the port unnoticed.
+        second = subprocess.run([SERVER, "--threads", "2", "--port", str(server.port)],
+                                capture_output=True, timeout=10)
+        assert second.returncode == 1, second
+        assert second.stderr.endswith(b"Address already in use\n"), second.stderr
     with Server("--threads", "0") as server:  # one per core
         assert_transcript(server)
