@@ -11,11 +11,12 @@
 #include "bench/bench.hpp"
 #include "bench/options.hpp"
 #include "cli/arguments.hpp"
+#include "cli/command.hpp"
 
 int main(int argc, char** argv)
 {
     using namespace hello;
-    try {
+    return cli::run_main("hello_bench", [&] {
         const auto arguments = cli::arguments_of(argc, argv);
         const auto command = bench::parse_bench_command(arguments, std::thread::hardware_concurrency());
         if (cli::answer_help_or_version(command.action, "hello_bench", bench::bench_usage())) {
@@ -36,11 +37,5 @@ int main(int argc, char** argv)
             fmt::print(stderr, "  {}\n", sample);
         }
         return 1;
-    } catch (const cli::UsageError& error) {
-        fmt::print(stderr, "hello_bench: {}\nTry 'hello_bench --help'.\n", error.what());
-        return 2;
-    } catch (const std::exception& error) {
-        fmt::print(stderr, "hello_bench: {}\n", error.what());
-        return 1;
-    }
+    });
 }

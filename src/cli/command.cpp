@@ -29,4 +29,16 @@ bool answer_help_or_version(Action action, std::string_view program, std::string
     return action != Action::run;
 }
 
+int report_usage_error(std::string_view program, const UsageError& error)
+{
+    fmt::print(stderr, "{}: {}\nTry '{} --help'.\n", program, error.what(), program);
+    return 2;
+}
+
+int report_failure(std::string_view program, const std::exception& error)
+{
+    fmt::print(stderr, "{}: {}\n", program, error.what());
+    return 1;
+}
+
 }  // namespace hello::cli

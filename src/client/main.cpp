@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "cli/arguments.hpp"
+#include "cli/command.hpp"
 #include "client/client.hpp"
 #include "client/options.hpp"
 
@@ -26,7 +27,7 @@ std::unique_ptr<hello::client::NameSource> name_source(const hello::client::Clie
 int main(int argc, char** argv)
 {
     using namespace hello;
-    try {
+    return cli::run_main("hello_client", [&] {
         const auto arguments = cli::arguments_of(argc, argv);
         const auto command = client::parse_client_command(arguments);
         if (cli::answer_help_or_version(command.action, "hello_client", client::client_usage())) {
@@ -43,11 +44,5 @@ int main(int argc, char** argv)
             std::rethrow_exception(failure);
         }
         return 0;
-    } catch (const cli::UsageError& error) {
-        fmt::print(stderr, "hello_client: {}\nTry 'hello_client --help'.\n", error.what());
-        return 2;
-    } catch (const std::exception& error) {
-        fmt::print(stderr, "hello_client: {}\n", error.what());
-        return 1;
-    }
+    });
 }

@@ -6,13 +6,14 @@
 #include <exception>
 
 #include "cli/arguments.hpp"
+#include "cli/command.hpp"
 #include "server/options.hpp"
 #include "server/server.hpp"
 
 int main(int argc, char** argv)
 {
     using namespace hello;
-    try {
+    return cli::run_main("hello_server", [&] {
         const auto arguments = cli::arguments_of(argc, argv);
         const auto command = server::parse_server_command(arguments);
         if (cli::answer_help_or_version(command.action, "hello_server", server::server_usage())) {
@@ -24,11 +25,5 @@ int main(int argc, char** argv)
         server::Server hello_server(command.options);
         hello_server.run();
         return 0;
-    } catch (const cli::UsageError& error) {
-        fmt::print(stderr, "hello_server: {}\nTry 'hello_server --help'.\n", error.what());
-        return 2;
-    } catch (const std::exception& error) {
-        fmt::print(stderr, "hello_server: {}\n", error.what());
-        return 1;
-    }
+    });
 }

@@ -151,9 +151,8 @@ private:
             if (waited) {
                 co_return false;  // cancelled: shutting down
             }
-            const auto buffer = input_buffer();
             asio::error_code error;
-            const auto size = socket_.read_some(asio::buffer(buffer.data(), buffer.size()), error);
+            const auto bytes = read_available(error);
             if (error == asio::error::would_block) {
                 continue;  // woken for nothing
             }
@@ -165,9 +164,19 @@ private:
                 co_return false;
             }
             extend_deadline();
-            framer_.received({buffer.data(), size});
+            framer_.received(bytes);
             co_return true;
         }
+    }
+
+    // What the client has sent so far, read without waiting into
+    // input_buffer(). Called only right after a readiness wait, so that the
+    // shared buffer is only ever written while this session runs.
+    std::string_view read_available(asio::error_code& error)
+    {
+        const auto buffer = input_buffer();
+        const auto size = socket_.read_some(asio::buffer(buffer.data(), buffer.size()), error);
+        return {buffer.data(), size};
     }
 
     // Where reads land: room for the longest message and its "\r\n" (so a
@@ -200,15 +209,15 @@ private:
         socket_.shutdown(net::tcp::socket::shutdown_send, ignored);
         const auto give_up = Clock::now() + linger_time;
         for (auto now = Clock::now(); now < give_up; now = Clock::now()) {
-            // As in read_more(): wait, then read at once, so that the shared
-            // buffer is only ever written while this session runs.
             auto [waited] = co_await net::within(
                 give_up - now, socket_.async_wait(net::tcp::socket::wait_read, use_nothrow_awaitable));
-            const auto buffer = input_buffer();
+            if (waited) {
+                break;  // time is up
+            }
             asio::error_code error;
-            socket_.read_some(asio::buffer(buffer.data(), buffer.size()), error);
-            if (waited || (error && error != asio::error::would_block)) {
-                break;
+            read_available(error);  // and dropped
+            if (error && error != asio::error::would_block) {
+                break;  // the client closed too, or is gone
             }
         }
     }
