@@ -6,25 +6,36 @@
 
 #include "net/log.hpp"
 #include "protocol/replies.hpp"
+#include "server/session.hpp"
+#include "server/worker.hpp"
 
 namespace hello::server {
 namespace {
 
 using net::use_nothrow_awaitable;
+using Clock = std::chrono::steady_clock;
 
 // Out of descriptors (EMFILE, ENFILE), out of buffers, a connection reset
 // before we took it: none is a reason to stop serving the others. The pending
 // connection stays queued, so retrying at once would spin; wait a little.
 constexpr auto accept_retry_delay = std::chrono::milliseconds(100);
 
+// Each wake-up takes up to this many queued connections before the sessions
+// get their turn again: a burst of clients is welcomed in a few passes of
+// the event loop, not one pass per client, and yet cannot starve the others.
+constexpr int accept_batch = 64;
+
 // Past --max-connections: say why in one line and hang up, at the cost of one
 // non-blocking send (a new socket's send buffer always has room for it).
-void turn_away(net::tcp::socket& socket)
+void turn_away(Worker& worker, net::tcp::socket& socket)
 {
     static const auto busy = protocol::error_reply(protocol::busy_reason, false);
     asio::error_code ignored;
     socket.non_blocking(true, ignored);
     socket.send(asio::buffer(busy), 0, ignored);
+    if (worker.turned_away_log().occurred(Clock::now())) {
+        net::log("{} clients connected (--max-connections); turning new ones away.", worker.limit().taken());
+    }
 }
 
 void report_session_failure(std::exception_ptr failure)
@@ -42,47 +53,52 @@ void report_session_failure(std::exception_ptr failure)
     }
 }
 
+// A session for the client if it gets a slot, a polite refusal if not.
+void admit(Worker& worker, net::tcp::socket socket)
+{
+    auto slot = worker.limit().try_reserve();
+    if (!slot) {
+        turn_away(worker, socket);
+        return;
+    }
+    asio::error_code ignored;
+    socket.set_option(net::tcp::no_delay(true), ignored);  // replies are small; send them now
+    auto executor = socket.get_executor();
+    asio::co_spawn(executor, serve_client(std::move(socket), std::move(*slot), worker),
+                   report_session_failure);
+}
+
 }  // namespace
 
-net::awaitable<void> accept_clients(net::tcp::acceptor& acceptor, std::size_t max_connections,
-                                    const SessionSettings& settings,
-                                    ConnectionRegistry& connections)
+net::awaitable<void> accept_clients(Worker& worker)
 {
+    auto& acceptor = worker.acceptor();
+    asio::error_code ignored;
+    acceptor.non_blocking(true, ignored);  // for taking the rest of a batch without waiting
     bool failing = false;
-    bool turning_away = false;
     while (acceptor.is_open()) {
         auto [error, socket] = co_await acceptor.async_accept(use_nothrow_awaitable);
+        for (int taken = 1; !error; ++taken) {
+            if (std::exchange(failing, false)) {
+                net::log("Accepting connections again.");
+            }
+            admit(worker, std::move(socket));
+            if (taken == accept_batch) {
+                break;
+            }
+            socket = acceptor.accept(error);  // the next queued one, if any
+        }
         if (error == asio::error::operation_aborted || !acceptor.is_open()) {
             break;  // closed for shutdown
         }
-        if (error) {
-            if (!std::exchange(failing, true)) {
+        if (error && error != asio::error::would_block) {
+            if (!std::exchange(failing, true) && worker.accept_error_log().occurred(Clock::now())) {
                 net::log("Cannot accept connections: {}; retrying every {}ms.", error.message(),
                          accept_retry_delay.count());
             }
             asio::steady_timer retry(acceptor.get_executor(), accept_retry_delay);
             co_await retry.async_wait(use_nothrow_awaitable);
-            continue;
         }
-        if (std::exchange(failing, false)) {
-            net::log("Accepting connections again.");
-        }
-        if (connections.server_total() >= max_connections) {
-            if (!std::exchange(turning_away, true)) {
-                net::log("{} clients connected (--max-connections); turning new ones away.",
-                         connections.server_total());
-            }
-            turn_away(socket);
-            continue;
-        }
-        if (std::exchange(turning_away, false)) {
-            net::log("Below --max-connections again; accepting new clients.");
-        }
-        asio::error_code ignored;
-        socket.set_option(net::tcp::no_delay(true), ignored);  // replies are small; send them now
-        asio::co_spawn(acceptor.get_executor(),
-                       serve_client(std::move(socket), settings, connections),
-                       report_session_failure);
     }
 }
 

@@ -6,6 +6,7 @@
 #include "net/log.hpp"
 #include "net/timeout.hpp"
 #include "protocol/proxy_header.hpp"
+#include "server/worker.hpp"
 
 namespace hello::server {
 namespace {
@@ -36,12 +37,12 @@ std::size_t header_part(const protocol::ProxyParse& parsed, std::size_t taken, s
     return header ? header->size - taken : peeked;
 }
 
-std::string why_no_header(asio::error_code error, bool stopping)
+std::string why_no_header(asio::error_code error, SessionList::Verdict verdict)
 {
-    if (stopping) {
+    if (verdict == SessionList::Verdict::stop_requested || verdict == SessionList::Verdict::closed) {
         return "server shutting down";
     }
-    if (error == asio::error::timed_out) {
+    if (error == asio::error::timed_out || verdict == SessionList::Verdict::idle) {
         return "no header in time";
     }
     if (error == asio::error::eof) {
@@ -52,12 +53,11 @@ std::string why_no_header(asio::error_code error, bool stopping)
 
 }  // namespace
 
-net::awaitable<std::optional<std::string>> read_proxy_header(
-    net::tcp::socket& socket, Clock::duration timeout, ConnectionRegistry& connections)
+net::awaitable<std::optional<std::string>> read_proxy_header(net::tcp::socket& socket, Worker& worker)
 {
-    Connection connection(socket);
-    Registration registration(connections, connection);
-    const auto deadline = Clock::now() + timeout;
+    SessionList::Entry entry(worker.sessions(), socket);
+    const auto stopping = [&] { return entry.verdict() != SessionList::Verdict::none; };
+    const auto deadline = Clock::now() + worker.options().proxy_header_timeout;
 
     std::string header;  // the bytes taken off the socket: header bytes only
     auto parsed = protocol::parse_proxy_header(header);
@@ -74,13 +74,11 @@ net::awaitable<std::optional<std::string>> read_proxy_header(
         // only known once seen, and the client's bytes must stay unread.
         const auto taken = header.size();
         header.resize(taken + std::get<protocol::ProxyNeedMore>(parsed).max_read);
-        connection.waiting_for_client(true);
         auto [error, peeked] = co_await net::within(
             deadline - Clock::now(),
             socket.async_receive(asio::buffer(header.data() + taken, header.size() - taken),
                                  asio::socket_base::message_peek, use_nothrow_awaitable));
-        connection.waiting_for_client(false);
-        if (!error && !connection.stop_requested()) {
+        if (!error && !stopping()) {
             header.resize(taken + peeked);
             parsed = protocol::parse_proxy_header(header);
             header.resize(taken + header_part(parsed, taken, peeked));
@@ -89,9 +87,9 @@ net::awaitable<std::optional<std::string>> read_proxy_header(
                 socket, asio::buffer(header.data() + taken, header.size() - taken),
                 use_nothrow_awaitable);
         }
-        if (error || connection.stop_requested()) {
+        if (error || stopping()) {
             net::log("Connection from {} closed before its PROXY protocol header ({}).",
-                     net::peer_of(socket), why_no_header(error, connection.stop_requested()));
+                     net::peer_of(socket), why_no_header(error, entry.verdict()));
             co_return std::nullopt;
         }
     }

@@ -9,9 +9,10 @@
 #include <string>
 
 #include "net/asio_compat.hpp"
-#include "server/connections.hpp"
 
 namespace hello::server {
+
+class Worker;
 
 // Reads the header and returns the client as the logs should name it:
 // "203.0.113.7:51234", or the balancer's own address with a note when the
@@ -19,12 +20,10 @@ namespace hello::server {
 // off the socket: whatever the client sent right behind it is left there for
 // the conversation, read as if no header had come first.
 //
-// While it waits, the connection is counted among `connections`, so that
-// --max-connections counts it and a shutdown ends the wait. On a malformed,
+// While it waits, the connection is among the worker's sessions, so that a
+// shutdown ends the wait. On a malformed,
 // too long or late header, a peer that leaves first, or a shutdown: logs one
 // line and returns nullopt; the caller closes the connection.
-net::awaitable<std::optional<std::string>> read_proxy_header(
-    net::tcp::socket& socket, std::chrono::steady_clock::duration timeout,
-    ConnectionRegistry& connections);
+net::awaitable<std::optional<std::string>> read_proxy_header(net::tcp::socket& socket, Worker& worker);
 
 }  // namespace hello::server

@@ -14,19 +14,6 @@ namespace {
 
 using net::use_nothrow_awaitable;
 
-SessionSettings session_settings_from(const ServerOptions& options)
-{
-    return SessionSettings{
-        .delay = options.delay,
-        .max_message = options.max_message,
-        .idle_timeout = options.idle_timeout,
-        .log_connections = !options.quiet,
-        .log_messages = options.verbose,
-        .proxy_protocol = options.proxy_protocol,
-        .proxy_header_timeout = options.proxy_header_timeout,
-    };
-}
-
 std::size_t thread_count(const ServerOptions& options)
 {
     if (options.threads != 0) {
@@ -38,11 +25,11 @@ std::size_t thread_count(const ServerOptions& options)
 }  // namespace
 
 Server::Server(const ServerOptions& options)
-    : options_(options), session_settings_(session_settings_from(options))
+    : options_(options)
 {
     std::vector<asio::io_context*> contexts;
     for (std::size_t i = 0; i < thread_count(options_); ++i) {
-        workers_.push_back(std::make_unique<Worker>(options_, session_settings_, connections_));
+        workers_.push_back(std::make_unique<Worker>(options_, connection_limit_));
         contexts.push_back(&workers_.back()->io());
     }
     auto listeners = open_listeners(contexts, options_);

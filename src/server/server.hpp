@@ -9,7 +9,7 @@
 
 #include "net/asio_compat.hpp"
 #include "server/options.hpp"
-#include "server/session.hpp"
+#include "server/connection_limit.hpp"
 #include "server/worker.hpp"
 
 namespace hello::server {
@@ -30,8 +30,7 @@ private:
     void worker_finished();
 
     ServerOptions options_;
-    SessionSettings session_settings_;
-    std::atomic<std::size_t> connections_{0};
+    ConnectionLimit connection_limit_{options_.max_connections};
     std::vector<std::unique_ptr<Worker>> workers_;
     net::tcp::endpoint local_endpoint_;
     // Signals are waited for on a thread of their own, so that no worker

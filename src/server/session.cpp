@@ -1,33 +1,38 @@
 #include "server/session.hpp"
 
+#include <algorithm>
+#include <array>
 #include <exception>
 #include <span>
-#include <tuple>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "net/endpoint.hpp"
 #include "net/log.hpp"
-#include "net/or_on_failure.hpp"
 #include "net/timeout.hpp"
 #include "protocol/framing.hpp"
 #include "protocol/printable.hpp"
 #include "protocol/replies.hpp"
 #include "server/proxy_handshake.hpp"
+#include "server/worker.hpp"
 
 namespace hello::server {
 namespace {
 
-using namespace asio::experimental::awaitable_operators;
 using net::use_nothrow_awaitable;
 using protocol::Message;
-using Clock = std::chrono::steady_clock;
+using Verdict = SessionList::Verdict;
 
 // How long a client refused with an error may go on sending before we close.
 constexpr auto linger_time = std::chrono::seconds(2);
 
-enum class CloseReason { exit, end_of_stream, client_gone, too_long, idle, shutdown, failed };
+// Each read lands first in this many bytes inside the session: enough for
+// most names, and small, because an idle session spends its life waiting in
+// that read. Longer input is taken from the socket at once, see take_input().
+constexpr std::size_t first_read_size = 16;
+
+enum class CloseReason { exit, end_of_stream, client_gone, too_long, idle, shutdown };
 
 std::string_view describe(CloseReason reason)
 {
@@ -38,157 +43,125 @@ std::string_view describe(CloseReason reason)
     case CloseReason::too_long: return " (message too long)";
     case CloseReason::idle: return " (idle timeout)";
     case CloseReason::shutdown: return " (server shutting down)";
-    case CloseReason::failed: return " (session failed)";
     }
     return "";
 }
 
-// Returns once `deadline` has passed without being pushed back: one timer per
-// session for the idle timeout, as in Asio's echo_server_with_deadline, rather
-// than one per read and write.
-net::awaitable<void> watchdog(const Clock::time_point& deadline)
-{
-    asio::steady_timer timer(co_await asio::this_coro::executor);
-    for (auto now = Clock::now(); deadline > now; now = Clock::now()) {
-        timer.expires_at(deadline);
-        if (auto [cancelled] = co_await timer.async_wait(use_nothrow_awaitable); cancelled) {
-            co_return;  // the conversation ended first
-        }
-    }
-}
-
 class Session {
 public:
-    Session(net::tcp::socket socket, std::string peer, const SessionSettings& settings,
-            ConnectionRegistry& connections)
+    Session(net::tcp::socket socket, const std::string& peer, Worker& worker)
         : socket_(std::move(socket)),
-          settings_(settings),
-          registration_(connections, connection_),
-          peer_(std::move(peer)),
-          framer_(settings.max_message)
+          options_(worker.options()),
+          entry_(worker.sessions(), socket_, options_.delay.count() > 0 ? &pause_ : nullptr),
+          peer_(peer),
+          framer_(options_.max_message)
     {
-        // Reads and writes are tried directly and only wait in the event
-        // loop when they cannot proceed (see read_more() and send()).
+        // So that take_input() can take what else has arrived without waiting.
         asio::error_code ignored;
         socket_.non_blocking(true, ignored);
     }
 
     net::awaitable<void> run()
     {
-        if (settings_.log_connections) {
+        if (!options_.quiet) {
             net::log("Accept new connection from {}...", peer_);
         }
-        extend_deadline();
-        const auto outcome = co_await (
-            net::or_on_failure(converse(), CloseReason::failed, "Session with " + peer_) ||
-            watchdog(deadline_));
-        const auto reason = outcome.index() == 0 ? std::get<0>(outcome) : CloseReason::idle;
-        if (settings_.log_connections) {
+        const auto reason = co_await converse();
+        if (!options_.quiet) {
             net::log("Connection from {} closed{}.", peer_, describe(reason));
         }
     }
 
 private:
+    // The tutorial's tcplink(): greet, then read, answer, repeat.
     net::awaitable<CloseReason> converse()
     {
         if (!co_await send(protocol::greeting)) {
-            co_return CloseReason::client_gone;
+            co_return why_gone();
         }
         for (;;) {
             const auto event = framer_.next();
             if (const auto* message = std::get_if<Message>(&event)) {
                 if (protocol::is_exit(message->text)) {
-                    co_return co_await flush() ? CloseReason::exit : CloseReason::client_gone;
+                    co_return co_await flush() ? CloseReason::exit : why_gone();
                 }
                 if (!co_await answer(*message)) {
-                    co_return CloseReason::client_gone;
+                    co_return why_gone();
                 }
                 continue;
             }
+            // All that one read brought is answered: the replies leave together.
             if (!co_await flush()) {
-                co_return CloseReason::client_gone;
+                co_return why_gone();
             }
             if (std::holds_alternative<protocol::MessageTooLong>(event)) {
                 co_await send(protocol::error_reply(protocol::too_long_reason, framer_.client_line_open()));
                 co_await linger();
                 co_return CloseReason::too_long;
             }
-            if (std::holds_alternative<protocol::EndOfStream>(event)) {
-                co_return CloseReason::end_of_stream;
+            if (std::holds_alternative<protocol::EndOfStream>(event) || entry_.verdict() != Verdict::none) {
+                co_return entry_.verdict() == Verdict::none ? CloseReason::end_of_stream : why_gone();
             }
-            if (connection_.stop_requested() || !co_await read_more()) {
-                co_return connection_.stop_requested() ? CloseReason::shutdown : CloseReason::client_gone;
+            auto [error, size] = co_await socket_.async_read_some(
+                asio::buffer(first_bytes_.data(), first_read_size_limit()), use_nothrow_awaitable);
+            if (!take_input(error, size) || entry_.verdict() != Verdict::none) {
+                co_return why_gone();
             }
         }
     }
 
-    // Without --delay, the replies to one read leave together in one write.
-    // With it, each reply waits and goes out on its own, as the tutorial's do.
+    // Without --delay, the replies to one read are collected and leave
+    // together in flush(). With it, each reply waits and goes out on its
+    // own, as the tutorial's do.
     net::awaitable<bool> answer(const Message& message)
     {
-        if (settings_.log_messages) {
+        if (options_.verbose) {
             net::log("Message from {}: \"{}\"", peer_, protocol::printable(message.text));
         }
-        if (settings_.delay.count() > 0) {
-            pause_.expires_after(settings_.delay);
+        if (options_.delay.count() > 0) {
+            pause_.expires_after(options_.delay);
             co_await pause_.async_wait(use_nothrow_awaitable);
-            extend_deadline();  // the client has not been idle while we were
+            entry_.made_progress();  // the client has not been idle while we were
         }
         protocol::append_reply(replies_, message);
-        co_return settings_.delay.count() > 0 ? co_await flush() : true;
+        co_return options_.delay.count() > 0 ? co_await flush() : true;
     }
 
-    // Waits until the client has said something, then reads it without
-    // waiting. So no read is ever tried in vain (one recv per message, as in
-    // a hand-written epoll server), and a silent client ties up no buffer.
-    net::awaitable<bool> read_more()
+    // Hands the framer what one read brought: the bytes in first_bytes_ and,
+    // when they filled it, whatever else has arrived, taken without waiting
+    // into the input buffer. False when the client is gone.
+    bool take_input(asio::error_code error, std::size_t size)
     {
-        for (;;) {
-            connection_.waiting_for_client(true);
-            auto [waited] = co_await socket_.async_wait(net::tcp::socket::wait_read,
-                                                        use_nothrow_awaitable);
-            connection_.waiting_for_client(false);
-            if (waited) {
-                co_return false;  // cancelled: shutting down
-            }
-            asio::error_code error;
-            const auto bytes = read_available(error);
-            if (error == asio::error::would_block) {
-                continue;  // woken for nothing
-            }
-            if (error == asio::error::eof) {
-                framer_.received_end_of_stream();
-                co_return true;
-            }
-            if (error) {
-                co_return false;
-            }
-            extend_deadline();
-            framer_.received(bytes);
-            co_return true;
+        if (error == asio::error::eof) {
+            framer_.received_end_of_stream();
+            return true;
         }
-    }
-
-    // What the client has sent so far, read without waiting into
-    // input_buffer(). Called only right after a readiness wait, so that the
-    // shared buffer is only ever written while this session runs.
-    std::string_view read_available(asio::error_code& error)
-    {
+        if (error) {
+            return false;
+        }
+        entry_.made_progress();
+        if (size < first_read_size_limit()) {
+            framer_.received({first_bytes_.data(), size});  // nothing more was there
+            return true;
+        }
         const auto buffer = input_buffer();
-        const auto size = socket_.read_some(asio::buffer(buffer.data(), buffer.size()), error);
-        return {buffer.data(), size};
+        std::copy_n(first_bytes_.data(), size, buffer.data());
+        asio::error_code nothing_more;  // would_block: the read was all there is; eof: seen next time
+        size += socket_.read_some(asio::buffer(buffer.data() + size, buffer.size() - size), nothing_more);
+        framer_.received({buffer.data(), size});
+        return true;
     }
 
-    // Where reads land: room for the longest message and its "\r\n" (so a
-    // raw read longer than a message may be is refused, and a longest line
-    // still fits). Without --delay a session never waits while it holds
-    // unanswered input: the replies to one read are all built before its next
-    // co_await that can suspend. So every session of a thread shares one
+    // Where a read longer than first_bytes_ lands: room for the longest
+    // message and its "\r\n" (so a raw read longer than a message may be is
+    // refused, and a longest line still fits). Without --delay a session never
+    // waits while it holds unanswered input: the replies to one read are all
+    // built before its next co_await. So every session of a thread shares one
     // buffer. With --delay a session waits between replies and needs its own.
     std::span<char> input_buffer()
     {
-        const auto size = settings_.max_message + 2;
-        if (settings_.delay.count() > 0) {
+        const auto size = options_.max_message + 2;
+        if (options_.delay.count() > 0) {
             own_buffer_.resize(size);
             return own_buffer_;
         }
@@ -199,26 +172,22 @@ private:
         return {shared.data(), size};
     }
 
+    std::size_t first_read_size_limit() const { return std::min(first_bytes_.size(), options_.max_message + 2); }
+
     // Closing a socket with unread input makes the kernel send a reset, which
     // can destroy the error reply before the client reads it. So, like
     // nginx's lingering close: end our side, then read and discard what the
     // client is still sending, until it closes too or the time is up.
     net::awaitable<void> linger()
     {
-        asio::error_code ignored;
-        socket_.shutdown(net::tcp::socket::shutdown_send, ignored);
-        const auto give_up = Clock::now() + linger_time;
-        for (auto now = Clock::now(); now < give_up; now = Clock::now()) {
-            auto [waited] = co_await net::within(
-                give_up - now, socket_.async_wait(net::tcp::socket::wait_read, use_nothrow_awaitable));
-            if (waited) {
-                break;  // time is up
-            }
-            asio::error_code error;
-            read_available(error);  // and dropped
-            if (error && error != asio::error::would_block) {
-                break;  // the client closed too, or is gone
-            }
+        asio::error_code error;
+        socket_.shutdown(net::tcp::socket::shutdown_send, error);
+        thread_local std::array<char, 4096> discarded;  // never read, so it may be shared
+        const auto give_up = std::chrono::steady_clock::now() + linger_time;
+        while (!error) {
+            std::tie(error, std::ignore) = co_await net::within(
+                give_up - std::chrono::steady_clock::now(),
+                socket_.async_read_some(asio::buffer(discarded), use_nothrow_awaitable));
         }
     }
 
@@ -229,60 +198,60 @@ private:
         co_return sent;
     }
 
-    // Writes all of `bytes`. Each write that makes progress pushes the idle
-    // deadline back, so a client that stops reading its replies is closed by
-    // the watchdog after one idle timeout without progress, while the
-    // unread replies stay bounded by what one read can ask for.
+    // Writes all of `bytes`. A client that does not take them within
+    // --idle-timeout is closed by the worker's idle sweep.
     net::awaitable<bool> send(std::string_view bytes)
     {
-        while (!bytes.empty()) {
-            // Try at once: a reply nearly always fits in the socket's send
-            // buffer, and a write that is done needs no trip through the
-            // event loop. Wait in the loop only when the buffer is full.
-            asio::error_code error;
-            auto written = socket_.write_some(asio::buffer(bytes), error);
-            if (error == asio::error::would_block) {
-                std::tie(error, written) =
-                    co_await socket_.async_write_some(asio::buffer(bytes), use_nothrow_awaitable);
-            }
-            if (error) {
-                co_return false;
-            }
-            bytes.remove_prefix(written);
-            extend_deadline();
+        if (bytes.empty()) {
+            co_return true;
         }
+        auto [error, written] = co_await asio::async_write(socket_, asio::buffer(bytes), use_nothrow_awaitable);
+        if (error) {
+            co_return false;
+        }
+        entry_.made_progress();
         co_return true;
     }
 
-    void extend_deadline() { deadline_ = Clock::now() + settings_.idle_timeout; }
+    // Why the conversation ended early: the worker ended it, or the client left.
+    CloseReason why_gone() const
+    {
+        switch (entry_.verdict()) {
+        case Verdict::idle: return CloseReason::idle;
+        case Verdict::stop_requested:
+        case Verdict::closed: return CloseReason::shutdown;
+        case Verdict::none: break;
+        }
+        return CloseReason::client_gone;
+    }
 
     net::tcp::socket socket_;
-    const SessionSettings& settings_;
+    const ServerOptions& options_;
     asio::steady_timer pause_{socket_.get_executor()};
-    Connection connection_{socket_, &pause_};
-    Registration registration_;
-    std::string peer_;
+    SessionList::Entry entry_;
+    const std::string& peer_;
     protocol::Framer framer_;
-    std::vector<char> own_buffer_;  // only with --delay: see input_buffer()
+    std::array<char, first_read_size> first_bytes_;
     std::string replies_;
-    Clock::time_point deadline_;
+    std::vector<char> own_buffer_;  // only with --delay: see input_buffer()
 };
 
 }  // namespace
 
-net::awaitable<void> serve_client(net::tcp::socket socket, const SessionSettings& settings,
-                                  ConnectionRegistry& connections)
+// `slot` is held, unused, for as long as the session lives.
+net::awaitable<void> serve_client(net::tcp::socket socket, [[maybe_unused]] ConnectionSlot slot,
+                                  Worker& worker)
 {
     auto peer = net::peer_of(socket);
     try {
-        if (settings.proxy_protocol) {  // --proxy-protocol: the balancer speaks first
-            auto proxied = co_await read_proxy_header(socket, settings.proxy_header_timeout, connections);
+        if (worker.options().proxy_protocol) {  // --proxy-protocol: the balancer speaks first
+            auto proxied = co_await read_proxy_header(socket, worker);
             if (!proxied) {
                 co_return;  // read_proxy_header() logged why
             }
             peer = std::move(*proxied);
         }
-        Session session(std::move(socket), peer, settings, connections);
+        Session session(std::move(socket), peer, worker);
         co_await session.run();
     } catch (const std::exception& error) {
         // The session boundary: a bug or an exhausted resource ends this

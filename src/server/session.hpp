@@ -2,27 +2,16 @@
 // One client's conversation: the coroutine that replaces the tutorial's
 // thread-per-client tcplink().
 
-#include <chrono>
-#include <cstddef>
-
 #include "net/asio_compat.hpp"
-#include "server/connections.hpp"
+#include "server/connection_limit.hpp"
 
 namespace hello::server {
 
-struct SessionSettings {
-    std::chrono::milliseconds delay{0};
-    std::size_t max_message = 4096;
-    std::chrono::milliseconds idle_timeout{300'000};
-    bool log_connections = true;
-    bool log_messages = false;
-    bool proxy_protocol = false;                           // see proxy_handshake.hpp
-    std::chrono::milliseconds proxy_header_timeout{5000};
-};
+class Worker;
 
-// Serves one client until it says "exit", hangs up, misbehaves or the server
-// shuts down. Never throws: whatever goes wrong ends this session only.
-net::awaitable<void> serve_client(net::tcp::socket socket, const SessionSettings& settings,
-                                  ConnectionRegistry& connections);
+// Serves one client until it says "exit", hangs up, misbehaves, stays idle
+// too long or the server shuts down; `slot` is its place among
+// --max-connections. Never throws: whatever goes wrong ends this session only.
+net::awaitable<void> serve_client(net::tcp::socket socket, ConnectionSlot slot, Worker& worker);
 
 }  // namespace hello::server

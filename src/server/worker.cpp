@@ -1,5 +1,6 @@
 #include "server/worker.hpp"
 
+#include <algorithm>
 #include <csignal>
 #include <exception>
 
@@ -7,25 +8,34 @@
 #include "server/acceptor.hpp"
 
 namespace hello::server {
+namespace {
 
-Worker::Worker(const ServerOptions& options, const SessionSettings& settings,
-               std::atomic<std::size_t>& server_connections)
-    : options_(options), settings_(settings), connections_(server_connections)
+using Clock = std::chrono::steady_clock;
+
+// How often repeated log lines are summed up (and so how often an idle
+// worker wakes up at most, besides its sessions' deadlines).
+constexpr auto summary_interval = std::chrono::seconds(1);
+
+}  // namespace
+
+Worker::Worker(const ServerOptions& options, ConnectionLimit& limit)
+    : options_(options), limit_(limit), sessions_(options.idle_timeout),
+      turned_away_log_(summary_interval), accept_error_log_(summary_interval)
 {
 }
 
 void Worker::run()
 {
-    asio::co_spawn(io_, accept_clients(acceptor_, options_.max_connections, settings_, connections_),
-                   [](std::exception_ptr failure) {
-                       if (failure) {
-                           // Not one accept error (those are retried): the
-                           // acceptor itself is gone. Stop the whole server
-                           // the orderly way rather than serve half-deaf.
-                           net::log("The acceptor failed; shutting down.");
-                           std::raise(SIGTERM);
-                       }
-                   });
+    asio::co_spawn(io_, accept_clients(*this), [](std::exception_ptr failure) {
+        if (failure) {
+            // Not one accept error (those are retried): the acceptor itself
+            // is gone. Stop the whole server the orderly way rather than
+            // serve half-deaf.
+            net::log("The acceptor failed; shutting down.");
+            std::raise(SIGTERM);
+        }
+    });
+    asio::co_spawn(io_, keep_house(), asio::detached);
     io_.run();
 }
 
@@ -38,21 +48,45 @@ void Worker::begin_shutdown()
 {
     asio::error_code ignored;
     acceptor_.close(ignored);  // the acceptor coroutine ends
-    if (connections_.size() == 0) {
-        return;  // nothing left: run() returns
-    }
-    connections_.on_empty([this] { shutdown_timer_.cancel(); });
-    connections_.request_stop_all();
-    asio::co_spawn(io_, enforce_shutdown_timeout(), asio::detached);
+    shutting_down_ = true;
+    shutdown_deadline_ = Clock::now() + options_.shutdown_timeout;
+    sessions_.on_empty([this] { housekeeping_.cancel(); });
+    sessions_.request_stop_all();
+    housekeeping_.cancel();  // to look at the new deadline
 }
 
-net::awaitable<void> Worker::enforce_shutdown_timeout()
+// The worker's one timer: closes idle sessions, sums up repeated log lines,
+// and enforces --shutdown-timeout. It wakes for the earliest of those, so a
+// worker with nothing to do sleeps for a second at a time.
+net::awaitable<void> Worker::keep_house()
 {
-    shutdown_timer_.expires_after(options_.shutdown_timeout);
-    if (auto [cancelled] = co_await shutdown_timer_.async_wait(net::use_nothrow_awaitable); !cancelled) {
-        net::log("{} connection(s) still open after {}ms; closing them.", connections_.size(),
-                 options_.shutdown_timeout.count());
-        connections_.close_all();
+    for (;;) {
+        const auto now = Clock::now();
+        if (shutting_down_ && sessions_.size() == 0) {
+            co_return;  // nothing keeps io_.run() going any more
+        }
+        if (now >= shutdown_deadline_) {
+            net::log("{} connection(s) still open after {}ms; closing them.", sessions_.size(),
+                     options_.shutdown_timeout.count());
+            sessions_.close_all();
+            shutdown_deadline_ = Clock::time_point::max();
+        }
+        sessions_.close_idle(now);
+        log_summaries(now);
+
+        housekeeping_.expires_at(std::min({sessions_.next_deadline(), shutdown_deadline_, now + summary_interval}));
+        co_await housekeeping_.async_wait(net::use_nothrow_awaitable);
+    }
+}
+
+void Worker::log_summaries(Clock::time_point now)
+{
+    if (const auto count = turned_away_log_.summary_due(now)) {
+        net::log("Turned away {} more client(s) in the last {}s (--max-connections {}).", count,
+                 summary_interval.count(), limit_.max());
+    }
+    if (const auto count = accept_error_log_.summary_due(now)) {
+        net::log("{} more accept error(s) in the last {}s.", count, summary_interval.count());
     }
 }
 

@@ -1,0 +1,89 @@
+#pragma once
+// One worker's live sessions, as the worker sees them from outside: enough to
+// close the idle ones and to end them all on shutdown.
+//
+// The sessions form an intrusive list ordered by their last progress (a read,
+// or a write that completed): a session that makes progress moves to the
+// back, so the ones whose --idle-timeout has run out are always at the front.
+// One timer per worker sweeps them (Worker::keep_house); no session has a
+// timer of its own, and the list costs no allocation: its nodes live inside
+// the sessions.
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+
+#include "net/asio_compat.hpp"
+
+namespace hello::server {
+
+class SessionList {
+public:
+    using Clock = std::chrono::steady_clock;
+
+    // Why the worker ended a session, if it did.
+    enum class Verdict { none, stop_requested, idle, closed };
+
+    // A session's place in the list; a member of the session, so that it
+    // lives exactly as long as the session does.
+    class Entry {
+    public:
+        // `pause`, if any, is the timer a session waits on before a delayed reply.
+        Entry(SessionList& list, net::tcp::socket& socket, asio::steady_timer* pause = nullptr);
+        ~Entry();
+        Entry(const Entry&) = delete;
+        Entry& operator=(const Entry&) = delete;
+
+        // The client was heard from, or took a reply: the idle clock restarts.
+        void made_progress();
+        Verdict verdict() const { return verdict_; }
+
+    private:
+        friend class SessionList;
+        void unlink();
+        void link_at_back();
+        // Ends the session now: its pending operations fail at once.
+        void close(Verdict why);
+
+        SessionList& list_;
+        net::tcp::socket& socket_;
+        asio::steady_timer* pause_;
+        Entry* previous_ = nullptr;
+        Entry* next_ = nullptr;
+        Clock::time_point last_progress_;
+        Verdict verdict_ = Verdict::none;
+    };
+
+    explicit SessionList(Clock::duration idle_timeout) : idle_timeout_(idle_timeout) {}
+    SessionList(const SessionList&) = delete;
+    SessionList& operator=(const SessionList&) = delete;
+
+    // Live sessions, including those being closed.
+    std::size_t size() const { return size_; }
+
+    // When the oldest session's idle timeout runs out (time_point::max() if
+    // there is none).
+    Clock::time_point next_deadline() const;
+
+    // Closes every session that made no progress for the idle timeout.
+    // Returns how many.
+    std::size_t close_idle(Clock::time_point now);
+
+    // Shutdown, step 1: sessions waiting for their client end at once;
+    // sessions writing a reply end once it is out.
+    void request_stop_all();
+    // Shutdown, step 2: whatever is left ends now.
+    void close_all();
+
+    // Called each time the last session leaves.
+    void on_empty(std::function<void()> callback) { on_empty_ = std::move(callback); }
+
+private:
+    Clock::duration idle_timeout_;
+    Entry* front_ = nullptr;  // least recent progress
+    Entry* back_ = nullptr;   // most recent progress
+    std::size_t size_ = 0;
+    std::function<void()> on_empty_;
+};
+
+}  // namespace hello::server
