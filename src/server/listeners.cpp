@@ -16,6 +16,22 @@ namespace {
 using net::tcp;
 using reuse_port = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 
+// What the kernel may hold for one connection, each way. Left alone, Linux
+// grows a socket's buffers to megabytes for a client that sends fast and
+// never reads: 500 such clients cost a gigabyte of kernel memory and push the
+// whole host into TCP memory pressure. This protocol's messages and replies
+// are at most a few KiB, so a few tens of KiB in flight is plenty. Set on the
+// listening socket, the sizes are inherited by every accepted one at no cost
+// per connection (the kernel doubles the figure for its bookkeeping).
+constexpr int kernel_buffer_bytes = 32 * 1024;
+
+void limit_kernel_buffers(tcp::acceptor& acceptor)
+{
+    asio::error_code ignored;  // a kernel that refuses keeps its defaults: no reason not to serve
+    acceptor.set_option(asio::socket_base::send_buffer_size(kernel_buffer_bytes), ignored);
+    acceptor.set_option(asio::socket_base::receive_buffer_size(kernel_buffer_bytes), ignored);
+}
+
 // Startup happens before any coroutine runs, so resolving the listen address
 // here blocks nothing; it lets --host take "localhost" as well as addresses.
 tcp::endpoint listen_endpoint(asio::io_context& io, const ServerOptions& options)
@@ -46,6 +62,7 @@ tcp::acceptor listen_on(asio::io_context& io, const tcp::endpoint& endpoint, boo
         acceptor.bind(endpoint, error);
     }
     if (!error) {
+        limit_kernel_buffers(acceptor);
         acceptor.listen(asio::socket_base::max_listen_connections, error);
     }
     if (error) {
@@ -72,6 +89,7 @@ std::vector<tcp::acceptor> open_listeners(std::vector<asio::io_context*> context
 {
     std::vector<tcp::acceptor> listeners;
     if (auto inherited = inherited_acceptor(*contexts.front())) {
+        limit_kernel_buffers(*inherited);
         listeners.push_back(std::move(*inherited));
         for (std::size_t i = 1; i < contexts.size(); ++i) {
             listeners.push_back(share(*contexts[i], listeners.front()));
