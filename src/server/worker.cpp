@@ -57,7 +57,8 @@ void Worker::begin_shutdown()
 
 // The worker's one timer: closes idle sessions, sums up repeated log lines,
 // and enforces --shutdown-timeout. It wakes for the earliest of those, so a
-// worker with nothing to do sleeps for a second at a time.
+// worker with nothing to do sleeps for a second (at most --idle-timeout) at a
+// time.
 net::awaitable<void> Worker::keep_house()
 {
     for (;;) {
@@ -74,7 +75,10 @@ net::awaitable<void> Worker::keep_house()
         sessions_.close_idle(now);
         log_summaries(now);
 
-        housekeeping_.expires_at(std::min({sessions_.next_deadline(), shutdown_deadline_, now + summary_interval}));
+        // Never sleep longer than one idle timeout: a session that arrives
+        // meanwhile must not outstay its own.
+        const auto longest_sleep = std::min<Clock::duration>(summary_interval, options_.idle_timeout);
+        housekeeping_.expires_at(std::min({sessions_.next_deadline(), shutdown_deadline_, now + longest_sleep}));
         co_await housekeeping_.async_wait(net::use_nothrow_awaitable);
     }
 }

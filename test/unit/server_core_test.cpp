@@ -1,0 +1,258 @@
+// The server's core in-process: a real Worker on its own thread, real
+// loopback sockets, no child process. Checks the conversation, the idle
+// sweep, the shutdown walk and the connection accounting.
+
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "net/asio_compat.hpp"
+#include "server/connection_limit.hpp"
+#include "server/log_throttle.hpp"
+#include "server/options.hpp"
+#include "server/worker.hpp"
+
+using namespace std::chrono_literals;
+using hello::net::tcp;
+using hello::server::ConnectionLimit;
+using hello::server::LogThrottle;
+using hello::server::ServerOptions;
+using hello::server::Worker;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+ServerOptions quiet_options()
+{
+    ServerOptions options;
+    options.quiet = std::getenv("HELLO_TEST_LOGS") == nullptr;
+    return options;
+}
+
+// A Worker serving 127.0.0.1 on a port of the OS's choosing, on its own thread.
+class RunningWorker {
+public:
+    explicit RunningWorker(const ServerOptions& options)
+        : options_(options), limit_(options.max_connections), worker_(options_, limit_)
+    {
+        tcp::acceptor acceptor(worker_.io(), tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+        endpoint_ = acceptor.local_endpoint();
+        worker_.listen_with(std::move(acceptor));
+        thread_ = std::thread([this] { worker_.run(); finished_ = true; });
+    }
+    ~RunningWorker() { stop(); }
+
+    // Shuts the worker down and waits for run() to return.
+    void stop()
+    {
+        if (thread_.joinable()) {
+            worker_.shut_down();
+            thread_.join();
+        }
+    }
+
+    tcp::endpoint endpoint() const { return endpoint_; }
+    ConnectionLimit& limit() { return limit_; }
+    bool finished() const { return finished_; }
+
+private:
+    ServerOptions options_;
+    ConnectionLimit limit_;
+    Worker worker_;
+    tcp::endpoint endpoint_;
+    std::atomic<bool> finished_{false};
+    std::thread thread_;
+};
+
+// A blocking client with a receive timeout, so a broken server fails the
+// test instead of hanging it.
+class Client {
+public:
+    explicit Client(tcp::endpoint server) : socket_(io_)
+    {
+        socket_.connect(server);
+        timeval limit{5, 0};
+        ::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+    }
+
+    // Reads until `expected.size()` bytes have come, the peer closes or 5 s pass.
+    std::string receive(std::size_t size)
+    {
+        std::string got;
+        char buffer[256];
+        while (got.size() < size) {
+            asio::error_code error;
+            const auto n = socket_.read_some(asio::buffer(buffer, std::min(sizeof buffer, size - got.size())), error);
+            if (error) {
+                break;
+            }
+            got.append(buffer, n);
+        }
+        return got;
+    }
+    void send(std::string_view bytes) { asio::write(socket_, asio::buffer(bytes)); }
+
+    // True if the server closed the connection (end of stream or reset) within 5 s.
+    bool closed_by_server()
+    {
+        char byte;
+        asio::error_code error;
+        socket_.read_some(asio::buffer(&byte, 1), error);
+        return error == asio::error::eof || error == asio::error::connection_reset;
+    }
+
+private:
+    asio::io_context io_;
+    tcp::socket socket_;
+};
+
+}  // namespace
+
+TEST_SUITE("server_core")
+{
+    TEST_CASE("log throttle: the first occurrence in full, then one summary per interval")
+    {
+        LogThrottle throttle(1s);
+        const auto start = Clock::now();
+        CHECK(throttle.occurred(start));
+        CHECK_FALSE(throttle.occurred(start + 10ms));
+        CHECK_FALSE(throttle.occurred(start + 20ms));
+        CHECK(throttle.summary_due(start + 500ms) == 0);  // not yet a second
+        CHECK(throttle.summary_due(start + 1s) == 2);
+        CHECK(throttle.summary_due(start + 3s) == 0);     // nothing new to sum up
+        CHECK(throttle.occurred(start + 3s));             // quiet long enough: in full again
+        CHECK(throttle.pending() == 0);
+    }
+
+    TEST_CASE("connection limit: never more slots than the limit, even from racing threads")
+    {
+        ConnectionLimit limit(3);
+        {
+            auto a = limit.try_reserve();
+            auto b = limit.try_reserve();
+            auto c = limit.try_reserve();
+            CHECK((a && b && c));
+            CHECK_FALSE(limit.try_reserve());
+            CHECK(limit.taken() == 3);
+        }
+        CHECK(limit.taken() == 0);  // given back when the slots went
+
+        std::atomic<std::size_t> held{0};
+        std::atomic<std::size_t> most{0};
+        std::vector<std::thread> racers;
+        for (int t = 0; t < 4; ++t) {
+            racers.emplace_back([&] {
+                for (int i = 0; i < 20'000; ++i) {
+                    if (auto slot = limit.try_reserve()) {
+                        const auto now = ++held;
+                        auto seen = most.load();
+                        while (now > seen && !most.compare_exchange_weak(seen, now)) {
+                        }
+                        --held;
+                    }
+                }
+            });
+        }
+        for (auto& racer : racers) {
+            racer.join();
+        }
+        CHECK(most.load() <= 3);
+        CHECK(limit.taken() == 0);
+    }
+
+    TEST_CASE("a conversation: greeting, replies to raw and line messages, exit")
+    {
+        RunningWorker worker(quiet_options());
+        Client client(worker.endpoint());
+        CHECK(client.receive(8) == "Welcome!");
+        client.send("Michael");
+        CHECK(client.receive(15) == "Hello, Michael!");
+        client.send("Tracy\nSarah\n");
+        const std::string lines = "\nHello, Tracy!\nHello, Sarah!\n";
+        CHECK(client.receive(lines.size()) == lines);
+        client.send("exit\n");
+        CHECK(client.closed_by_server());
+    }
+
+    TEST_CASE("a long message arrives whole though the first read takes only a few bytes")
+    {
+        RunningWorker worker(quiet_options());
+        Client client(worker.endpoint());
+        CHECK(client.receive(8) == "Welcome!");
+        const std::string name(1000, 'x');
+        client.send(name);
+        const auto reply = "Hello, " + name + "!";
+        CHECK(client.receive(reply.size()) == reply);
+    }
+
+    TEST_CASE("the idle sweep closes a silent client after --idle-timeout, not before")
+    {
+        auto options = quiet_options();
+        options.idle_timeout = 300ms;
+        RunningWorker worker(options);
+        Client silent(worker.endpoint());
+        Client talker(worker.endpoint());
+        CHECK(silent.receive(8) == "Welcome!");
+        CHECK(talker.receive(8) == "Welcome!");
+        const auto start = Clock::now();
+        for (int i = 0; i < 4; ++i) {  // 400 ms of progress: the talker outlives its timeout
+            std::this_thread::sleep_for(100ms);
+            talker.send("Bob");
+            CHECK(talker.receive(11) == "Hello, Bob!");
+        }
+        CHECK(silent.closed_by_server());
+        const auto waited = Clock::now() - start;
+        CHECK(waited >= 300ms);
+        CHECK(waited < 3s);
+        talker.send("Bob");
+        CHECK(talker.receive(11) == "Hello, Bob!");
+        CHECK(talker.closed_by_server());  // and then it goes silent too
+    }
+
+    TEST_CASE("shutdown ends waiting sessions at once and run() returns")
+    {
+        RunningWorker worker(quiet_options());
+        std::vector<std::unique_ptr<Client>> clients;
+        for (int i = 0; i < 5; ++i) {
+            clients.push_back(std::make_unique<Client>(worker.endpoint()));
+            CHECK(clients.back()->receive(8) == "Welcome!");
+        }
+        const auto start = Clock::now();
+        worker.stop();
+        CHECK(worker.finished());
+        CHECK(Clock::now() - start < 2s);  // well inside --shutdown-timeout (5 s)
+        for (auto& client : clients) {
+            CHECK(client->closed_by_server());
+        }
+        CHECK(worker.limit().taken() == 0);
+    }
+
+    TEST_CASE("--max-connections: one over the limit is turned away; a freed slot is used again")
+    {
+        auto options = quiet_options();
+        options.max_connections = 2;
+        RunningWorker worker(options);
+        auto first = std::make_unique<Client>(worker.endpoint());
+        Client second(worker.endpoint());
+        CHECK(first->receive(8) == "Welcome!");
+        CHECK(second.receive(8) == "Welcome!");
+        Client third(worker.endpoint());
+        const std::string busy = "error: server busy, try again later\n";
+        CHECK(third.receive(busy.size()) == busy);
+        CHECK(third.closed_by_server());
+        first->send("exit");
+        CHECK(first->closed_by_server());
+        first.reset();
+        for (int i = 0; i < 50 && worker.limit().taken() != 1; ++i) {
+            std::this_thread::sleep_for(10ms);
+        }
+        CHECK(worker.limit().taken() == 1);
+        Client fourth(worker.endpoint());
+        CHECK(fourth.receive(8) == "Welcome!");
+    }
+}
