@@ -1,0 +1,81 @@
+#pragma once
+// One client's conversation, as state and steps: what it has said, what we
+// owe it, and the single steps (read input, answer, write, linger) that the
+// session coroutine (session.cpp) strings together.
+//
+// It lives in the session coroutine's frame, so an idle session costs that
+// frame, the pending read and Asio's registration of the socket: its members
+// are chosen to be small (see docs/BENCHMARKS.md, memory per connection).
+
+#include <array>
+#include <cstddef>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "net/asio_compat.hpp"
+#include "protocol/framing.hpp"
+#include "server/options.hpp"
+#include "server/session_list.hpp"
+
+namespace hello::server {
+
+class Worker;
+
+enum class CloseReason { exit, end_of_stream, client_gone, too_long, idle, shutdown, failed };
+
+class Conversation {
+public:
+    // Logs the new connection; the destructor logs its end and why.
+    Conversation(net::tcp::socket& socket, const std::string& peer, Worker& worker);
+    ~Conversation();
+    Conversation(const Conversation&) = delete;
+    Conversation& operator=(const Conversation&) = delete;
+
+    // Records why the conversation ended, for the closing log line.
+    void end(CloseReason reason) { reason_ = reason; }
+    // Why it ended early: the worker ended it (idle, shutdown), or the client left.
+    CloseReason why_gone() const;
+    // Whether the worker has asked it to end.
+    bool ended_by_worker() const { return entry_.verdict() != SessionList::Verdict::none; }
+
+    protocol::FramerEvent next_event() { return framer_.next(); }
+    bool client_line_open() const { return framer_.client_line_open(); }
+
+    // Where each read lands first: a few bytes inside the conversation.
+    asio::mutable_buffer first_read_buffer();
+    // Hands the framer what one read into first_read_buffer() brought, and
+    // whatever else has arrived. False when the client is gone.
+    bool take_input(asio::error_code error, std::size_t size);
+
+    // Answers one message: appended to the replies that flush() sends, or
+    // with --delay, after the delay and sent at once. False when the client is gone.
+    net::awaitable<bool> answer(const protocol::Message& message);
+    net::awaitable<bool> flush();
+    // Writes all of `bytes`. False when the client is gone.
+    net::awaitable<bool> send(std::string_view bytes);
+    // After an error reply: ends our side and waits, briefly, for the client's.
+    net::awaitable<void> linger();
+
+private:
+    struct Delayed;
+    std::span<char> input_buffer();
+
+    // Each read lands first in this many bytes: enough for most names, and
+    // small, because an idle session spends its life waiting in that read.
+    static constexpr std::size_t first_read_size = 16;
+
+    net::tcp::socket& socket_;
+    const ServerOptions& options_;
+    std::unique_ptr<Delayed> delayed_;  // only with --delay
+    SessionList::Entry entry_;
+    const std::string& peer_;
+    protocol::Framer framer_;
+    std::array<char, first_read_size> first_bytes_;
+    std::string replies_;
+    CloseReason reason_ = CloseReason::failed;
+};
+
+}  // namespace hello::server
