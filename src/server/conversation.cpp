@@ -170,6 +170,12 @@ net::awaitable<bool> Conversation::send(std::string_view bytes)
     co_return true;
 }
 
+net::awaitable<void> Conversation::refuse(std::string_view reason)
+{
+    co_await send(protocol::error_reply(reason, framer_.client_line_open()));
+    co_await linger();
+}
+
 // Closing a socket with unread input makes the kernel send a reset, which can
 // destroy the error reply before the client reads it. So, like nginx's
 // lingering close: end our side, then read and discard what the client is

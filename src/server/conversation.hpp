@@ -42,7 +42,6 @@ public:
     bool ended_by_worker() const { return entry_.verdict() != SessionList::Verdict::none; }
 
     protocol::FramerEvent next_event() { return framer_.next(); }
-    bool client_line_open() const { return framer_.client_line_open(); }
 
     // Where each read lands first: a few bytes inside the conversation.
     asio::mutable_buffer first_read_buffer();
@@ -56,10 +55,11 @@ public:
     net::awaitable<bool> flush();
     // Writes all of `bytes`. False when the client is gone.
     net::awaitable<bool> send(std::string_view bytes);
-    // After an error reply: ends our side and waits, briefly, for the client's.
-    net::awaitable<void> linger();
+    // Sends "error: <reason>" and closes without destroying it (linger()).
+    net::awaitable<void> refuse(std::string_view reason);
 
 private:
+    net::awaitable<void> linger();
     struct Delayed;
     std::span<char> input_buffer();
 

@@ -59,8 +59,7 @@ net::awaitable<void> serve_client(net::tcp::socket socket, [[maybe_unused]] Conn
                 co_return talk.end(talk.why_gone());
             }
             if (std::holds_alternative<protocol::MessageTooLong>(event)) {
-                co_await talk.send(protocol::error_reply(protocol::too_long_reason, talk.client_line_open()));
-                co_await talk.linger();
+                co_await talk.refuse(protocol::too_long_reason);
                 co_return talk.end(CloseReason::too_long);
             }
             if (std::holds_alternative<protocol::EndOfStream>(event)) {
