@@ -167,6 +167,7 @@ RunResult run_bench(const BenchOptions& options, bool show_progress)
         .framing = options.framing,
         .messages_per_connection = options.messages_per_connection,
         .duration = options.duration,
+        .proxy_v1 = options.proxy_v1,
     };
 
     std::vector<std::unique_ptr<Worker>> workers;
