@@ -92,8 +92,22 @@ def test_bad_options():
     assert result.returncode == 0 and b"Usage: hello_bench" in result.stdout
 
 
+def test_proxy_v1():
+    # hello_server --proxy-protocol closes a connection that does not start
+    # with a PROXY header: every greeting and reply then proves the header
+    # went first and whole.
+    with Server("--quiet", "--proxy-protocol") as server:
+        assert_clean(bench_json(server, "-c", "20", "-n", "10", "--proxy-v1"), 20, 200)
+        report = bench_json(server, "-c", "5", "-n", "10", "--proxy-v1", "--framing", "line")
+        assert_clean(report, 5, 50)
+        without = run_bench("--port", str(server.port), "--json", "-c", "2", "-n", "1")
+        assert without.returncode == 1, without
+        assert json.loads(without.stdout)["errors"]["connect"] == 2
+
+
 class ComparisonServer:
-    """bench/epoll_server or bench/threaded_server on an OS-chosen port."""
+    """A server from bench/ (epoll_server, threaded_server, naive_asio_server)
+    on an OS-chosen port."""
 
     def __init__(self, name):
         self.command = [os.path.join(BUILD_DIR, "bench", name), "--port", "0"]
@@ -125,3 +139,7 @@ def test_epoll_server_speaks_the_protocol():
 
 def test_threaded_server_speaks_the_protocol():
     assert_speaks_the_protocol("threaded_server")
+
+
+def test_naive_asio_server_speaks_the_protocol():
+    assert_speaks_the_protocol("naive_asio_server")
