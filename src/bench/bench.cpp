@@ -151,6 +151,7 @@ RunSummary add_up(const BenchOptions& options, const std::vector<std::unique_ptr
         last_finish = std::max(last_finish, worker->finished());
     }
     summary.elapsed = std::max(Clock::duration{}, last_finish - first_start);
+    summary.started = summary.elapsed > Clock::duration{} ? first_start.time_since_epoch() : Clock::duration{};
     return summary;
 }
 
