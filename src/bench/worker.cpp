@@ -83,8 +83,9 @@ void Worker::converse_all()
         if (!connection.socket.is_open()) {
             continue;
         }
-        // Ours from now on: Asio's reactor forgets it (and its epoll set no
-        // longer wakes for it). Asio left it non-blocking.
+        // Ours from now on: Asio's reactor forgets it (its epoll set no
+        // longer wakes for it). It stays non-blocking, as async_connect
+        // left it; and the loop only reads what epoll said has arrived.
         connection.descriptor = connection.socket.release();
         ++conversing_connections_;
         epoll_event interest{};
