@@ -99,7 +99,7 @@ def test_proxy_v1():
     # hello_server --proxy-protocol closes a connection that does not start
     # with a PROXY header: every greeting and reply then proves the header
     # went first and whole.
-    with Server("--quiet", "--proxy-protocol") as server:
+    with Server("--quiet", "--proxy-protocol", "--proxy-header-timeout", "500ms") as server:
         assert_clean(bench_json(server, "-c", "20", "-n", "10", "--proxy-v1"), 20, 200)
         report = bench_json(server, "-c", "5", "-n", "10", "--proxy-v1", "--framing", "line")
         assert_clean(report, 5, 50)
