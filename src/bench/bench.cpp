@@ -151,6 +151,7 @@ RunSummary add_up(const BenchOptions& options, const std::vector<std::unique_ptr
         last_finish = std::max(last_finish, worker->finished());
     }
     summary.elapsed = std::max(Clock::duration{}, last_finish - first_start);
+    summary.started = summary.elapsed > Clock::duration{} ? first_start.time_since_epoch() : Clock::duration{};
     return summary;
 }
 
@@ -167,6 +168,7 @@ RunResult run_bench(const BenchOptions& options, bool show_progress)
         .framing = options.framing,
         .messages_per_connection = options.messages_per_connection,
         .duration = options.duration,
+        .proxy_v1 = options.proxy_v1,
     };
 
     std::vector<std::unique_ptr<Worker>> workers;

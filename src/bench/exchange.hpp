@@ -2,6 +2,7 @@
 // The bytes of one lockstep exchange, worked out once per connection so that
 // the hot loop only sends and compares. Pure code.
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -20,5 +21,11 @@ struct Exchange {
 // "Hello, NAME!\n", and the first reply also ends the greeting's line with a
 // leading "\n" (protocol/replies.hpp).
 Exchange exchange_for(protocol::Framing framing, std::string_view name);
+
+// What a load balancer sends before the client's first byte (HAProxy's
+// `send-proxy`): "PROXY TCP4 SOURCE DESTINATION SOURCE_PORT DESTINATION_PORT\r\n",
+// TCP6 for IPv6 addresses. Addresses in their usual text form.
+std::string proxy_v1_header(std::string_view source, std::uint16_t source_port,
+                            std::string_view destination, std::uint16_t destination_port);
 
 }  // namespace hello::bench

@@ -41,6 +41,8 @@ BenchCommand parse_bench_command(std::span<const std::string_view> arguments, st
         }
         if (walker.flag("--json")) {
             options.json = true;
+        } else if (walker.flag("--proxy-v1")) {
+            options.proxy_v1 = true;
         } else if (auto host = walker.option("--host")) {
             options.host = *host;
         } else if (auto port = walker.option("--port", "-p")) {
@@ -91,6 +93,8 @@ Options:
   --framing raw|line       raw: a bare name per message, as the tutorial's client
                            sends (default); line: one name per line, as nc sends
   --threads N              threads generating load (default 1; 0: one per core)
+  --proxy-v1               start every connection with a PROXY protocol v1 header
+                           ("PROXY TCP4 ...\r\n"), for hello_server --proxy-protocol
   --json                   print the results as one JSON object
   -h, --help               show this help and exit
   --version                show the version and exit

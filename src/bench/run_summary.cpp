@@ -67,12 +67,13 @@ std::string format_json(const RunSummary& summary)
     const auto& errors = summary.errors;
     return fmt::format(
         R"({{"connections":{{"wanted":{},"made":{}}},"framing":"{}","threads":{},)"
-        R"("replies":{},"elapsed_s":{:.6f},"replies_per_s":{:.1f},)"
+        R"("replies":{},"elapsed_s":{:.6f},"started_monotonic_s":{:.6f},"replies_per_s":{:.1f},)"
         R"("latency_us":{{"p50":{:.1f},"p90":{:.1f},"p99":{:.1f},"max":{:.1f},"mean":{:.1f}}},)"
         R"("errors":{{"total":{},"connect":{},"timeout":{},"closed":{},"mismatch":{}}}}})"
         "\n",
         summary.connections_wanted, summary.connections_made, name_of(summary.framing),
-        summary.threads, summary.replies, seconds(summary.elapsed), summary.replies_per_second(),
+        summary.threads, summary.replies, seconds(summary.elapsed), seconds(summary.started),
+        summary.replies_per_second(),
         microseconds(latency.percentile(50)), microseconds(latency.percentile(90)),
         microseconds(latency.percentile(99)), microseconds(latency.max()),
         latency.mean() / 1000.0, errors.total(), errors.connect, errors.timeout, errors.closed,

@@ -29,6 +29,10 @@ struct RunSummary {
     protocol::Framing framing = protocol::Framing::raw;
     std::uint64_t replies = 0;          // correct replies only
     std::chrono::nanoseconds elapsed{0};  // from the first message to the last reply
+    // When the first message went, on the steady clock (CLOCK_MONOTONIC on
+    // Linux, Python's time.monotonic()): lets a script measure the server over
+    // exactly the window hello_bench measured.
+    std::chrono::nanoseconds started{0};
     LatencyHistogram latency;           // nanoseconds from send to whole reply
     ErrorCounts errors;
 
@@ -36,7 +40,7 @@ struct RunSummary {
 };
 
 std::string format_table(const RunSummary& summary);
-// One JSON object on one line; latencies in microseconds.
+// One JSON object on one line; latencies in microseconds, times in seconds.
 std::string format_json(const RunSummary& summary);
 // "connecting 5000/10000" or "12.0s  1,234,567 replies  98,765/s  0 errors".
 std::string format_progress(std::size_t connected, std::size_t wanted, bool running,

@@ -1,11 +1,15 @@
 #include "bench/worker.hpp"
 
 #include <netinet/in.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 
+#include <cerrno>
 #include <cstring>
+#include <system_error>
 #include <utility>
 
 #include "bench/source_address.hpp"
@@ -62,21 +66,58 @@ void Worker::connect_all()
     run_until_all_done(connectors);
 }
 
+// Every connection sends its first request, then each reply that arrives
+// whole is checked, timed and answered with the next request, until the time
+// or message count is up. Level-triggered: one recv() per readiness, and
+// whatever is left is reported again by the next epoll_wait().
 void Worker::converse_all()
 {
+    const int epoll = ::epoll_create1(EPOLL_CLOEXEC);
+    if (epoll < 0) {
+        throw std::system_error(errno, std::generic_category(), "epoll_create1");
+    }
     started_ = Clock::now();
     deadline_ = started_ + plan_.duration;
     conversing_.store(true, std::memory_order_relaxed);
-    std::size_t conversations = 0;
     for (auto& connection : connections_) {
-        if (connection.socket.is_open()) {
-            asio::co_spawn(io_, converse(connection), [this](std::exception_ptr failure) {
-                failure_ = failure ? failure : failure_;
-            });
-            ++conversations;
+        if (!connection.socket.is_open()) {
+            continue;
+        }
+        // Ours from now on: Asio's reactor forgets it (its epoll set no
+        // longer wakes for it). It stays non-blocking, as async_connect
+        // left it; and the loop only reads what epoll said has arrived.
+        connection.descriptor = connection.socket.release();
+        ++conversing_connections_;
+        epoll_event interest{};
+        interest.events = EPOLLIN;
+        interest.data.ptr = &connection;
+        if (::epoll_ctl(epoll, EPOLL_CTL_ADD, connection.descriptor, &interest) != 0) {
+            fail(connection, ErrorKind::closed, fmt::format("epoll_ctl: {}", std::strerror(errno)));
+            continue;
+        }
+        connection.expected = connection.exchange.first_reply;
+        send_request(connection, Clock::now());
+    }
+
+    std::array<epoll_event, 256> events;
+    const auto watchdog_ms = static_cast<int>(watchdog_period.count());
+    auto next_watch = Clock::now() + watchdog_period;
+    while (conversing_connections_ > 0) {
+        const int ready = ::epoll_wait(epoll, events.data(), static_cast<int>(events.size()), watchdog_ms);
+        if (ready < 0 && errno != EINTR) {
+            const int error = errno;
+            ::close(epoll);
+            throw std::system_error(error, std::generic_category(), "epoll_wait");
+        }
+        for (int i = 0; i < ready; ++i) {
+            on_readable(*static_cast<Connection*>(events[static_cast<std::size_t>(i)].data.ptr));
+        }
+        if (const auto now = Clock::now(); now >= next_watch) {
+            close_stalled(now);
+            next_watch = now + watchdog_period;
         }
     }
-    run_until_all_done(conversations);
+    ::close(epoll);
     finished_ = Clock::now();
 }
 
@@ -139,6 +180,18 @@ net::awaitable<void> Worker::connect(Connection& connection)
         co_return;
     }
     connection.socket.set_option(net::tcp::no_delay(true), error);
+    if (plan_.proxy_v1) {
+        const auto local = connection.socket.local_endpoint(error);
+        const auto header = proxy_v1_header(local.address().to_string(), local.port(),
+                                            plan_.server.address().to_string(), plan_.server.port());
+        std::tie(error, std::ignore) = co_await asio::async_write(connection.socket, asio::buffer(header),
+                                                                  use_nothrow_awaitable);
+        if (error) {
+            fail(connection, ErrorKind::connect,
+                 fmt::format("cannot send the PROXY header: {}", error.message()));
+            co_return;
+        }
+    }
     if (auto failure = co_await receive(connection, protocol::greeting)) {
         fail(connection, ErrorKind::connect, fmt::format("no greeting: {}", failure->what));
         co_return;
@@ -147,45 +200,77 @@ net::awaitable<void> Worker::connect(Connection& connection)
     connected_.fetch_add(1, std::memory_order_relaxed);
 }
 
-bool Worker::keep_sending(std::uint64_t sent) const
+bool Worker::keep_sending(std::uint64_t sent, Clock::time_point now) const
 {
-    return plan_.messages_per_connection ? sent < *plan_.messages_per_connection
-                                         : Clock::now() < deadline_;
+    return plan_.messages_per_connection ? sent < *plan_.messages_per_connection : now < deadline_;
 }
 
-// The lockstep: send, wait for the whole reply, check it, time it, again.
-net::awaitable<void> Worker::converse(Connection& connection)
+void Worker::send_request(Connection& connection, Clock::time_point now)
 {
-    auto& socket = connection.socket;
-    std::string_view expected = connection.exchange.first_reply;
-    bool healthy = true;
-    for (std::uint64_t sent = 0; healthy && keep_sending(sent); ++sent) {
-        const auto sent_at = Clock::now();
-        connection.waiting_since = sent_at;
-        auto [error, written] = co_await asio::async_write(
-            socket, asio::buffer(connection.exchange.request), use_nothrow_awaitable);
-        if (error) {
-            fail(connection, ErrorKind::closed, fmt::format("cannot send: {}", error.message()));
-            healthy = false;
-        } else if (auto failure = co_await receive(connection, expected)) {
-            fail(connection, failure->kind, failure->what);
-            healthy = false;
-        } else {
-            latency_.record(static_cast<std::uint64_t>(
-                std::chrono::nanoseconds(Clock::now() - sent_at).count()));
-            replies_.fetch_add(1, std::memory_order_relaxed);
-            expected = connection.exchange.reply;
+    connection.waiting_since = now;
+    const auto& request = connection.exchange.request;
+    // In lockstep the send buffer is empty: a request of a few bytes goes
+    // whole or the connection is broken.
+    const auto sent = ::send(connection.descriptor, request.data(), request.size(), MSG_NOSIGNAL);
+    if (sent != static_cast<ssize_t>(request.size())) {
+        fail(connection, ErrorKind::closed,
+             sent < 0 ? fmt::format("cannot send: {}", std::strerror(errno))
+                      : fmt::format("cannot send: only {} of {} bytes went", sent, request.size()));
+    }
+}
+
+// A byte that differs from the expected reply, or one byte more than it, is
+// a mismatch: in lockstep the server has nothing else to say.
+void Worker::on_readable(Connection& connection)
+{
+    if (connection.descriptor < 0) {
+        return;  // closed earlier in this batch of events
+    }
+    auto& buffer = connection.buffer;
+    const auto got = ::recv(connection.descriptor, buffer.data() + connection.received,
+                            buffer.size() - connection.received, 0);
+    if (got <= 0) {
+        if (got < 0 && (errno == EAGAIN || errno == EINTR)) {
+            return;
         }
+        fail(connection, ErrorKind::closed,
+             got == 0 ? std::string("the server closed the connection")
+                      : fmt::format("lost the connection: {}", std::strerror(errno)));
+        return;
     }
-    connection.waiting_since = Clock::time_point::max();
-    if (healthy) {
-        // Say goodbye as a client should; the server closes its side.
-        co_await asio::async_write(socket, asio::buffer(connection.exchange.goodbye),
-                                   use_nothrow_awaitable);
+    connection.received += static_cast<std::size_t>(got);
+    const auto expected = connection.expected;
+    const std::string_view so_far(buffer.data(), connection.received);
+    if (connection.received > expected.size() || so_far != expected.substr(0, connection.received)) {
+        fail(connection, ErrorKind::mismatch,
+             fmt::format("expected \"{}\", got \"{}\"", protocol::printable(expected),
+                         protocol::printable(so_far)));
+        return;
     }
-    asio::error_code ignored;
-    socket.close(ignored);
-    one_done();
+    if (connection.received < expected.size()) {
+        return;
+    }
+    const auto now = Clock::now();
+    latency_.record(static_cast<std::uint64_t>(
+        std::chrono::nanoseconds(now - connection.waiting_since).count()));
+    // Only this thread writes the count: no read-modify-write needed.
+    replies_.store(replies_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    connection.expected = connection.exchange.reply;
+    connection.received = 0;
+    if (keep_sending(++connection.replies, now)) {
+        send_request(connection, now);
+    } else {
+        say_goodbye(connection);
+    }
+}
+
+// As a client should; the server closes its side.
+void Worker::say_goodbye(Connection& connection)
+{
+    const auto& goodbye = connection.exchange.goodbye;
+    [[maybe_unused]] const auto ignored = ::send(connection.descriptor, goodbye.data(), goodbye.size(),
+                                                 MSG_NOSIGNAL);
+    close(connection);
 }
 
 // Reads until `expected` has arrived whole. A byte that differs, or one byte
@@ -231,12 +316,35 @@ void Worker::fail(Connection& connection, ErrorKind kind, std::string_view what)
     if (error_samples_.size() < max_error_samples) {
         error_samples_.push_back(fmt::format("connection {}: {}", connection.index, what));
     }
-    connection.waiting_since = Clock::time_point::max();
-    asio::error_code ignored;
-    connection.socket.close(ignored);
+    close(connection);
 }
 
-// One timer for all connections instead of one per read: a timer per
+void Worker::close(Connection& connection)
+{
+    connection.waiting_since = Clock::time_point::max();
+    if (connection.descriptor >= 0) {
+        ::close(connection.descriptor);  // also leaves the epoll set
+        connection.descriptor = -1;
+        --conversing_connections_;
+    } else {
+        asio::error_code ignored;
+        connection.socket.close(ignored);
+    }
+}
+
+// The conversing phase's watchdog: a reply that takes too long ends its
+// connection.
+void Worker::close_stalled(Clock::time_point now)
+{
+    const auto stalled_since = now - reply_timeout;
+    for (auto& connection : connections_) {
+        if (connection.descriptor >= 0 && connection.waiting_since < stalled_since) {
+            fail(connection, ErrorKind::timeout, fmt::format("no reply within {}s", reply_timeout.count()));
+        }
+    }
+}
+
+// The connecting phase's watchdog: one timer for all connections instead of one per read: a timer per
 // operation would cost as much as the operation it guards.
 net::awaitable<void> Worker::watch_for_stalls()
 {

@@ -1,7 +1,11 @@
 #pragma once
-// One load-generating thread: its own io_context (no locks, no sharing) and
-// its share of the connections, which it first connects, in waves, and then
-// drives, each connection a coroutine sending a name and awaiting the reply.
+// One load-generating thread and its share of the connections. It connects
+// them in waves with Asio coroutines on its own io_context (no locks, no
+// sharing), then takes their descriptors and drives them from a plain
+// level-triggered epoll loop: one send and one recv per message, nothing
+// allocated, nothing posted. A generator must cost less per message than the
+// server it measures, or it measures itself (docs/BENCHMARKS.md: one Asio
+// coroutine per connection could not keep a hand-written epoll server busy).
 
 #include <array>
 #include <atomic>
@@ -29,6 +33,7 @@ struct LoadPlan {
     protocol::Framing framing = protocol::Framing::raw;
     std::optional<std::uint64_t> messages_per_connection;  // nullopt: run for `duration`
     std::chrono::milliseconds duration{10'000};
+    bool proxy_v1 = false;   // send a PROXY v1 header before anything else
 };
 
 class Worker {
@@ -66,33 +71,45 @@ private:
     struct Connection {
         Connection(asio::io_context& io, std::size_t index, Exchange exchange);
 
-        net::tcp::socket socket;
+        net::tcp::socket socket;   // while connecting
+        int descriptor = -1;       // while conversing: taken from `socket`
         std::size_t index;
         Exchange exchange;
         // When the server was last asked for something still awaited; the
         // watchdog closes connections that wait too long.
         Clock::time_point waiting_since = Clock::time_point::max();
         bool timed_out = false;
+        std::uint64_t replies = 0;
+        std::string_view expected;  // the reply being received...
+        std::size_t received = 0;   // ...and how much of it is in `buffer`
         std::array<char, 256> buffer{};
     };
 
+    // Connecting: Asio coroutines.
     net::awaitable<void> connect_next();
     net::awaitable<void> connect(Connection& connection);
-    net::awaitable<void> converse(Connection& connection);
     net::awaitable<std::optional<Failure>> receive(Connection& connection, std::string_view expected);
     net::awaitable<void> watch_for_stalls();
-
     void open(Connection& connection, asio::error_code& error);
-    bool keep_sending(std::uint64_t sent) const;
-    void fail(Connection& connection, ErrorKind kind, std::string_view what);
     void one_done();
     void run_until_all_done(std::size_t coroutines);
+
+    // Conversing: the epoll loop.
+    void send_request(Connection& connection, Clock::time_point now);
+    void on_readable(Connection& connection);
+    void say_goodbye(Connection& connection);
+    void close_stalled(Clock::time_point now);
+    bool keep_sending(std::uint64_t sent, Clock::time_point now) const;
+
+    void fail(Connection& connection, ErrorKind kind, std::string_view what);
+    void close(Connection& connection);
 
     const LoadPlan& plan_;
     asio::io_context io_{1};
     std::vector<Connection> connections_;
     std::size_t next_to_connect_ = 0;
-    std::size_t running_ = 0;  // coroutines of the current phase still running
+    std::size_t running_ = 0;  // coroutines of the connecting phase still running
+    std::size_t conversing_connections_ = 0;  // still open in the conversing phase
     asio::steady_timer watchdog_timer_{io_};
     std::exception_ptr failure_;
     Clock::time_point started_;

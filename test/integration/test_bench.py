@@ -6,7 +6,10 @@ bench/compare, and their numbers go to docs/BENCHMARKS.md.
 
 import json
 import os
+import re
+import socket
 import subprocess
+import threading
 
 from harness import BUILD_DIR, Server
 
@@ -92,8 +95,86 @@ def test_bad_options():
     assert result.returncode == 0 and b"Usage: hello_bench" in result.stdout
 
 
+def test_proxy_v1():
+    # hello_server --proxy-protocol closes a connection that does not start
+    # with a PROXY header: every greeting and reply then proves the header
+    # went first and whole.
+    with Server("--quiet", "--proxy-protocol", "--proxy-header-timeout", "500ms") as server:
+        assert_clean(bench_json(server, "-c", "20", "-n", "10", "--proxy-v1"), 20, 200)
+        report = bench_json(server, "-c", "5", "-n", "10", "--proxy-v1", "--framing", "line")
+        assert_clean(report, 5, 50)
+        without = run_bench("--port", str(server.port), "--json", "-c", "2", "-n", "1")
+        assert without.returncode == 1, without
+        assert json.loads(without.stdout)["errors"]["connect"] == 2
+
+
+class ScriptedServer:
+    """A fake server on 127.0.0.1: greets, then answers the first `good`
+    messages of each connection rightly and then does `then`: "wrong" (a
+    reply with one byte changed), "extra" (one byte too many) or "close"."""
+
+    def __init__(self, good, then):
+        self.good = good
+        self.then = then
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.threads = []
+
+    def __enter__(self):
+        threading.Thread(target=self._accept, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc):
+        self.listener.close()
+        for thread in self.threads:
+            thread.join(timeout=10)
+
+    def _accept(self):
+        while True:
+            try:
+                sock, _ = self.listener.accept()
+            except OSError:
+                return  # closed by __exit__
+            thread = threading.Thread(target=self._serve, args=(sock,), daemon=True)
+            self.threads.append(thread)
+            thread.start()
+
+    def _serve(self, sock):
+        with sock:
+            sock.settimeout(10)
+            sock.sendall(b"Welcome!")
+            for answered in range(self.good + 1):
+                name = sock.recv(1024)  # lockstep, raw framing: one read is one message
+                if not name or name == b"exit":
+                    return
+                reply = b"Hello, " + name + b"!"
+                if answered == self.good:
+                    if self.then == "close":
+                        return
+                    reply = reply[:-1] + b"?" if self.then == "wrong" else reply + b"!"
+                sock.sendall(reply)
+            sock.recv(1024)  # hello_bench closes its failed connection
+
+
+def test_bad_replies_mid_conversation():
+    # Every way a reply can go wrong after a good start is counted, by kind,
+    # with a sample on stderr, and the right replies before it still count.
+    for then, kind, sample in (("wrong", "mismatch", r'expected "Hello, bench(\d)!", got "Hello, bench\1\?"'),
+                               ("extra", "mismatch", r'expected "Hello, bench(\d)!", got "Hello, bench\1!!"'),
+                               ("close", "closed", "the server closed the connection")):
+        with ScriptedServer(good=3, then=then) as server:
+            result = run_bench("--port", str(server.port), "--json", "-c", "4", "-n", "10")
+        assert result.returncode == 1, (then, result)
+        report = json.loads(result.stdout)
+        assert report["connections"]["made"] == 4, report
+        assert report["replies"] == 12, (then, report)
+        assert report["errors"][kind] == 4 and report["errors"]["total"] == 4, (then, report)
+        assert re.search(sample, result.stderr.decode()), (then, result.stderr)
+
+
 class ComparisonServer:
-    """bench/epoll_server or bench/threaded_server on an OS-chosen port."""
+    """A server from bench/ (epoll_server, threaded_server, naive_asio_server)
+    on an OS-chosen port."""
 
     def __init__(self, name):
         self.command = [os.path.join(BUILD_DIR, "bench", name), "--port", "0"]
@@ -125,3 +206,7 @@ def test_epoll_server_speaks_the_protocol():
 
 def test_threaded_server_speaks_the_protocol():
     assert_speaks_the_protocol("threaded_server")
+
+
+def test_naive_asio_server_speaks_the_protocol():
+    assert_speaks_the_protocol("naive_asio_server")

@@ -1,10 +1,14 @@
 #include <doctest/doctest.h>
 
+#include <variant>
+
 #include "bench/exchange.hpp"
 #include "bench/source_address.hpp"
+#include "protocol/proxy_header.hpp"
 
 using hello::bench::exchange_for;
 using hello::bench::loopback_source_octet;
+using hello::bench::proxy_v1_header;
 using hello::protocol::Framing;
 
 TEST_SUITE("bench_exchange") {
@@ -25,6 +29,23 @@ TEST_CASE("line framing: the first reply also ends the greeting's line")
     CHECK(exchange.first_reply == "\nHello, bench7!\n");
     CHECK(exchange.reply == "Hello, bench7!\n");
     CHECK(exchange.goodbye == "exit\n");
+}
+
+TEST_CASE("--proxy-v1: a header hello_server's own parser accepts, naming the client")
+{
+    const auto header = proxy_v1_header("127.0.0.2", 40112, "127.0.0.1", 9999);
+    CHECK(header == "PROXY TCP4 127.0.0.2 127.0.0.1 40112 9999\r\n");
+    const auto parsed = hello::protocol::parse_proxy_header(header);
+    const auto* proxied = std::get_if<hello::protocol::ProxyHeader>(&parsed);
+    REQUIRE(proxied != nullptr);
+    CHECK(proxied->size == header.size());
+    REQUIRE(proxied->source.has_value());
+    CHECK(proxied->source->address == "127.0.0.2");
+    CHECK(proxied->source->port == 40112);
+
+    const auto v6 = proxy_v1_header("::1", 5, "::1", 9999);
+    CHECK(v6 == "PROXY TCP6 ::1 ::1 5 9999\r\n");
+    CHECK(std::holds_alternative<hello::protocol::ProxyHeader>(hello::protocol::parse_proxy_header(v6)));
 }
 
 TEST_CASE("source addresses: the kernel's choice until ports could run out")

@@ -33,6 +33,7 @@ TEST_CASE("defaults: one raw connection to 127.0.0.1:9999 for 10s")
     CHECK(options.framing == Framing::raw);
     CHECK(options.threads == 1);
     CHECK_FALSE(options.json);
+    CHECK_FALSE(options.proxy_v1);
 }
 
 TEST_CASE("every option, short and long")
@@ -51,6 +52,11 @@ TEST_CASE("every option, short and long")
     const auto timed = parse({"--connections=5", "--duration=250ms", "--port=1"}).options;
     CHECK(timed.connections == 5);
     CHECK(timed.duration == std::chrono::milliseconds(250));
+}
+
+TEST_CASE("--proxy-v1 asks for a PROXY header on every connection")
+{
+    CHECK(parse({"--proxy-v1"}).options.proxy_v1);
 }
 
 TEST_CASE("--threads 0 means one per core")

@@ -61,7 +61,7 @@ TEST_CASE("JSON is one line with microsecond latencies")
     const auto json = hello::bench::format_json(sample_summary());
     CHECK(json ==
           R"({"connections":{"wanted":100,"made":99},"framing":"line","threads":2,)"
-          R"("replies":50000,"elapsed_s":2.000000,"replies_per_s":25000.0,)"
+          R"("replies":50000,"elapsed_s":2.000000,"started_monotonic_s":0.000000,"replies_per_s":25000.0,)"
           R"("latency_us":{"p50":20.1,"p90":20.1,"p99":20.1,"max":150.0,"mean":21.3},)"
           R"("errors":{"total":1,"connect":1,"timeout":0,"closed":0,"mismatch":0}})"
           "\n");
