@@ -43,7 +43,7 @@ std::pair<std::size_t, int> run_race(Race race)
 
 }  // namespace
 
-TEST_SUITE("coroutines")
+TEST_SUITE("or_on_failure")
 {
     TEST_CASE("a throwing side of || makes Asio wait for the other side: the pitfall")
     {
