@@ -20,8 +20,7 @@ std::vector<std::string_view> arguments_of(int argc, char** argv)
                     : std::vector<std::string_view>{};
 }
 
-ArgumentWalker::ArgumentWalker(std::span<const std::string_view> arguments)
-    : arguments_(arguments)
+ArgumentWalker::ArgumentWalker(std::span<const std::string_view> arguments) : arguments_(arguments)
 {
     skip_end_of_options();
 }
@@ -111,7 +110,8 @@ std::optional<std::string_view> ArgumentWalker::option(std::string_view long_nam
 
 std::optional<std::string_view> ArgumentWalker::positional()
 {
-    if (done() || letter_ != 1 || (!options_ended_ && current().starts_with('-') && current() != "-")) {
+    if (done() || letter_ != 1 ||
+        (!options_ended_ && current().starts_with('-') && current() != "-")) {
         return std::nullopt;
     }
     const auto argument = current();
@@ -129,7 +129,8 @@ UsageError ArgumentWalker::unknown() const
     }
     const auto argument = current();
     if (!options_ended_ && argument.starts_with("--")) {
-        return UsageError(fmt::format("unknown option '{}'", argument.substr(0, argument.find('='))));
+        return UsageError(
+            fmt::format("unknown option '{}'", argument.substr(0, argument.find('='))));
     }
     return UsageError(fmt::format("unexpected argument '{}'", argument));
 }

@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -50,17 +52,23 @@ TEST_SUITE("cli")
 
     TEST_CASE("a port to connect to: 1 to 65535, with one message for the whole range")
     {
+        auto error_of = [](std::uint16_t (*parse)(std::string_view), std::string_view text) {
+            try {
+                parse(text);
+            } catch (const UsageError& error) {
+                return std::string(error.what());
+            }
+            return std::string("accepted");
+        };
         CHECK(parse_remote_port("1") == 1);
         CHECK(parse_remote_port("65535") == 65535);
         for (const auto* text : {"0", "65536", "x"}) {
-            CHECK_THROWS_WITH_AS(parse_remote_port(text),
-                                 fmt::format("invalid port '{}' (expected a whole number from 1 to 65535)", text).c_str(),
-                                 UsageError);
+            CHECK(error_of(parse_remote_port, text) ==
+                  fmt::format("invalid port '{}' (expected a whole number from 1 to 65535)", text));
         }
         for (const auto* text : {"65536", "-1", "x"}) {
-            CHECK_THROWS_WITH_AS(parse_port(text),
-                                 fmt::format("invalid port '{}' (expected a whole number from 0 to 65535)", text).c_str(),
-                                 UsageError);
+            CHECK(error_of(parse_port, text) ==
+                  fmt::format("invalid port '{}' (expected a whole number from 0 to 65535)", text));
         }
     }
 
@@ -96,7 +104,7 @@ TEST_SUITE("cli")
         ArgumentWalker walker(args);
         CHECK_FALSE(walker.flag("--verbose", "-v"));  // letters are taken in order
         CHECK(walker.flag("--quiet", "-q"));
-        CHECK_FALSE(walker.positional());             // the rest of a bundle is not an argument
+        CHECK_FALSE(walker.positional());  // the rest of a bundle is not an argument
         CHECK_FALSE(walker.flag("--quiet", "-q"));
         CHECK(walker.flag("--verbose", "-v"));
         CHECK(walker.flag("--location", "-L"));

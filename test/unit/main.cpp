@@ -41,8 +41,8 @@ struct RegistrationCheck : doctest::IReporter {
     {
         const std::string_view file = test.m_file.c_str();
         if (suite_for_file(file) != test.m_test_suite) {
-            findings.misplaced.push_back(fmt::format("{}:{}: \"{}\" is in suite '{}'", file, test.m_line,
-                                                     test.m_name, test.m_test_suite));
+            findings.misplaced.push_back(fmt::format("{}:{}: \"{}\" is in suite '{}'", file,
+                                                     test.m_line, test.m_name, test.m_test_suite));
         }
     }
 
@@ -76,7 +76,9 @@ int main(int argc, char** argv)
         return status;
     }
     for (const auto& test : findings.misplaced) {
-        fmt::print(stderr, "{}: every test case must be in TEST_SUITE(\"FILE\") of its FILE_test.cpp\n", test);
+        fmt::print(stderr,
+                   "{}: every test case must be in TEST_SUITE(\"FILE\") of its FILE_test.cpp\n",
+                   test);
     }
     if (findings.test_cases == 0) {
         fmt::print(stderr, "no test case matches the filters: nothing was tested\n");
