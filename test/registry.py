@@ -53,8 +53,15 @@ def check(registered):
     return 0
 
 
-# A test name the docs give in backquotes: `unit/cli`, `deploy/proxy_*`.
-NAMED_TEST = re.compile(r"`((?:unit|hello|hostile|deploy|http|bench|registry)/[\w*?\[\]-]+)`")
+def named_test_pattern():
+    """A test name the docs give in backquotes: `unit/cli`, `deploy/proxy_*`
+    (the part before the slash is "unit", "registry" or an integration module)."""
+    groups = {"unit", "registry"} | {module[len("test_"):] for module, _ in test_functions()}
+    return re.compile(r"`((?:" + "|".join(sorted(groups)) + r")/[\w*?\[\]-]+)`")
+
+
+NAMED_TEST = named_test_pattern()
+
 # A `meson test` command line, up to the end of its code span or line.
 MESON_TEST = re.compile(r"meson test\b([^`\n]*)")
 # `meson test` options that take a value as the next argument.
