@@ -42,6 +42,11 @@ std::uint16_t parse_port(std::string_view text)
     return static_cast<std::uint16_t>(parse_count(text, "port", 0, 65535));
 }
 
+std::uint16_t parse_remote_port(std::string_view text)
+{
+    return static_cast<std::uint16_t>(parse_count(text, "port", 1, 65535));
+}
+
 std::chrono::milliseconds parse_duration(std::string_view text)
 {
     struct Unit {

@@ -22,6 +22,8 @@ std::string decode(std::string_view bytes)
 
 }  // namespace
 
+TEST_SUITE_BEGIN("http_chunked");
+
 TEST_CASE("chunk sizes: hex, any case, with extensions")
 {
     CHECK(parse_chunk_size("0") == 0);
@@ -79,3 +81,5 @@ TEST_CASE("a bad trailer field is rejected like a bad header field")
     const auto ignore = [](std::string_view) {};
     CHECK_THROWS_AS(decoder.decode("0\r\nno colon\r\n\r\n", ignore), MalformedResponse);
 }
+
+TEST_SUITE_END();

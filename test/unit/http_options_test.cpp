@@ -18,6 +18,8 @@ GetCommand parse(std::vector<std::string_view> arguments)
 
 }  // namespace
 
+TEST_SUITE_BEGIN("http_options");
+
 TEST_CASE("defaults: the URL's file name, 30 s, no redirects, verification on")
 {
     const auto command = parse({"http://example.com/files/report.pdf"});
@@ -65,3 +67,5 @@ TEST_CASE("command-line mistakes are usage errors")
     CHECK_THROWS_WITH_AS(parse({"ftp://h/"}), doctest::Contains("unsupported scheme"),
                          cli::UsageError);
 }
+
+TEST_SUITE_END();

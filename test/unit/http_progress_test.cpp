@@ -6,6 +6,8 @@
 
 using namespace hello::http;
 
+TEST_SUITE_BEGIN("http_progress");
+
 TEST_CASE("sizes for people")
 {
     CHECK(human_size(0) == "0 B");
@@ -37,3 +39,5 @@ TEST_CASE("without a total: bytes and rate only")
 {
     CHECK(progress_line(3 * 1024 * 1024, 1024 * 1024, std::nullopt) == "   3.0 MiB     1.0 MiB/s");
 }
+
+TEST_SUITE_END();

@@ -14,6 +14,8 @@ std::string resolve(std::string_view base, std::string_view location)
 
 }  // namespace
 
+TEST_SUITE_BEGIN("http_redirect");
+
 TEST_CASE("which statuses are redirects")
 {
     for (const int code : {301, 302, 303, 307, 308}) {
@@ -68,3 +70,5 @@ TEST_CASE("Locations we will not follow")
     CHECK_THROWS_AS(resolve("http://a.example/", "http://evil\r\nX: y/"), InvalidUrl);
     CHECK_THROWS_AS(resolve("http://a.example/", "/a\r\nX: y"), InvalidUrl);
 }
+
+TEST_SUITE_END();

@@ -4,6 +4,8 @@
 
 using namespace hello::http;
 
+TEST_SUITE_BEGIN("http_request");
+
 TEST_CASE("a GET request has Host, User-Agent and Connection: close, and ends with an empty line")
 {
     const auto request =
@@ -22,3 +24,5 @@ TEST_CASE("HEAD, https on its default port, and an IPv6 host")
     const auto request = build_request(Method::head, parse_url("https://[::1]/"), "t");
     CHECK(request.starts_with("HEAD / HTTP/1.1\r\nHost: [::1]\r\n"));
 }
+
+TEST_SUITE_END();

@@ -48,6 +48,8 @@ const std::string_view content_length_response =
 
 }  // namespace
 
+TEST_SUITE_BEGIN("http_response_parser");
+
 TEST_CASE("a Content-Length response, whole or a byte at a time")
 {
     for (const std::size_t step : {std::size_t{1}, std::size_t{3}, std::size_t{4096}}) {
@@ -312,3 +314,5 @@ TEST_CASE("random bytes after a valid start: a response, or one of our errors, n
     CHECK(malformed > 0);
     CHECK(incomplete > 0);
 }
+
+TEST_SUITE_END();

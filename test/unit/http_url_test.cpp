@@ -5,6 +5,8 @@
 
 using namespace hello::http;
 
+TEST_SUITE_BEGIN("http_url");
+
 TEST_CASE("a full http URL")
 {
     const auto url = parse_url("http://example.com:8080/a/b.html?x=1#top");
@@ -98,3 +100,5 @@ TEST_CASE("the default output file name")
     CHECK(default_file_name(parse_url("http://h/a/.")) == "index.html");
     CHECK(default_file_name(parse_url("http://h/a%2F..")) == "a%2F..");
 }
+
+TEST_SUITE_END();
