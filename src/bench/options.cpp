@@ -46,7 +46,7 @@ BenchCommand parse_bench_command(std::span<const std::string_view> arguments, st
         } else if (auto host = walker.option("--host")) {
             options.host = *host;
         } else if (auto port = walker.option("--port", "-p")) {
-            options.port = std::to_string(cli::parse_port(*port));
+            options.port = std::to_string(cli::parse_remote_port(*port));
         } else if (auto count = walker.option("--connections", "-c")) {
             options.connections = cli::parse_count(*count, "connection count", 1, max_connections);
         } else if (auto duration = walker.option("--duration", "-d")) {
@@ -68,9 +68,6 @@ BenchCommand parse_bench_command(std::span<const std::string_view> arguments, st
     }
     if (duration_given && options.duration.count() == 0) {
         throw cli::UsageError("--duration must be more than 0");
-    }
-    if (options.port == "0") {
-        throw cli::UsageError("--port must be from 1 to 65535");
     }
     options.threads = threads.value_or(1) == 0 ? std::max<std::size_t>(cores, 1) : threads.value_or(1);
     return command;
