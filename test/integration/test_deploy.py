@@ -437,7 +437,8 @@ def test_install():
         for wanted in ["bin/hello_server", "bin/hello_client",
                        "share/man/man1/hello_server.1", "share/man/man1/hello_client.1",
                        "share/doc/hello-asio/hello-server.socket", "share/doc/hello-asio/hello-server.service",
-                       "share/doc/hello-asio/haproxy.cfg", "share/doc/hello-asio/DEPLOY.md"]:
+                       "share/doc/hello-asio/haproxy.cfg", "share/doc/hello-asio/prometheus.yml",
+                       "share/doc/hello-asio/DEPLOY.md"]:
             assert prefix + wanted in installed, f"{wanted} not installed: {sorted(installed)}"
 
         with open(os.path.join(destdir, prefix, "share/doc/hello-asio/hello-server.service")) as unit:

@@ -406,6 +406,8 @@ def test_prometheus():
             lingering.sendall(b"one\ntwo\n")
             expect(lingering, b"\nHello, one!\nHello, two!\n")
         prometheus.wait_for("hello_connections", 0)
+        # Counted by the acceptor and the sessions in their WorkerCounters
+        # (server/counters.hpp); Server::counters_snapshot() sums them.
         prometheus.wait_for("hello_messages_total", 3 * 3 + 2)
         prometheus.wait_for("hello_connections_accepted_total", 4)
         prometheus.wait_for('hello_connections_closed_total{reason="exit"}', 3)
