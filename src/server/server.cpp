@@ -103,14 +103,6 @@ CountersSnapshot Server::counters_snapshot() const
     return total;
 }
 
-std::optional<net::tcp::endpoint> Server::metrics_endpoint() const
-{
-    if (!metrics_) {
-        return std::nullopt;
-    }
-    return metrics_->local_endpoint();
-}
-
 void Server::run()
 {
     if (metrics_) {

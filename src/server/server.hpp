@@ -6,7 +6,6 @@
 #include <cstddef>
 #include <memory>
 #include <optional>
-#include <span>
 #include <vector>
 
 #include "net/asio_compat.hpp"
@@ -33,9 +32,6 @@ public:
     // Every worker's counters added up, as /metrics and SIGUSR1 report them.
     // Safe to call from any thread.
     CountersSnapshot counters_snapshot() const;
-
-    // Where /metrics is served (--metrics), if anywhere.
-    std::optional<net::tcp::endpoint> metrics_endpoint() const;
 
 private:
     net::awaitable<void> handle_signals();
