@@ -33,8 +33,14 @@ inline constexpr std::array<CloseReason, close_reason_count> all_close_reasons{
 // adding to the same counter would lose counts: each worker has its own.
 class SingleWriterCounter {
 public:
-    void add(std::uint64_t n = 1) noexcept { value_.store(value_.load(std::memory_order_relaxed) + n, std::memory_order_relaxed); }
-    void sub(std::uint64_t n = 1) noexcept { value_.store(value_.load(std::memory_order_relaxed) - n, std::memory_order_relaxed); }
+    void add(std::uint64_t n = 1) noexcept
+    {
+        value_.store(value_.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+    }
+    void sub(std::uint64_t n = 1) noexcept
+    {
+        value_.store(value_.load(std::memory_order_relaxed) - n, std::memory_order_relaxed);
+    }
     std::uint64_t read() const noexcept { return value_.load(std::memory_order_relaxed); }
 
 private:

@@ -188,7 +188,8 @@ def check_readiness(abstract):
     try:
         with Server(preexec_fn=with_environment(NOTIFY_SOCKET=notify.path)) as server:
             ready = notify.wait_for("READY=1")
-            assert ready == "READY=1\nSTATUS=0 connections open; 0 accepted, 0 turned away; 0 messages; 0 B in, 0 B out", ready
+            assert ready == ("READY=1\n"
+                             "STATUS=0 connections open; 0 accepted, 0 turned away; 0 messages; 0 B in, 0 B out"), ready
             with connect(server.port) as client:
                 expect(client, b"Welcome!")
                 status = notify.wait_for("STATUS=1 connection open", timeout=8)  # every 5 s

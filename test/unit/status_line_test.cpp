@@ -15,7 +15,8 @@ TEST_CASE("the status in one line")
     counters.messages = 4051;
     counters.received_bytes = 40'512;
     counters.sent_bytes = 61'003;
-    CHECK(status_line(counters) == "3 connections open; 120 accepted, 2 turned away; 4051 messages; 41 kB in, 61 kB out");
+    CHECK(status_line(counters) ==
+          "3 connections open; 120 accepted, 2 turned away; 4051 messages; 41 kB in, 61 kB out");
 }
 
 TEST_CASE("one of each is singular; nothing yet is zero")
