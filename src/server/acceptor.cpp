@@ -58,9 +58,11 @@ void admit(Worker& worker, net::tcp::socket socket)
 {
     auto slot = worker.limit().try_reserve();
     if (!slot) {
+        worker.counters().rejected_busy.add();
         turn_away(worker, socket);
         return;
     }
+    worker.counters().accepted.add();
     asio::error_code ignored;
     socket.set_option(net::tcp::no_delay(true), ignored);  // replies are small; send them now
     auto executor = socket.get_executor();
@@ -92,6 +94,7 @@ net::awaitable<void> accept_clients(Worker& worker)
             break;  // closed for shutdown
         }
         if (error && error != asio::error::would_block) {
+            worker.counters().accept_errors.add();
             if (!std::exchange(failing, true) && worker.accept_error_log().occurred(Clock::now())) {
                 net::log("Cannot accept connections: {}; retrying every {}ms.", error.message(),
                          accept_retry_delay.count());

@@ -6,7 +6,6 @@
 
 #include "net/log.hpp"
 #include "net/timeout.hpp"
-#include "protocol/printable.hpp"
 #include "protocol/replies.hpp"
 #include "server/worker.hpp"
 
@@ -18,20 +17,6 @@ using Verdict = SessionList::Verdict;
 
 // How long a client refused with an error may go on sending before we close.
 constexpr auto linger_time = std::chrono::seconds(2);
-
-std::string_view describe(CloseReason reason)
-{
-    switch (reason) {
-    case CloseReason::exit: return "";
-    case CloseReason::end_of_stream: return "";
-    case CloseReason::client_gone: return " (connection lost)";
-    case CloseReason::too_long: return " (message too long)";
-    case CloseReason::idle: return " (idle timeout)";
-    case CloseReason::shutdown: return " (server shutting down)";
-    case CloseReason::failed: return " (session failed)";
-    }
-    return "";
-}
 
 }  // namespace
 
@@ -48,6 +33,7 @@ struct Conversation::Delayed {
 Conversation::Conversation(net::tcp::socket& socket, const std::string& peer, Worker& worker)
     : socket_(socket),
       options_(worker.options()),
+      counters_(worker.counters()),
       delayed_(options_.delay.count() > 0 ? std::make_unique<Delayed>(socket, options_) : nullptr),
       entry_(worker.sessions(), socket_, delayed_ ? &delayed_->pause : nullptr),
       peer_(peer),
@@ -57,14 +43,16 @@ Conversation::Conversation(net::tcp::socket& socket, const std::string& peer, Wo
     asio::error_code ignored;
     socket_.non_blocking(true, ignored);
     if (!options_.quiet) {
-        net::log("Accept new connection from {}...", peer_);
+        log_accept(peer_);
     }
 }
 
 Conversation::~Conversation()
 {
+    counters_.count_close(reason_);
     if (!options_.quiet) {
-        net::log("Connection from {} closed{}.", peer_, describe(reason_));
+        log_close(peer_, reason_,
+                  SessionTotals{std::chrono::steady_clock::now() - started_, messages_, bytes_in_, bytes_out_});
     }
 }
 
@@ -100,13 +88,15 @@ bool Conversation::take_input(asio::error_code error, std::size_t size)
     entry_.made_progress();
     if (size < first_read_buffer().size()) {
         framer_.received({first_bytes_.data(), size});  // nothing more was there
-        return true;
+    } else {
+        const auto buffer = input_buffer();
+        std::copy_n(first_bytes_.data(), size, buffer.data());
+        asio::error_code nothing_more;  // would_block: that was all; eof: seen by the next read
+        size += socket_.read_some(asio::buffer(buffer.data() + size, buffer.size() - size), nothing_more);
+        framer_.received({buffer.data(), size});
     }
-    const auto buffer = input_buffer();
-    std::copy_n(first_bytes_.data(), size, buffer.data());
-    asio::error_code nothing_more;  // would_block: that was all; eof: seen by the next read
-    size += socket_.read_some(asio::buffer(buffer.data() + size, buffer.size() - size), nothing_more);
-    framer_.received({buffer.data(), size});
+    bytes_in_ += size;
+    counters_.received_bytes.add(size);
     return true;
 }
 
@@ -132,7 +122,7 @@ std::span<char> Conversation::input_buffer()
 net::awaitable<bool> Conversation::answer(const protocol::Message& message)
 {
     if (options_.verbose) {
-        net::log("Message from {}: \"{}\"", peer_, protocol::printable(message.text));
+        log_message(peer_, message.text);
     }
     if (delayed_) {
         delayed_->pause.expires_after(options_.delay);
@@ -140,6 +130,8 @@ net::awaitable<bool> Conversation::answer(const protocol::Message& message)
         entry_.made_progress();  // the client has not been idle while we were
     }
     protocol::append_reply(replies_, message);
+    ++messages_;
+    counters_.messages.add();
     if (!delayed_) {
         co_return true;
     }
@@ -163,6 +155,8 @@ net::awaitable<bool> Conversation::send(std::string_view bytes)
         co_return true;
     }
     auto [error, written] = co_await asio::async_write(socket_, asio::buffer(bytes), use_nothrow_awaitable);
+    bytes_out_ += written;
+    counters_.sent_bytes.add(written);
     if (error) {
         co_return false;
     }

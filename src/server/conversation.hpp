@@ -8,6 +8,8 @@
 // are chosen to be small (see docs/BENCHMARKS.md, memory per connection).
 
 #include <array>
+#include <chrono>
+#include <cstdint>
 #include <cstddef>
 #include <memory>
 #include <span>
@@ -17,6 +19,8 @@
 
 #include "net/asio_compat.hpp"
 #include "protocol/framing.hpp"
+#include "server/access_log.hpp"
+#include "server/counters.hpp"
 #include "server/options.hpp"
 #include "server/session_list.hpp"
 
@@ -24,11 +28,10 @@ namespace hello::server {
 
 class Worker;
 
-enum class CloseReason { exit, end_of_stream, client_gone, too_long, idle, shutdown, failed };
-
 class Conversation {
 public:
-    // Logs the new connection; the destructor logs its end and why.
+    // Logs the new connection; the destructor logs its end, why, and what
+    // it amounted to, and counts it.
     Conversation(net::tcp::socket& socket, const std::string& peer, Worker& worker);
     ~Conversation();
     Conversation(const Conversation&) = delete;
@@ -69,6 +72,7 @@ private:
 
     net::tcp::socket& socket_;
     const ServerOptions& options_;
+    WorkerCounters& counters_;
     std::unique_ptr<Delayed> delayed_;  // only with --delay
     SessionList::Entry entry_;
     const std::string& peer_;
@@ -76,6 +80,11 @@ private:
     std::array<char, first_read_size> first_bytes_;
     std::string replies_;
     CloseReason reason_ = CloseReason::failed;
+    // For the close line (the worker's counters get the same, summed).
+    std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+    std::uint64_t messages_ = 0;
+    std::uint64_t bytes_in_ = 0;
+    std::uint64_t bytes_out_ = 0;
 };
 
 }  // namespace hello::server

@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 
 #include <csignal>
+#include <cstdlib>
 #include <exception>
 
 #include "cli/arguments.hpp"
 #include "cli/command.hpp"
+#include "net/log.hpp"
 #include "server/options.hpp"
 #include "server/server.hpp"
 
@@ -20,6 +22,12 @@ int main(int argc, char** argv)
             return 0;
         }
 
+        // journald stamps each line itself; JOURNAL_STREAM tells a service
+        // that its stderr goes there (systemd.exec(5)).
+        net::log_settings = {
+            .format = command.options.log_format,
+            .timestamps = std::getenv("JOURNAL_STREAM") == nullptr,
+        };
         // Asio sends with MSG_NOSIGNAL already; this also covers a closed stderr.
         std::signal(SIGPIPE, SIG_IGN);
         server::Server hello_server(command.options);

@@ -3,7 +3,25 @@
 #include "cli/arguments.hpp"
 #include "cli/values.hpp"
 
+#include <fmt/format.h>
+
 namespace hello::server {
+
+HostPort parse_host_port(std::string_view text, std::string_view option)
+{
+    const auto colon = text.rfind(':');
+    auto host = text.substr(0, colon == std::string_view::npos ? 0 : colon);
+    if (host.starts_with('[') && host.ends_with(']')) {
+        host = host.substr(1, host.size() - 2);
+    } else if (host.find(':') != std::string_view::npos) {
+        host = {};  // an IPv6 address without brackets: its port is ambiguous
+    }
+    if (colon == std::string_view::npos || host.empty()) {
+        throw cli::UsageError(fmt::format("{} needs HOST:PORT (brackets around an IPv6 address), not '{}'",
+                                          option, text));
+    }
+    return HostPort{std::string(host), cli::parse_port(text.substr(colon + 1))};
+}
 
 ServerCommand parse_server_command(std::span<const std::string_view> arguments)
 {
@@ -38,6 +56,13 @@ ServerCommand parse_server_command(std::span<const std::string_view> arguments)
             options.proxy_protocol = true;
         } else if (auto wait = walker.option("--proxy-header-timeout")) {
             options.proxy_header_timeout = cli::parse_duration(*wait);
+        } else if (auto format = walker.option("--log-format")) {
+            if (*format != "text" && *format != "json") {
+                throw cli::UsageError(fmt::format("invalid log format '{}' (expected text or json)", *format));
+            }
+            options.log_format = *format == "json" ? net::LogFormat::json : net::LogFormat::text;
+        } else if (auto address = walker.option("--metrics")) {
+            options.metrics = parse_host_port(*address, "--metrics");
         } else {
             throw walker.unknown();
         }
@@ -75,8 +100,14 @@ Options:
                             connection without a valid one is closed
   --proxy-header-timeout DURATION
                             how long that header may take to arrive (default 5s)
+  --metrics HOST:PORT       serve Prometheus metrics at http://HOST:PORT/metrics
+                            (e.g. 127.0.0.1:9100; [::1]:9100; port 0 lets the OS
+                            choose); off by default
   --threads N               threads serving clients (default 1; 0 = one per core),
                             each with its own event loop and listening socket
+  --log-format FORMAT       text (default): one line of words per event, after a
+                            UTC timestamp unless stderr is the journal; json: one
+                            object per line with ts, level, event, peer and fields
   -q, --quiet               no log line per connection
   -v, --verbose             log every message received
   -h, --help                show this help and exit
@@ -88,6 +119,11 @@ systemd socket activation: started with LISTEN_PID set to its own process id
 and LISTEN_FDS=1 or more (as a .socket unit does), the server serves on the
 listening socket it inherited as file descriptor 3, and --host and --port are
 ignored.
+systemd readiness: with NOTIFY_SOCKET set (Type=notify), the server sends
+READY=1 once listening, STATUS= with the connection count every 5 seconds, and
+STOPPING=1 when shutdown begins.
+Signals: SIGINT and SIGTERM shut down; SIGHUP is logged and ignored; SIGUSR1
+logs one status line (connections, messages, bytes).
 Logs go to stderr. Exit status: 0 after a clean shutdown, 1 if the server cannot
 start, 2 on a bad command line.
 )";

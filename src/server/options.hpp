@@ -4,15 +4,27 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 
 #include "cli/command.hpp"
+#include "net/log_line.hpp"
 
 namespace hello::server {
 
 using namespace std::chrono_literals;
+
+// An address to listen on, as --metrics takes it: HOST:PORT, [V6]:PORT.
+struct HostPort {
+    std::string host;
+    std::uint16_t port = 0;
+    bool operator==(const HostPort&) const = default;
+};
+
+// Throws cli::UsageError unless `text` is HOST:PORT (brackets around an IPv6 host).
+HostPort parse_host_port(std::string_view text, std::string_view option);
 
 struct ServerOptions {
     std::string host = "127.0.0.1";   // like the tutorial: this machine only
@@ -28,6 +40,9 @@ struct ServerOptions {
     // Behind a load balancer (issue 6): a PROXY protocol header comes first.
     bool proxy_protocol = false;
     std::chrono::milliseconds proxy_header_timeout = 5s;
+    // --metrics: where GET /metrics is served (issue 11); none by default.
+    std::optional<HostPort> metrics;
+    net::LogFormat log_format = net::LogFormat::text;  // --log-format text|json
 };
 
 struct ServerCommand {

@@ -1,18 +1,54 @@
 #include "server/server.hpp"
 
+#include <fmt/format.h>
+
+#include <array>
 #include <csignal>
 #include <cstdlib>
 #include <exception>
+#include <string_view>
 #include <thread>
 
 #include "net/endpoint.hpp"
 #include "net/log.hpp"
 #include "server/listeners.hpp"
+#include "server/metrics_text.hpp"
+#include "server/process_stats.hpp"
+#include "server/status_line.hpp"
 
 namespace hello::server {
 namespace {
 
 using net::use_nothrow_awaitable;
+
+// How often systemd hears the connection count (STATUS=, `systemctl status`).
+constexpr auto systemd_status_interval = std::chrono::seconds(5);
+
+void log_signal(std::string_view name, std::string_view message)
+{
+    const std::array<net::LogField, 1> fields{{{"signal", name}}};
+    net::log_event(net::LogLevel::info, "signal", {}, fields, message);
+}
+
+void log_status(const CountersSnapshot& counters)
+{
+    const std::array<net::LogField, 6> fields{{
+        {"connections", counters.connections_open},
+        {"accepted", counters.accepted},
+        {"rejected_busy", counters.rejected_busy},
+        {"messages", counters.messages},
+        {"bytes_in", counters.received_bytes},
+        {"bytes_out", counters.sent_bytes},
+    }};
+    net::log_event(net::LogLevel::info, "status", {}, fields, fmt::format("Status: {}.", status_line(counters)));
+}
+
+void log_listening(std::string_view event, const net::tcp::endpoint& endpoint, std::string_view message_format)
+{
+    const auto address = net::to_string(endpoint);
+    const std::array<net::LogField, 1> fields{{{"address", std::string_view(address)}}};
+    net::log_event(net::LogLevel::info, event, {}, fields, fmt::format(fmt::runtime(message_format), address));
+}
 
 std::size_t thread_count(const ServerOptions& options)
 {
@@ -25,11 +61,12 @@ std::size_t thread_count(const ServerOptions& options)
 }  // namespace
 
 Server::Server(const ServerOptions& options)
-    : options_(options)
+    : options_(options),
+      counters_(thread_count(options))
 {
     std::vector<asio::io_context*> contexts;
-    for (std::size_t i = 0; i < thread_count(options_); ++i) {
-        workers_.push_back(std::make_unique<Worker>(options_, connection_limit_));
+    for (std::size_t i = 0; i < counters_.size(); ++i) {
+        workers_.push_back(std::make_unique<Worker>(options_, connection_limit_, counters_[i]));
         contexts.push_back(&workers_.back()->io());
     }
     auto listeners = open_listeners(contexts, options_);
@@ -37,16 +74,38 @@ Server::Server(const ServerOptions& options)
     for (std::size_t i = 0; i < workers_.size(); ++i) {
         workers_[i]->listen_with(std::move(listeners[i]));
     }
+    if (options_.metrics) {
+        metrics_.emplace(control_, metrics_listen_endpoint(control_, options_.metrics->host, options_.metrics->port),
+                         [this] { return render_metrics(counters_snapshot(), read_process_stats()); });
+    }
+}
+
+CountersSnapshot Server::counters_snapshot() const
+{
+    auto total = sum_counters(counters_);
+    // The connection limit already counts the open connections across
+    // workers: the gauge reads that one count.
+    total.connections_open = connection_limit_.taken();
+    return total;
 }
 
 void Server::run()
 {
-    net::log("Listening on {}", net::to_string(local_endpoint_));
+    if (metrics_) {
+        log_listening("metrics", metrics_->local_endpoint(), "Serving metrics at http://{}/metrics");
+        metrics_->start();
+    }
+    log_listening("listening", local_endpoint_, "Listening on {}");
     if (workers_.size() > 1) {
         net::log("Serving with {} threads.", workers_.size());
     }
     net::log("Waiting for connection...");
     asio::co_spawn(control_, handle_signals(), asio::detached);
+    asio::co_spawn(control_, handle_operator_signals(), asio::detached);
+    if (systemd_.active()) {
+        systemd_.notify("READY=1\nSTATUS=" + status_line(counters_snapshot()));
+        asio::co_spawn(control_, report_status_to_systemd(), asio::detached);
+    }
 
     running_workers_ = workers_.size();
     std::vector<std::jthread> threads;
@@ -74,7 +133,10 @@ net::awaitable<void> Server::handle_signals()
     if (error) {
         co_return;
     }
-    net::log("Received {}, shutting down...", signal == SIGINT ? "SIGINT" : "SIGTERM");
+    const std::string_view name = signal == SIGINT ? "SIGINT" : "SIGTERM";
+    log_signal(name, fmt::format("Received {}, shutting down...", name));
+    systemd_.notify("STOPPING=1\nSTATUS=Shutting down");
+    status_timer_.cancel();
     for (auto& worker : workers_) {
         worker->shut_down();
     }
@@ -89,6 +151,32 @@ net::awaitable<void> Server::handle_signals()
     }
 }
 
+net::awaitable<void> Server::handle_operator_signals()
+{
+    for (;;) {
+        auto [error, signal] = co_await operator_signals_.async_wait(use_nothrow_awaitable);
+        if (error) {
+            co_return;  // the server is done
+        }
+        if (signal == SIGHUP) {
+            log_signal("SIGHUP", "Received SIGHUP; there is no configuration to reload, carrying on.");
+        } else {
+            log_status(counters_snapshot());
+        }
+    }
+}
+
+net::awaitable<void> Server::report_status_to_systemd()
+{
+    for (;;) {
+        status_timer_.expires_after(systemd_status_interval);
+        if (auto [cancelled] = co_await status_timer_.async_wait(use_nothrow_awaitable); cancelled) {
+            co_return;  // shutting down: STOPPING=1 was the last word
+        }
+        systemd_.notify("STATUS=" + status_line(counters_snapshot()));
+    }
+}
+
 // Called on each worker's thread as it finishes; the last one lets the
 // control thread's run() return by cancelling the wait for a second signal.
 void Server::worker_finished()
@@ -97,6 +185,11 @@ void Server::worker_finished()
         asio::post(control_, [this] {
             asio::error_code ignored;
             signals_.cancel(ignored);
+            operator_signals_.cancel(ignored);
+            status_timer_.cancel();
+            if (metrics_) {
+                metrics_->stop();  // scrapes are answered until the last client is gone
+            }
         });
     }
 }

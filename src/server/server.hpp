@@ -1,15 +1,19 @@
 #pragma once
-// The server as a whole: its worker threads (one by default), and the signals
-// that stop them.
+// The server as a whole: its worker threads (one by default), the signals
+// that stop them, and what an operator sees from outside: /metrics.
 
 #include <atomic>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "net/asio_compat.hpp"
+#include "server/counters.hpp"
+#include "server/metrics_endpoint.hpp"
 #include "server/options.hpp"
 #include "server/connection_limit.hpp"
+#include "server/systemd_notify.hpp"
 #include "server/worker.hpp"
 
 namespace hello::server {
@@ -25,18 +29,33 @@ public:
     // sessions; a second signal ends the process at once.
     void run();
 
+    // Every worker's counters added up, as /metrics and SIGUSR1 report them.
+    // Safe to call from any thread.
+    CountersSnapshot counters_snapshot() const;
+
 private:
     net::awaitable<void> handle_signals();
+    net::awaitable<void> handle_operator_signals();
+    net::awaitable<void> report_status_to_systemd();
     void worker_finished();
 
     ServerOptions options_;
     ConnectionLimit connection_limit_{options_.max_connections};
+    // One per worker, each written by its worker's thread only; allocated
+    // before any thread starts and never resized, so their addresses hold.
+    std::vector<WorkerCounters> counters_;
     std::vector<std::unique_ptr<Worker>> workers_;
     net::tcp::endpoint local_endpoint_;
     // Signals are waited for on a thread of their own, so that no worker
     // carries the duty of stopping the others.
     asio::io_context control_{1};
     asio::signal_set signals_{control_, SIGINT, SIGTERM};
+    // SIGHUP (a closed terminal, `systemctl reload`) and SIGUSR1 (a status
+    // line in the log) must not end the server as their defaults do.
+    asio::signal_set operator_signals_{control_, SIGHUP, SIGUSR1};
+    SystemdNotifier systemd_ = SystemdNotifier::from_environment();
+    asio::steady_timer status_timer_{control_};
+    std::optional<MetricsEndpoint> metrics_;  // lives on control_
     std::atomic<std::size_t> running_workers_{0};
 };
 

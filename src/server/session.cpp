@@ -35,6 +35,7 @@ net::awaitable<void> serve_client(net::tcp::socket socket, [[maybe_unused]] Conn
     using net::use_nothrow_awaitable;
     const auto peer = co_await client_name(socket, worker);
     if (!peer) {
+        worker.counters().count_close(CloseReason::proxy_header);
         co_return;
     }
     try {

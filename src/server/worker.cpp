@@ -18,8 +18,8 @@ constexpr auto summary_interval = std::chrono::seconds(1);
 
 }  // namespace
 
-Worker::Worker(const ServerOptions& options, ConnectionLimit& limit)
-    : options_(options), limit_(limit), sessions_(options.idle_timeout),
+Worker::Worker(const ServerOptions& options, ConnectionLimit& limit, WorkerCounters& counters)
+    : options_(options), limit_(limit), counters_(counters), sessions_(options.idle_timeout),
       turned_away_log_(summary_interval), accept_error_log_(summary_interval)
 {
 }

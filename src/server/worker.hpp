@@ -8,6 +8,7 @@
 
 #include "net/asio_compat.hpp"
 #include "server/connection_limit.hpp"
+#include "server/counters.hpp"
 #include "server/log_throttle.hpp"
 #include "server/options.hpp"
 #include "server/session_list.hpp"
@@ -16,7 +17,7 @@ namespace hello::server {
 
 class Worker {
 public:
-    Worker(const ServerOptions& options, ConnectionLimit& limit);
+    Worker(const ServerOptions& options, ConnectionLimit& limit, WorkerCounters& counters);
 
     asio::io_context& io() { return io_; }
     void listen_with(net::tcp::acceptor acceptor) { acceptor_ = std::move(acceptor); }
@@ -33,6 +34,7 @@ public:
     const ServerOptions& options() const { return options_; }
     ConnectionLimit& limit() { return limit_; }
     SessionList& sessions() { return sessions_; }
+    WorkerCounters& counters() { return counters_; }
     net::tcp::acceptor& acceptor() { return acceptor_; }
     LogThrottle& turned_away_log() { return turned_away_log_; }
     LogThrottle& accept_error_log() { return accept_error_log_; }
@@ -44,6 +46,7 @@ private:
 
     const ServerOptions& options_;
     ConnectionLimit& limit_;
+    WorkerCounters& counters_;  // written by this worker's thread only
     // One thread runs this io_context and does all I/O on it: Asio may skip
     // the reactor's locks (posting from other threads stays safe).
     asio::io_context io_{ASIO_CONCURRENCY_HINT_UNSAFE_IO};

@@ -29,6 +29,14 @@ class Skip(Exception):
 
 TRANSCRIPT = "Welcome!\nHello, Michael!\nHello, Tracy!\nHello, Sarah!\n"
 
+# hello_server's text log lines start with a UTC timestamp (unless stderr is
+# the journal): a pattern anchored at a line's start allows for it.
+LINE_START = r"^(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z )?"
+# A close line ends with the session's totals once the session supplies
+# them (access_log.hpp): "... closed (idle timeout) after 5.002s: 3
+# messages, 21 bytes in, 60 bytes out."
+CLOSED_END = r"(?: after \d+\.\d{3}s: \d+ messages?, \d+ bytes in, \d+ bytes out)?\.$"
+
 
 class Server:
     """hello_server on 127.0.0.1 (or `host`), port chosen by the OS."""
@@ -52,8 +60,9 @@ class Server:
             self.command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE, preexec_fn=self.preexec_fn, pass_fds=self.pass_fds)
         threading.Thread(target=self._read_log, daemon=True).start()
-        line = self.wait_for_log(r"Listening on (.*):(\d+)$", timeout=10)
-        self.port = int(re.search(r":(\d+)$", line).group(1))
+        # A text line ends with the address; a JSON one (--log-format json) with "}.
+        line = self.wait_for_log(r"Listening on \S*:\d+(?:$|\"\})", timeout=10)
+        self.port = int(re.search(r"Listening on \S*:(\d+)", line).group(1))
         return self
 
     def __exit__(self, exc_type, *exc):

@@ -5,6 +5,7 @@ and by a real HAProxy on loopback, and systemd socket activation.
 import concurrent.futures
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -14,7 +15,7 @@ import sys
 import tempfile
 import time
 
-from harness import (SERVER, TRANSCRIPT, Server, assert_transcript, connect, expect, recv_until_closed,
+from harness import (CLOSED_END, SERVER, TRANSCRIPT, Server, assert_transcript, connect, expect, recv_until_closed,
                      run_client)
 
 V2_SIGNATURE = b"\r\n\r\n\x00\r\nQUIT\n"
@@ -74,7 +75,7 @@ def test_proxy_v1():
         proxied_conversation(server, b"PROXY TCP4 203.0.113.7 127.0.0.1 51234 9999\r\n")
         proxied_conversation(server, b"PROXY TCP6 2001:0db8::7 ::1 51235 9999\r\n")
         server.wait_for_log(r"Accept new connection from 203\.0\.113\.7:51234\.\.\.$")
-        server.wait_for_log(r"Connection from 203\.0\.113\.7:51234 closed\.$")
+        server.wait_for_log(r"Connection from 203\.0\.113\.7:51234 closed" + CLOSED_END)
         server.wait_for_log(r"Accept new connection from \[2001:db8::7\]:51235\.\.\.$")
         assert "Accept new connection from 127.0.0.1" not in server.log_text()
 
@@ -241,9 +242,10 @@ def test_socket_activation_bad_fd():
 SHIPPED_CONFIG = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "deploy", "haproxy.cfg")
 
 
-def loopback_config(port, backends):
-    """deploy/haproxy.cfg itself, listening on 127.0.0.1:`port`, balancing over
-    `backends` on loopback, and checking them often enough for a short test."""
+def loopback_config(port, backends, stats_socket):
+    """deploy/haproxy.cfg itself with only its addresses changed: listening on
+    127.0.0.1:`port`, balancing over `backends` on loopback, its stats socket
+    at `stats_socket`. Everything else (maxconn, checks, timeouts) as shipped."""
     lines = []
     with open(SHIPPED_CONFIG) as shipped:
         for line in shipped:
@@ -252,15 +254,22 @@ def loopback_config(port, backends):
                 line = f"    bind 127.0.0.1:{port}\n"
             elif words[:1] == ["server"]:
                 continue
-            elif words[:1] == ["maxconn"]:
-                line = "    maxconn 1000\n"  # the test machine's descriptor limit may be low
-            elif words[:1] == ["default-server"]:
-                line = line.replace(" inter 2s", " inter 200ms").replace(" fall 2", " fall 1")
+            elif words[:2] == ["stats", "socket"]:
+                line = line.replace(words[2], stats_socket)
             lines.append(line)
     config = "".join(lines) + "".join(
         f"    server hello{i} 127.0.0.1:{backend}\n" for i, backend in enumerate(backends, 1))
-    assert "inter 200ms" in config and f"127.0.0.1:{port}" in config, config
+    assert f"127.0.0.1:{port}" in config and f"stats socket {stats_socket} " in config, config
     return config
+
+
+# The hard descriptor limit deploy/haproxy.cfg promises to start under.
+DESCRIPTOR_LIMIT = 20000
+
+
+def limit_descriptors():
+    """Popen's preexec_fn: HAProxy gets a hard limit of 20,000 descriptors."""
+    resource.setrlimit(resource.RLIMIT_NOFILE, (DESCRIPTOR_LIMIT, DESCRIPTOR_LIMIT))
 
 
 def find_haproxy():
@@ -276,15 +285,16 @@ def free_port():
 class HAProxy:
     def __init__(self, program, config_dir, first, second):
         self.port = free_port()
+        self.stats_socket = os.path.join(config_dir, "admin.sock")
         self.config = os.path.join(config_dir, "haproxy.cfg")
         with open(self.config, "w") as config:
-            config.write(loopback_config(self.port, [first, second]))
+            config.write(loopback_config(self.port, [first, second], self.stats_socket))
         self.command = [program, "-db", "-f", self.config]
 
     def __enter__(self):
         self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(self.command, stdin=subprocess.DEVNULL, stdout=self.log,
-                                        stderr=subprocess.STDOUT)
+                                        stderr=subprocess.STDOUT, preexec_fn=limit_descriptors)
         deadline = time.monotonic() + 10
         while True:
             try:
@@ -308,6 +318,31 @@ class HAProxy:
     def output(self):
         self.log.seek(0)
         return self.log.read().decode(errors="replace")
+
+    def command_line(self, command):
+        """One command on HAProxy's runtime API (the stats socket); its answer."""
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as api:
+            api.settimeout(10)
+            api.connect(self.stats_socket)
+            api.sendall(command.encode() + b"\n")
+            return recv_until_closed(api).decode()
+
+    def server_status(self, name):
+        """hello_servers/`name`'s status from `show stat`: UP, DOWN, DRAIN, ..."""
+        rows = [line.split(",") for line in self.command_line("show stat").splitlines() if line]
+        header = rows[0]
+        header[0] = header[0].lstrip("# ")
+        for row in rows[1:]:
+            if row[header.index("pxname")] == "hello_servers" and row[header.index("svname")] == name:
+                return row[header.index("status")]
+        raise AssertionError(f"no server {name} in show stat: {rows}")
+
+    def wait_for_status(self, name, prefix, timeout=15):
+        deadline = time.monotonic() + timeout
+        while not self.server_status(name).startswith(prefix):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{name} not {prefix} within {timeout}s: {self.server_status(name)}")
+            time.sleep(0.1)
 
 
 def client_through(port, name):
@@ -334,6 +369,10 @@ def test_haproxy():
         print("SKIP: haproxy is not installed (on Debian: apt-get install haproxy)")
         sys.exit(77)
 
+    if resource.getrlimit(resource.RLIMIT_NOFILE)[1] < DESCRIPTOR_LIMIT:
+        print(f"SKIP: the hard descriptor limit here is below {DESCRIPTOR_LIMIT}, which deploy/haproxy.cfg needs")
+        sys.exit(77)
+
     with Server("--proxy-protocol") as first, Server("--proxy-protocol") as second, \
             tempfile.TemporaryDirectory() as config_dir, \
             HAProxy(program, config_dir, first.port, second.port) as haproxy:
@@ -354,17 +393,30 @@ def test_haproxy():
         for client in clients:
             assert (client in first_served) != (client in second_served), f"{client} not logged once"
 
-        # Failover: one back end dies; new clients are still served.
+        # The runtime API the upgrade steps in docs/DEPLOY.md use: drain a
+        # server (no new clients), then put it back.
+        haproxy.wait_for_status("hello1", "UP")
+        assert haproxy.command_line("set server hello_servers/hello1 state drain").strip() == ""
+        assert haproxy.server_status("hello1") == "DRAIN"
+        drained_before = len(accepted_clients(first))
+        drained = run_clients(haproxy.port, 10, "drained")
+        assert all(client in accepted_clients(second) for client in drained)
+        assert len(accepted_clients(first)) == drained_before
+        assert haproxy.command_line("set server hello_servers/hello1 state ready").strip() == ""
+        haproxy.wait_for_status("hello1", "UP")
+
+        # Failover: one back end dies; new clients are still served, at once
+        # (retried on the other) and after the health checks (inter 2s fall 2)
+        # have taken it out of rotation.
         first.process.kill()
         first.expected_exit = -signal.SIGKILL
         first.process.wait(timeout=10)
         run_clients(haproxy.port, 20, "after")
+        haproxy.wait_for_status("hello1", "DOWN")
         served_before = len(accepted_clients(second))
-        time.sleep(0.5)  # the health check has marked `first` down by now
         later = run_clients(haproxy.port, 10, "later")
         assert all(client in accepted_clients(second) for client in later)
         assert len(accepted_clients(second)) == served_before + 10
-
 
 
 # --- meson install ----------------------------------------------------------------
@@ -385,7 +437,8 @@ def test_install():
         for wanted in ["bin/hello_server", "bin/hello_client",
                        "share/man/man1/hello_server.1", "share/man/man1/hello_client.1",
                        "share/doc/hello-asio/hello-server.socket", "share/doc/hello-asio/hello-server.service",
-                       "share/doc/hello-asio/haproxy.cfg", "share/doc/hello-asio/DEPLOY.md"]:
+                       "share/doc/hello-asio/haproxy.cfg", "share/doc/hello-asio/prometheus.yml",
+                       "share/doc/hello-asio/DEPLOY.md"]:
             assert prefix + wanted in installed, f"{wanted} not installed: {sorted(installed)}"
 
         with open(os.path.join(destdir, prefix, "share/doc/hello-asio/hello-server.service")) as unit:

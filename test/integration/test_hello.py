@@ -6,8 +6,8 @@ import subprocess
 import threading
 import time
 
-from harness import (SERVER, TRANSCRIPT, UNRESOLVABLE, Server, Skip, assert_transcript, connect, expect,
-                     recv_until_closed, run_client)
+from harness import (CLOSED_END, LINE_START, SERVER, TRANSCRIPT, UNRESOLVABLE, Server, Skip, assert_transcript,
+                     connect, expect, recv_until_closed, run_client)
 
 
 def converse_raw(server, names):
@@ -33,7 +33,7 @@ def test_transcript():
     with Server() as server:
         assert_transcript(server)
         server.wait_for_log(r"Accept new connection from 127\.0\.0\.1:\d+\.\.\.$")
-        server.wait_for_log(r"Connection from 127\.0\.0\.1:\d+ closed\.$")
+        server.wait_for_log(r"Connection from 127\.0\.0\.1:\d+ closed" + CLOSED_END)
 
 
 def test_stdin_names():
@@ -281,7 +281,7 @@ def test_client_errors():
 
 def test_threads():
     with Server("--threads", "2", "--quiet", "--max-connections", "6") as server:
-        server.wait_for_log(r"^Serving with 2 threads\.$")
+        server.wait_for_log(LINE_START + r"Serving with 2 threads\.$")
         # The connection limit holds across threads: SO_REUSEPORT spreads these
         # six over both, yet the seventh is turned away.
         held = [server.connect() for _ in range(6)]

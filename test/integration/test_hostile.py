@@ -8,7 +8,7 @@ import socket
 import threading
 import time
 
-from harness import Server, assert_transcript, expect, recv_until_closed
+from harness import CLOSED_END, Server, assert_transcript, expect, recv_until_closed
 
 
 def reset(sock):
@@ -35,7 +35,7 @@ def test_message_far_over_the_limit():
             sock.sendall(b"C" * 1000 + b"\r\n")
             sock.shutdown(socket.SHUT_WR)
             assert recv_until_closed(sock) == b"Welcome!\nHello, " + b"C" * 1000 + b"!\n"
-        server.wait_for_log(r"closed \(message too long\)\.$", count=2)
+        server.wait_for_log(r"closed \(message too long\)" + CLOSED_END, count=2)
         assert_transcript(server)
 
 
@@ -52,7 +52,7 @@ def test_pipelined_lines_never_read():
         time.sleep(1)
         assert_transcript(server)  # served while the hog is stuck
         rss_during = server.rss_kib()
-        server.wait_for_log(r"closed \(idle timeout\)\.$", timeout=20)
+        server.wait_for_log(r"closed \(idle timeout\)" + CLOSED_END, timeout=20)
         sender.join(timeout=30)
         hog.close()
         if not os.environ.get("HELLO_SANITIZED"):
@@ -65,7 +65,7 @@ def test_silent_client_is_closed():
         with server.connect() as sock:
             expect(sock, b"Welcome!")
             assert recv_until_closed(sock) == b""  # closed by the server, not us
-        server.wait_for_log(r"closed \(idle timeout\)\.$")
+        server.wait_for_log(r"closed \(idle timeout\)" + CLOSED_END)
         # A client that keeps talking is not idle, however long it stays.
         with server.connect() as sock:
             expect(sock, b"Welcome!")
@@ -88,7 +88,7 @@ def test_more_clients_than_max_connections():
             sock.sendall(b"c%d" % index)
             expect(sock, b"Hello, c%d!" % index)
         connected.pop().close()
-        server.wait_for_log(r"Connection from .* closed\.$")
+        server.wait_for_log(r"Connection from .* closed" + CLOSED_END)
         assert_transcript(server)  # a freed place is taken again
         for sock in connected:
             sock.close()

@@ -38,7 +38,7 @@ ServerOptions quiet_options()
 class RunningWorker {
 public:
     explicit RunningWorker(const ServerOptions& options)
-        : options_(options), limit_(options.max_connections), worker_(options_, limit_)
+        : options_(options), limit_(options.max_connections), worker_(options_, limit_, counters_)
     {
         tcp::acceptor acceptor(worker_.io(), tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
         endpoint_ = acceptor.local_endpoint();
@@ -58,11 +58,13 @@ public:
 
     tcp::endpoint endpoint() const { return endpoint_; }
     ConnectionLimit& limit() { return limit_; }
+    const hello::server::WorkerCounters& counters() const { return counters_; }
     bool finished() const { return finished_; }
 
 private:
     ServerOptions options_;
     ConnectionLimit limit_;
+    hello::server::WorkerCounters counters_;
     Worker worker_;
     tcp::endpoint endpoint_;
     std::atomic<bool> finished_{false};
@@ -177,6 +179,12 @@ TEST_SUITE("server_core")
         CHECK(client.receive(lines.size()) == lines);
         client.send("exit\n");
         CHECK(client.closed_by_server());
+        worker.stop();  // so that the counters are final
+        CHECK(worker.counters().accepted.read() == 1);
+        CHECK(worker.counters().messages.read() == 3);
+        CHECK(worker.counters().received_bytes.read() == 7 + 12 + 5);
+        CHECK(worker.counters().sent_bytes.read() == 8 + 15 + lines.size());
+        CHECK(worker.counters().closed[static_cast<std::size_t>(hello::server::CloseReason::exit)].read() == 1);
     }
 
     TEST_CASE("a long message arrives whole though the first read takes only a few bytes")
