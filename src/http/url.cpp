@@ -7,6 +7,7 @@
 #include <iterator>
 
 #include "http/errors.hpp"
+#include "http/idn.hpp"
 #include "http/text.hpp"
 #include "protocol/printable.hpp"
 
@@ -98,11 +99,12 @@ void parse_authority(std::string_view whole, std::string_view authority, Url& ur
         if (host.empty()) {
             reject(whole, "no host name");
         }
-        if (!std::ranges::all_of(host, is_host_name_char)) {
-            reject(whole, "the host name may hold only letters, digits, '-', '.' and '_'");
-        }
     }
-    url.host = std::string(host);
+    // "bücher.example" becomes "xn--bcher-kva.example" before the ASCII check.
+    url.host = to_ascii_host(host);
+    if (!authority.starts_with('[') && !std::ranges::all_of(url.host, is_host_name_char)) {
+        reject(whole, "the host name may hold only letters, digits, '-', '.' and '_'");
+    }
     url.port = parse_port_of(whole, port, url.scheme);
 }
 
