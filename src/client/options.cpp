@@ -48,9 +48,11 @@ one per line, until end of input (empty lines are skipped).
 Options:
   --host HOST          server name or address (default 127.0.0.1; IPv6 works: ::1)
   -p, --port N         server port (default 9999)
-  --timeout DURATION   limit for connecting and for each reply (default 10s); a
-                       name lookup that hangs in the system resolver is not cut
-                       short (Asio runs getaddrinfo on a thread of its own)
+  --timeout DURATION   limit for connecting plus the greeting, and for each
+                       whole reply, from sending the name to its last byte
+                       (default 10s); a name lookup that hangs in the system
+                       resolver is not cut short (Asio runs getaddrinfo on a
+                       thread of its own)
   -h, --help           show this help and exit
   --version            show the version and exit
 

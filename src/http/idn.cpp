@@ -35,6 +35,11 @@ std::string to_ascii_host(std::string_view host)
     if (is_ascii(host)) {
         return std::string(host);
     }
+    // libidn2 takes C strings: a NUL would cut the name short (found by fuzzing).
+    if (std::ranges::any_of(host, [](char c) { return static_cast<unsigned char>(c) < 0x20; })) {
+        throw InvalidUrl(fmt::format("the host name '{}' holds control characters",
+                                     protocol::printable(host, 200)));
+    }
 #ifdef HELLO_HAVE_LIBIDN2
     const std::string input(host);
     // IDNA 2008 first, as curl does; UTS #46's transitional mapping for names

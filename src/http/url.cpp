@@ -8,6 +8,7 @@
 
 #include "http/errors.hpp"
 #include "http/idn.hpp"
+#include "http/redirect.hpp"
 #include "http/text.hpp"
 #include "protocol/printable.hpp"
 
@@ -102,6 +103,9 @@ void parse_authority(std::string_view whole, std::string_view authority, Url& ur
     }
     // "bücher.example" becomes "xn--bcher-kva.example" before the ASCII check.
     url.host = to_ascii_host(host);
+    if (url.host.empty()) {
+        reject(whole, "no host name");
+    }
     if (!authority.starts_with('[') && !std::ranges::all_of(url.host, is_host_name_char)) {
         reject(whole, "the host name may hold only letters, digits, '-', '.' and '_'");
     }
@@ -168,7 +172,9 @@ Url parse_url(std::string_view text)
     const auto target = encode_target(text, rest.substr(authority_end));
     const auto query_start = target.find('?');
     const auto path = std::string_view(target).substr(0, query_start);
-    url.path = path.empty() ? std::string("/") : std::string(path);  // "host?q" asks for "/?q"
+    // "host?q" asks for "/?q"; "/a/../b" for "/b", as curl and browsers do (RFC 3986 5.2.4),
+    // so a URL and the same URL resolved as a redirect ask for the same thing.
+    url.path = path.empty() ? std::string("/") : remove_dot_segments(path);
     url.query = query_start == std::string::npos ? std::string{} : target.substr(query_start);
     return url;
 }

@@ -28,3 +28,11 @@ TEST_CASE("non-ASCII host names become punycode (IDNA 2008), or are refused with
     CHECK(url.path == "/stra%C3%9Fe");
     CHECK_THROWS_AS(parse_url("http://bü cher.example/"), InvalidUrl);
 }
+
+TEST_CASE("a NUL or control byte in a non-ASCII name is refused, not cut short (found by fuzzing)")
+{
+    using namespace std::string_view_literals;
+    CHECK_THROWS_AS(to_ascii_host("\0\0q\xff"sv), InvalidUrl);
+    CHECK_THROWS_AS(parse_url("\0\0\0q\x1a\xff/\xf4:1/"sv), InvalidUrl);
+    CHECK_THROWS_AS(to_ascii_host("b\x01\xc3\xbc"sv), InvalidUrl);
+}
