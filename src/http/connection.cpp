@@ -50,7 +50,8 @@ net::awaitable<void> open_tunnel(net::tcp::socket& socket, const Url& origin,
         throw_timed_out(limit, doing);
     }
     if (write_error) {
-        throw ProxyRefused(fmt::format("the proxy closed the connection: {}", write_error.message()));
+        throw ProxyRefused(
+            fmt::format("the proxy closed the connection: {}", write_error.message()));
     }
     // The answer to CONNECT has no body, like the answer to HEAD; reading one
     // byte at a time leaves the first byte of the TLS handshake unread.

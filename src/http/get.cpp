@@ -223,7 +223,7 @@ net::awaitable<std::optional<Url>> exchange(const Url& url, Transfer& transfer)
     if (redirect) {
         // A 3xx page saved as the result would be a surprise: say so.
         transfer.report("The server redirects to {} (-L follows redirects)",
-                 protocol::printable(*location, 200));
+                        protocol::printable(*location, 200));
     }
     if (options.fail_on_error && (head.status.code < 200 || head.status.code > 299)) {
         throw ErrorStatus(fmt::format("the server answered {} {} (--fail: nothing saved)",

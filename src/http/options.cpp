@@ -72,9 +72,10 @@ GetCommand parse_get_command(std::span<const std::string_view> arguments)
         } else if (auto limit = walker.option("--stall-timeout")) {
             options.limits.stall_timeout = positive_duration(*limit, "--stall-timeout");
         } else if (auto agent = walker.option("--user-agent", "-A")) {
-            options.request.user_agent =
-                usage_checked([&] { return parse_header_option(fmt::format("User-Agent: {}", *agent)); })
-                    .value;
+            // Checked as the header it becomes: no line breaks smuggled in.
+            const auto field = usage_checked(
+                [&] { return parse_header_option(fmt::format("User-Agent: {}", *agent)); });
+            options.request.user_agent = field.value;
         } else if (auto header = walker.option("--header", "-H")) {
             options.request.extra_headers.push_back(
                 usage_checked([&] { return parse_header_option(*header); }));

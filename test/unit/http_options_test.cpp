@@ -18,7 +18,7 @@ GetCommand parse(std::vector<std::string_view> arguments)
 
 }  // namespace
 
-TEST_CASE("defaults: the URL's file name, no total limit, 30 s to connect, 60 s of stall, no redirects, verification on")
+TEST_CASE("defaults: the URL's file name, no total limit, 30 s to connect, 60 s of stall")
 {
     const auto command = parse({"http://example.com/files/report.pdf"});
     CHECK(command.action == hello::cli::Action::run);

@@ -40,7 +40,8 @@ TEST_CASE("--max-time takes over when less of it is left than the stall limit")
     const auto spent = clock.for_transfer(start + 3s);
     CHECK(spent.left == 0s);
     CHECK_THROWS_WITH_AS(check_time_left(spent, "reading the body"),
-                         "timed out reading the body: --max-time 2500ms (the whole transfer) ran out",
+                         "timed out reading the body: "
+                         "--max-time 2500ms (the whole transfer) ran out",
                          TimedOut);
     CHECK_NOTHROW(check_time_left(clock.for_transfer(start), "reading the body"));
 }
