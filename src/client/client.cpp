@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <cstdio>
 #include <stdexcept>
 #include <string>
@@ -17,21 +18,35 @@ namespace {
 using net::tcp;
 using net::use_nothrow_awaitable;
 
-// Reads until `expected` (or something else, or a line) has arrived.
+using clock = std::chrono::steady_clock;
+
+[[noreturn]] void no_reply_in_time(const ClientOptions& options)
+{
+    throw net::NetworkError(
+        fmt::format("no reply from the server within {}ms", options.timeout.count()));
+}
+
+// Reads until `expected` (or something else, or a line) has arrived, by
+// `deadline`: the whole reply, not each read, so a server that drips a byte
+// at a time cannot stretch it. The deadline is checked before each read too,
+// as a read that completes at once always wins its race against the timer.
 net::awaitable<std::string> read_reply(tcp::socket& socket, std::string_view expected,
-                                       const ClientOptions& options)
+                                       clock::time_point deadline, const ClientOptions& options)
 {
     std::string received;
     char chunk[1024];
     while (!protocol::reply_complete(expected, received)) {
+        const auto left = deadline - clock::now();
+        if (left <= clock::duration::zero()) {
+            no_reply_in_time(options);
+        }
         auto [error, size] = co_await net::within(
-            options.timeout, socket.async_read_some(asio::buffer(chunk), use_nothrow_awaitable));
+            left, socket.async_read_some(asio::buffer(chunk), use_nothrow_awaitable));
         if (error == asio::error::eof) {
             throw net::NetworkError("the server closed the connection");
         }
         if (error == asio::error::timed_out) {
-            throw net::NetworkError(
-                fmt::format("no reply from the server within {}ms", options.timeout.count()));
+            no_reply_in_time(options);
         }
         if (error) {
             throw net::NetworkError(fmt::format("lost the connection: {}", error.message()));
@@ -41,10 +56,17 @@ net::awaitable<std::string> read_reply(tcp::socket& socket, std::string_view exp
     co_return received;
 }
 
-net::awaitable<void> send(tcp::socket& socket, std::string_view message)
+// A server that reads nothing cannot block us either: the send counts
+// against the reply's time limit.
+net::awaitable<void> send(tcp::socket& socket, std::string_view message,
+                          clock::time_point deadline, const ClientOptions& options)
 {
-    auto [error, written] =
-        co_await asio::async_write(socket, asio::buffer(message), use_nothrow_awaitable);
+    auto [error, written] = co_await net::within(
+        deadline - clock::now(),
+        asio::async_write(socket, asio::buffer(message), use_nothrow_awaitable));
+    if (error == asio::error::timed_out) {
+        no_reply_in_time(options);
+    }
     if (error) {
         throw net::NetworkError(fmt::format("lost the connection: {}", error.message()));
     }
@@ -65,8 +87,10 @@ void print_reply(std::string_view received)
 
 net::awaitable<void> greet(const ClientOptions& options, NameSource& names)
 {
+    // The greeting is the reply to connecting: one limit for both.
+    const auto connect_deadline = clock::now() + options.timeout;
     auto socket = co_await net::connect_to(options.host, options.port, options.timeout);
-    print_reply(co_await read_reply(socket, protocol::greeting, options));
+    print_reply(co_await read_reply(socket, protocol::greeting, connect_deadline, options));
 
     while (auto name = co_await names.next()) {
         if (name->empty()) {
@@ -75,10 +99,12 @@ net::awaitable<void> greet(const ClientOptions& options, NameSource& names)
         if (protocol::is_exit(*name)) {
             break;
         }
-        co_await send(socket, *name);
-        print_reply(co_await read_reply(socket, protocol::expected_reply(*name), options));
+        const auto deadline = clock::now() + options.timeout;
+        co_await send(socket, *name, deadline, options);
+        print_reply(
+            co_await read_reply(socket, protocol::expected_reply(*name), deadline, options));
     }
-    co_await send(socket, "exit");
+    co_await send(socket, "exit", clock::now() + options.timeout, options);
 }
 
 }  // namespace hello::client

@@ -17,7 +17,7 @@ ClientCommand parse_client_command(std::span<const std::string_view> arguments)
         if (auto host = walker.option("--host")) {
             options.host = *host;
         } else if (auto port = walker.option("--port", "-p")) {
-            options.port = std::to_string(cli::parse_port(*port));
+            options.port = std::to_string(cli::parse_remote_port(*port));
         } else if (auto timeout = walker.option("--timeout")) {
             options.timeout = cli::parse_duration(*timeout);
         } else if (auto name = walker.positional()) {
@@ -28,9 +28,6 @@ ClientCommand parse_client_command(std::span<const std::string_view> arguments)
         } else {
             throw walker.unknown();
         }
-    }
-    if (options.port == "0") {
-        throw cli::UsageError("--port must be from 1 to 65535");
     }
     if (options.timeout.count() == 0) {
         throw cli::UsageError("--timeout must be more than 0");
@@ -48,9 +45,11 @@ one per line, until end of input (empty lines are skipped).
 Options:
   --host HOST          server name or address (default 127.0.0.1; IPv6 works: ::1)
   -p, --port N         server port (default 9999)
-  --timeout DURATION   limit for connecting and for each reply (default 10s); a
-                       name lookup that hangs in the system resolver is not cut
-                       short (Asio runs getaddrinfo on a thread of its own)
+  --timeout DURATION   limit for connecting plus the greeting, and for each
+                       whole reply, from sending the name to its last byte
+                       (default 10s); a name lookup that hangs in the system
+                       resolver is not cut short (Asio runs getaddrinfo on a
+                       thread of its own)
   -h, --help           show this help and exit
   --version            show the version and exit
 

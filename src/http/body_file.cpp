@@ -1,45 +1,101 @@
 #include "http/body_file.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 
 #include "http/errors.hpp"
+#include "http/options.hpp"
 
 namespace hello::http {
 namespace {
+
+namespace fs = std::filesystem;
 
 [[noreturn]] void fail(std::string_view doing, const std::string& path, int error)
 {
     throw FileError(fmt::format("cannot {} {}: {}", doing, path, std::strerror(error)));
 }
 
-// Only files we made: -o /dev/null must stay where it is.
-void remove_if_regular_file(const std::string& path)
+// The file a chain of symbolic links at `path` ends at (as the kernel would
+// follow it, up to its own limit of 40 links).
+std::string follow_links(const std::string& path)
 {
-    std::error_code ignored;
-    if (std::filesystem::is_regular_file(path, ignored)) {
-        std::filesystem::remove(path, ignored);
+    fs::path current(path);
+    for (int links = 0; links < 40; ++links) {
+        std::error_code error;
+        if (!fs::is_symlink(current, error)) {
+            return current.string();
+        }
+        const auto target = fs::read_symlink(current, error);
+        if (error) {
+            return current.string();
+        }
+        current = target.is_absolute() ? target : current.parent_path() / target;
     }
+    fail("follow the links at", path, ELOOP);
+}
+
+// What a new file gets from open(2): 0666 less the umask.
+mode_t new_file_mode()
+{
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    return 0666 & ~mask;
 }
 
 }  // namespace
 
-BodyFile::BodyFile(std::string path)
-    : path_(std::move(path)), file_(std::fopen(path_.c_str(), "wb"))
+BodyFile::BodyFile(std::string path) : path_(std::move(path))
 {
+    if (path_ == standard_output) {
+        file_ = stdout;
+        return;
+    }
+    destination_ = follow_links(path_);
+    struct stat existing {};
+    const bool exists = ::stat(destination_.c_str(), &existing) == 0;
+    if (exists && !S_ISREG(existing.st_mode)) {
+        file_ = std::fopen(destination_.c_str(), "wb");  // /dev/null, a FIFO: no rename
+        if (file_ == nullptr) {
+            fail("open", path_, errno);
+        }
+        return;
+    }
+    const auto target = fs::path(destination_);
+    const auto directory = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+    auto pattern = (directory / fmt::format(".{}.http_get-XXXXXX", target.filename().string()))
+                       .string();
+    const int descriptor = ::mkstemp(pattern.data());
+    if (descriptor < 0) {
+        fail("create a temporary file for", path_, errno);
+    }
+    temporary_ = pattern;
+    // The replacement keeps an existing file's permissions; a new one gets the usual.
+    ::fchmod(descriptor, exists ? (existing.st_mode & 07777) : new_file_mode());
+    file_ = ::fdopen(descriptor, "wb");
     if (file_ == nullptr) {
-        fail("create", path_, errno);
+        const int error = errno;
+        ::close(descriptor);
+        ::unlink(temporary_.c_str());
+        fail("open", temporary_, error);
     }
 }
 
 BodyFile::~BodyFile()
 {
-    if (file_ != nullptr) {
+    if (file_ != nullptr && file_ != stdout) {
         std::fclose(file_);
-        remove_if_regular_file(path_);
+    }
+    if (!temporary_.empty()) {
+        ::unlink(temporary_.c_str());
     }
 }
 
@@ -54,15 +110,25 @@ void BodyFile::write(std::string_view bytes)
 void BodyFile::finish()
 {
     if (std::fflush(file_) != 0) {
-        fail("write to", path_, errno);  // the destructor closes and removes it
+        fail("write to", path_, errno);  // the destructor removes the temporary file
+    }
+    if (file_ == stdout) {
+        file_ = nullptr;
+        return;
     }
     const bool closed = std::fclose(file_) == 0;
     const int error = errno;
     file_ = nullptr;
     if (!closed) {
-        remove_if_regular_file(path_);
         fail("close", path_, error);
     }
+    if (temporary_.empty()) {
+        return;
+    }
+    if (::rename(temporary_.c_str(), destination_.c_str()) != 0) {
+        fail("replace", path_, errno);
+    }
+    temporary_.clear();
 }
 
 }  // namespace hello::http

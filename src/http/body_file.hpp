@@ -1,7 +1,14 @@
 #pragma once
 // Where the body goes: a file written as the bytes arrive, so memory stays
-// bounded whatever the size. A transfer that fails removes what it wrote: a
-// short file must never lie around looking like the page.
+// bounded whatever the size, and a file that is never clobbered: the bytes go
+// to a temporary file in the target's directory, which finish() renames over
+// the target. A transfer that fails removes the temporary file and leaves
+// whatever was at the target untouched. A symbolic link at the target is
+// followed, so the file it points to is replaced and the link stays.
+//
+// Two targets are written directly instead: "-" (standard output), and a
+// target that exists but is no regular file (/dev/null, a FIFO), which
+// cannot be renamed over.
 
 #include <cstdint>
 #include <cstdio>
@@ -12,24 +19,28 @@ namespace hello::http {
 
 class BodyFile {
 public:
-    // Creates or truncates `path`. Throws FileError.
+    // Throws FileError.
     explicit BodyFile(std::string path);
-    // Unless finish() succeeded: closes and removes the file (if a regular file).
+    // Unless finish() succeeded: closes and removes the temporary file.
     ~BodyFile();
     BodyFile(const BodyFile&) = delete;
     BodyFile& operator=(const BodyFile&) = delete;
 
     // Throws FileError (disk full, ...).
     void write(std::string_view bytes);
-    // Flushes and closes; throws FileError if the data did not make it.
+    // Flushes, closes and renames into place; throws FileError if the data
+    // did not make it (the target is then left as it was).
     void finish();
 
     std::uint64_t size() const { return size_; }
+    // As the user named it, for messages.
     const std::string& path() const { return path_; }
 
 private:
-    std::string path_;
-    std::FILE* file_;
+    std::string path_;         // as given
+    std::string destination_;  // path_ with symbolic links followed
+    std::string temporary_;    // "" when writing directly
+    std::FILE* file_ = nullptr;
     std::uint64_t size_ = 0;
 };
 

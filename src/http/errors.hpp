@@ -12,6 +12,11 @@ struct InvalidUrl : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// A -H header, --resolve entry or proxy setting we cannot use.
+struct InvalidSetting : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
 // The server's bytes are not an HTTP/1.x response we can trust.
 struct MalformedResponse : std::runtime_error {
     using std::runtime_error::runtime_error;
@@ -29,6 +34,21 @@ struct TlsError : std::runtime_error {
 
 // -L met more redirects than it follows.
 struct TooManyRedirects : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// A time limit ran out (time_limits.hpp); the message names which.
+struct TimedOut : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// --fail: the final response's status is not 2xx.
+struct ErrorStatus : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// The proxy refused to open a tunnel (CONNECT) or to forward the request.
+struct ProxyRefused : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 

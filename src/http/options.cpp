@@ -1,17 +1,47 @@
 #include "http/options.hpp"
 
+#include <fmt/format.h>
+
 #include "cli/arguments.hpp"
 #include "cli/values.hpp"
 #include "http/errors.hpp"
+#include "version.hpp"
 
 namespace hello::http {
+namespace {
+
+std::chrono::milliseconds positive_duration(std::string_view text, std::string_view option)
+{
+    const auto duration = cli::parse_duration(text);
+    if (duration.count() == 0) {
+        throw cli::UsageError(fmt::format("{} must be more than 0", option));
+    }
+    return duration;
+}
+
+// Errors of the values themselves become usage errors: they are typos.
+template <typename Parse>
+auto usage_checked(Parse&& parse)
+{
+    try {
+        return parse();
+    } catch (const InvalidSetting& error) {
+        throw cli::UsageError(error.what());
+    } catch (const InvalidUrl& error) {
+        throw cli::UsageError(error.what());
+    }
+}
+
+}  // namespace
 
 GetCommand parse_get_command(std::span<const std::string_view> arguments)
 {
     GetCommand command;
     auto& options = command.options;
+    options.request.user_agent = fmt::format("hello-asio-http_get/{}", version);
     std::optional<std::string_view> url;
     std::optional<std::string_view> output;
+    bool remote_name = false;
     cli::ArgumentWalker walker(arguments);
     while (!walker.done()) {
         if (cli::take_help_or_version(walker, command.action)) {
@@ -19,16 +49,41 @@ GetCommand parse_get_command(std::span<const std::string_view> arguments)
         }
         if (walker.flag("--location", "-L")) {
             options.follow_redirects = true;
-        } else if (walker.flag("--header-only", "-I")) {
+        } else if (walker.flag("--head", "-I") || walker.flag("--header-only")) {
             options.header_only = true;
+        } else if (walker.flag("--fail", "-f")) {
+            options.fail_on_error = true;
+        } else if (walker.flag("--verbose", "-v")) {
+            options.verbose = true;
+        } else if (walker.flag("--silent", "-s")) {
+            options.silent = true;
         } else if (walker.flag("--insecure", "-k")) {
             options.insecure = true;
+        } else if (walker.flag("--remote-name", "-O")) {
+            remote_name = true;
         } else if (auto file = walker.option("--cacert")) {
             options.ca_file = std::string(*file);
         } else if (auto file = walker.option("--output", "-o")) {
             output = *file;
         } else if (auto limit = walker.option("--max-time", "-m")) {
-            options.max_time = cli::parse_duration(*limit);
+            options.limits.max_time = positive_duration(*limit, "--max-time");
+        } else if (auto limit = walker.option("--connect-timeout")) {
+            options.limits.connect_timeout = positive_duration(*limit, "--connect-timeout");
+        } else if (auto limit = walker.option("--stall-timeout")) {
+            options.limits.stall_timeout = positive_duration(*limit, "--stall-timeout");
+        } else if (auto agent = walker.option("--user-agent", "-A")) {
+            // Checked as the header it becomes: no line breaks smuggled in.
+            const auto field = usage_checked(
+                [&] { return parse_header_option(fmt::format("User-Agent: {}", *agent)); });
+            options.request.user_agent = field.value;
+        } else if (auto header = walker.option("--header", "-H")) {
+            options.request.extra_headers.push_back(
+                usage_checked([&] { return parse_header_option(*header); }));
+        } else if (auto entry = walker.option("--resolve")) {
+            options.resolve_overrides.push_back(
+                usage_checked([&] { return parse_resolve_override(*entry); }));
+        } else if (auto proxy = walker.option("--proxy", "-x")) {
+            options.proxy = std::string(*proxy);
         } else if (auto argument = walker.positional()) {
             if (url) {
                 throw cli::UsageError("only one URL, please");
@@ -44,17 +99,13 @@ GetCommand parse_get_command(std::span<const std::string_view> arguments)
     if (!url) {
         throw cli::UsageError("no URL given");
     }
+    if (output && remote_name) {
+        throw cli::UsageError("-o and -O both name the output file: choose one");
+    }
     if (output && output->empty()) {
         throw cli::UsageError("the output file name is empty");
     }
-    if (options.max_time.count() == 0) {
-        throw cli::UsageError("--max-time must be more than 0");
-    }
-    try {
-        options.url = parse_url(*url);
-    } catch (const InvalidUrl& error) {
-        throw cli::UsageError(error.what());
-    }
+    options.url = usage_checked([&] { return parse_url(*url); });
     options.output = output ? std::string(*output) : default_file_name(options.url);
     return command;
 }
@@ -65,18 +116,48 @@ std::string get_usage()
 Fetches URL over HTTP/1.1, prints the status line and headers to stdout and
 saves the body to a file. URL is http://HOST[:PORT]/PATH or https://...; a
 bare HOST or HOST/PATH means http://. IPv6 addresses go in brackets:
-http://[::1]:8080/.
+http://[::1]:8080/. Non-ASCII host names are converted to punycode.
 
-Options:
-  -o, --output FILE       save the body to FILE (default: the URL's last path
-                          segment, or index.html)
+Output:
+  -o, --output FILE       save the body to FILE; '-' writes it to stdout (the
+                          headers then go to stderr). The file is replaced only
+                          when the whole body has arrived.
+  -O, --remote-name       save to the URL's last path segment, or index.html
+                          (the default)
+  -I, --head              send HEAD, print the headers, save nothing
+                          (also --header-only)
+  -f, --fail              a final status that is not 2xx is an error (exit 11):
+                          nothing is saved
+  -v, --verbose           show the request and response heads on stderr,
+                          prefixed '> ' and '< '
+  -s, --silent            no progress bar and no reports on stderr; errors
+                          are still reported
+
+Request:
   -L, --location          follow redirects (301, 302, 303, 307, 308; at most 10)
-  -I, --header-only       send HEAD, print the headers, save nothing
-  -m, --max-time DURATION limit for the whole transfer, redirects included
-                          (default 30s)
+  -A, --user-agent TEXT   send TEXT as the User-Agent
+  -H, --header 'NAME: VALUE'
+                          add a header, or replace the default one of that
+                          name; 'NAME:' removes it (repeatable)
+      --resolve HOST:PORT:ADDRESS
+                          connect to ADDRESS for HOST:PORT instead of asking
+                          DNS (repeatable); the Host header, SNI and the
+                          certificate check still use HOST
+  -x, --proxy URL         use this http:// proxy for http and https (default:
+                          the http_proxy, https_proxy and no_proxy variables;
+                          an empty URL turns proxies off)
   -k, --insecure          do not verify the server's certificate (https)
       --cacert FILE       verify against the CA certificates in FILE (PEM)
                           instead of the system's
+
+Time limits (each failure names the one that ran out):
+  -m, --max-time DURATION the whole transfer, redirects included (default: none)
+      --connect-timeout DURATION
+                          resolving, connecting and the TLS handshake, for each
+                          connection (default 30s)
+      --stall-timeout DURATION
+                          time without receiving a byte (default 60s)
+
   -h, --help              show this help and exit
       --version           show the version and exit
 
@@ -84,17 +165,18 @@ DURATION is a whole number with a unit: 250ms, 1s, 5m, 2h (a bare number is
 seconds). On a terminal, a progress bar is drawn on stderr.
 
 Exit status:
-  0  the response arrived whole (whatever its status code)
+  0  the response arrived whole (whatever its status code, without --fail)
   1  another failure
   2  bad command line or URL
   3  the host name does not resolve
-  4  no address of the host accepted the connection
+  4  no address of the host accepted the connection, or the proxy refused
   5  the TLS handshake or the certificate verification failed
-  6  --max-time ran out
+  6  a time limit ran out (--max-time, --connect-timeout or --stall-timeout)
   7  the response is not valid HTTP/1.x
   8  the connection closed or broke before the response was complete
   9  -L met more than 10 redirects
   10 the output file (or the --cacert file) cannot be used
+  11 --fail, and the status is not 2xx
 )";
 }
 

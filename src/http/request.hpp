@@ -2,16 +2,33 @@
 // The request the tutorial sends by hand, made correct for HTTP/1.1: a Host
 // header (with the port when it is not the default), a User-Agent, and
 // "Connection: close", so the server ends the connection after one response.
+// -A and -H change the defaults as they do in curl: "-H 'Name: value'"
+// replaces a default field of that name or adds one, "-H 'Name:'" removes it.
 
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "http/response_head.hpp"
 #include "http/url.hpp"
 
 namespace hello::http {
 
 enum class Method { get, head };
 
-std::string build_request(Method method, const Url& url, std::string_view user_agent);
+struct RequestOptions {
+    std::string user_agent;
+    std::vector<HeaderField> extra_headers;  // -H, in order; an empty value removes
+    bool absolute_form = false;              // to a proxy: "GET http://host/path HTTP/1.1"
+};
+
+std::string build_request(Method method, const Url& url, const RequestOptions& options);
+
+// The tunnel request to a proxy, for https: "CONNECT host:port HTTP/1.1".
+std::string build_connect_request(const Url& origin, std::string_view user_agent);
+
+// "-H 'Name: value'" as a field; throws InvalidSetting when the name is not a
+// token, the colon is missing, or the value holds a control character.
+HeaderField parse_header_option(std::string_view text);
 
 }  // namespace hello::http

@@ -64,6 +64,10 @@ void ResponseParser::end_head()
     }
     if (code < 200) {
         // An interim response (100 Continue, 103 Early Hints): the real one follows.
+        if (++interim_responses_ > limits_.max_interim) {
+            throw MalformedResponse(
+                fmt::format("more than {} interim (1xx) responses", limits_.max_interim));
+        }
         head_ = ResponseHead{};
         status_seen_ = false;
         head_bytes_ = 0;

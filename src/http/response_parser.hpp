@@ -23,6 +23,9 @@ struct ParserLimits {
     std::size_t max_line = 8 * 1024;   // one status, header, chunk-size or trailer line
     std::size_t max_head = 64 * 1024;  // the whole head, and the whole trailer section
     std::size_t max_fields = 100;      // header fields in one head
+    // 1xx heads before the real one: a server that sends them forever would
+    // otherwise keep us waiting without ever stalling.
+    std::size_t max_interim = 100;
 };
 
 class ResponseParser {
@@ -63,6 +66,7 @@ private:
     BodyFraming framing_;
     std::optional<ChunkedDecoder> chunked_;
     std::uint64_t body_bytes_ = 0;
+    std::size_t interim_responses_ = 0;
     bool anything_received_ = false;  // tells "no response" from "cut short"
 };
 

@@ -5,7 +5,6 @@
 #include <openssl/x509_vfy.h>
 
 #include "http/errors.hpp"
-#include "net/connect.hpp"
 #include "net/timeout.hpp"
 
 namespace hello::http {
@@ -74,7 +73,7 @@ asio::ssl::context make_tls_context(const std::optional<std::string>& ca_file)
 }
 
 net::awaitable<void> handshake(TlsStream& stream, const std::string& host, bool verify,
-                               const Deadline& deadline)
+                               const StepLimit& limit)
 {
     // SNI names the site we want on a shared address; RFC 6066 forbids it for literal addresses.
     if (!is_ip_address(host) &&
@@ -88,11 +87,10 @@ net::awaitable<void> handshake(TlsStream& stream, const std::string& host, bool 
         stream.set_verify_mode(asio::ssl::verify_none);
     }
     auto [error] = co_await net::within(
-        deadline.remaining(),
+        limit.left,
         stream.async_handshake(asio::ssl::stream_base::client, net::use_nothrow_awaitable));
     if (error == asio::error::timed_out) {
-        throw net::TimeoutError(fmt::format("TLS handshake with {} timed out (--max-time {})", host,
-                                            deadline.describe()));
+        throw_timed_out(limit, fmt::format("in the TLS handshake with {}", host));
     }
     if (error) {
         throw TlsError(describe_failure(stream, host, error));

@@ -8,7 +8,7 @@
 
 #include <asio/ssl.hpp>
 
-#include "http/deadline.hpp"
+#include "http/time_limits.hpp"
 #include "net/asio_compat.hpp"
 
 namespace hello::http {
@@ -21,9 +21,9 @@ asio::ssl::context make_tls_context(const std::optional<std::string>& ca_file);
 
 // Sends SNI (for host names, not addresses), verifies the certificate and
 // the host name unless `verify` is false, and shakes hands within the
-// deadline. Throws TlsError (one line: why the certificate was refused, or
-// what failed) or net::TimeoutError.
+// time limit. Throws TlsError (one line: why the certificate was refused, or
+// what failed) or TimedOut.
 net::awaitable<void> handshake(TlsStream& stream, const std::string& host, bool verify,
-                               const Deadline& deadline);
+                               const StepLimit& limit);
 
 }  // namespace hello::http

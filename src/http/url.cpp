@@ -7,6 +7,8 @@
 #include <iterator>
 
 #include "http/errors.hpp"
+#include "http/idn.hpp"
+#include "http/redirect.hpp"
 #include "http/text.hpp"
 #include "protocol/printable.hpp"
 
@@ -98,11 +100,15 @@ void parse_authority(std::string_view whole, std::string_view authority, Url& ur
         if (host.empty()) {
             reject(whole, "no host name");
         }
-        if (!std::ranges::all_of(host, is_host_name_char)) {
-            reject(whole, "the host name may hold only letters, digits, '-', '.' and '_'");
-        }
     }
-    url.host = std::string(host);
+    // "bücher.example" becomes "xn--bcher-kva.example" before the ASCII check.
+    url.host = to_ascii_host(host);
+    if (url.host.empty()) {
+        reject(whole, "no host name");
+    }
+    if (!authority.starts_with('[') && !std::ranges::all_of(url.host, is_host_name_char)) {
+        reject(whole, "the host name may hold only letters, digits, '-', '.' and '_'");
+    }
     url.port = parse_port_of(whole, port, url.scheme);
 }
 
@@ -166,7 +172,9 @@ Url parse_url(std::string_view text)
     const auto target = encode_target(text, rest.substr(authority_end));
     const auto query_start = target.find('?');
     const auto path = std::string_view(target).substr(0, query_start);
-    url.path = path.empty() ? std::string("/") : std::string(path);  // "host?q" asks for "/?q"
+    // "host?q" asks for "/?q"; "/a/../b" for "/b", as curl and browsers do (RFC 3986 5.2.4),
+    // so a URL and the same URL resolved as a redirect ask for the same thing.
+    url.path = path.empty() ? std::string("/") : remove_dot_segments(path);
     url.query = query_start == std::string::npos ? std::string{} : target.substr(query_start);
     return url;
 }

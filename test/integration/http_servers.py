@@ -12,6 +12,7 @@ import socket
 import ssl
 import subprocess
 import threading
+import time
 
 MAX_REQUEST_HEAD = 64 * 1024
 
@@ -44,6 +45,11 @@ class ScriptedServer:
         for thread in self._threads:
             thread.join(timeout=10)
         self._listener.close()
+
+    @property
+    def stopping(self):
+        """True once the test's `with` block ended: endless responders stop then."""
+        return self._stopping.is_set()
 
     def url(self, path="/", scheme="http", host=None):
         host = host or (f"[{self.host}]" if ":" in self.host else self.host)
@@ -101,8 +107,19 @@ def send_with_length(connection, body, status="200 OK", headers=()):
     connection.sendall(body)
 
 
-def make_certificates(directory):
-    """A CA, and a certificate it signs for `localhost` only (not 127.0.0.1).
+def drip(server, connection, data, interval):
+    """Sends `data` one byte per `interval` seconds (a server that never stalls
+    long enough for a stall limit), until done, the client leaves or the test ends."""
+    for byte in data:
+        if server.stopping:
+            return
+        connection.sendall(bytes([byte]))
+        time.sleep(interval)
+
+
+def make_certificates(directory, names=("localhost",)):
+    """A CA, and a certificate it signs for `names` only (by default
+    `localhost`, not 127.0.0.1).
 
     Returns (ca_file, server_context). Made fresh by each test that needs it.
     """
@@ -111,10 +128,10 @@ def make_certificates(directory):
 
     openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=hello-asio test CA",
             "-keyout", "ca.key", "-out", "ca.pem")
-    openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost",
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", f"/CN={names[0]}",
             "-keyout", "server.key", "-out", "server.csr")
     with open(os.path.join(directory, "san.ext"), "w") as extensions:
-        extensions.write("subjectAltName=DNS:localhost\n")
+        extensions.write("subjectAltName=" + ",".join(f"DNS:{name}" for name in names) + "\n")
     openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
             "-days", "2", "-extfile", "san.ext", "-out", "server.pem")
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

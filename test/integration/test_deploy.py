@@ -434,8 +434,9 @@ def test_install():
         installed = {os.path.relpath(os.path.join(root, name), destdir)
                      for root, _, names in os.walk(destdir) for name in names}
         prefix = next(path for path in installed if path.endswith("bin/hello_server"))[:-len("bin/hello_server")]
-        for wanted in ["bin/hello_server", "bin/hello_client",
-                       "share/man/man1/hello_server.1", "share/man/man1/hello_client.1",
+        programs = ["hello_server", "hello_client", "http_get", "hello_bench"]
+        for wanted in [*(f"bin/{program}" for program in programs),
+                       *(f"share/man/man1/{program}.1" for program in programs),
                        "share/doc/hello-asio/hello-server.socket", "share/doc/hello-asio/hello-server.service",
                        "share/doc/hello-asio/haproxy.cfg", "share/doc/hello-asio/prometheus.yml",
                        "share/doc/hello-asio/DEPLOY.md"]:
@@ -445,11 +446,17 @@ def test_install():
             exec_start = re.search(r"^ExecStart=(\S+)", unit.read(), re.M).group(1)
         assert exec_start == "/" + prefix + "bin/hello_server", exec_start
 
-        server = os.path.join(destdir, prefix, "bin/hello_server")
-        version = subprocess.run([server, "--version"], capture_output=True, timeout=10)
-        assert version.returncode == 0 and version.stdout.startswith(b"hello_server "), version
-        with open(os.path.join(destdir, prefix, "share/man/man1/hello_server.1")) as page:
-            text = page.read()
-        for option in re.findall(rb"^  (?:-\w, )?(--[\w-]+)", subprocess.run(
-                [server, "--help"], capture_output=True, timeout=10).stdout, re.M):
-            assert option.decode().replace("-", r"\-") in text, f"man page misses {option}"
+        # Every page states the version the program reports, and names every option its --help lists.
+        for program in programs:
+            binary = os.path.join(destdir, prefix, "bin", program)
+            version = subprocess.run([binary, "--version"], capture_output=True, timeout=10)
+            assert version.returncode == 0 and version.stdout.startswith(program.encode() + b" "), version
+            number = version.stdout.split()[1].decode()
+            with open(os.path.join(destdir, prefix, f"share/man/man1/{program}.1")) as page:
+                text = page.read()
+            assert f'"hello-asio {number}"' in text, f"{program}.1 does not state version {number}"
+            help_text = subprocess.run([binary, "--help"], capture_output=True, timeout=10).stdout
+            options = re.findall(rb"^ {2,8}(?:-\w, )?(--[\w-]+)", help_text, re.M)
+            assert len(options) >= 3, f"no options found in {program} --help"
+            for option in options:
+                assert option.decode().replace("-", r"\-") in text, f"{program}.1 misses {option}"

@@ -20,13 +20,21 @@ GetCommand parse(std::vector<std::string_view> arguments)
 
 TEST_SUITE_BEGIN("http_options");
 
-TEST_CASE("defaults: the URL's file name, 30 s, no redirects, verification on")
+TEST_CASE("defaults: the URL's file name, no total limit, 30 s to connect, 60 s of stall")
 {
     const auto command = parse({"http://example.com/files/report.pdf"});
     CHECK(command.action == hello::cli::Action::run);
     CHECK(command.options.url.host == "example.com");
     CHECK(command.options.output == "report.pdf");
-    CHECK(command.options.max_time == std::chrono::seconds(30));
+    CHECK_FALSE(command.options.limits.max_time);
+    CHECK(command.options.limits.connect_timeout == std::chrono::seconds(30));
+    CHECK(command.options.limits.stall_timeout == std::chrono::seconds(60));
+    CHECK_FALSE(command.options.fail_on_error);
+    CHECK_FALSE(command.options.verbose);
+    CHECK_FALSE(command.options.silent);
+    CHECK_FALSE(command.options.proxy);
+    CHECK(command.options.request.user_agent.starts_with("hello-asio-http_get/"));
+    CHECK(command.options.request.extra_headers.empty());
     CHECK_FALSE(command.options.follow_redirects);
     CHECK_FALSE(command.options.header_only);
     CHECK_FALSE(command.options.insecure);
@@ -40,12 +48,37 @@ TEST_CASE("every option")
     const auto& options = command.options;
     CHECK(options.output == "out.html");
     CHECK(options.follow_redirects);
-    CHECK(options.max_time == std::chrono::seconds(5));
+    CHECK(options.limits.max_time == std::chrono::seconds(5));
     CHECK(options.header_only);
     CHECK(options.insecure);
     CHECK(options.ca_file == "ca.pem");
     CHECK(options.url.port == 8443);
-    CHECK(parse({"-m", "250ms", "h"}).options.max_time == std::chrono::milliseconds(250));
+    CHECK(parse({"-m", "250ms", "h"}).options.limits.max_time == std::chrono::milliseconds(250));
+}
+
+TEST_CASE("the curl spellings")
+{
+    const auto command =
+        parse({"-f", "-v", "-s", "-I", "-A", "agent/1", "-H", "X-A: 1", "--header=X-B: 2",
+               "--connect-timeout", "2s", "--stall-timeout", "3", "--resolve", "h:80:127.0.0.1",
+               "--proxy", "http://p:3128", "-o", "-", "http://h/"});
+    const auto& options = command.options;
+    CHECK(options.fail_on_error);
+    CHECK(options.verbose);
+    CHECK(options.silent);
+    CHECK(options.header_only);
+    CHECK(options.request.user_agent == "agent/1");
+    REQUIRE(options.request.extra_headers.size() == 2);
+    CHECK(options.request.extra_headers[1].name == "X-B");
+    CHECK(options.request.extra_headers[1].value == "2");
+    CHECK(options.limits.connect_timeout == std::chrono::seconds(2));
+    CHECK(options.limits.stall_timeout == std::chrono::seconds(3));
+    CHECK(options.resolve_overrides == std::vector<ResolveOverride>{{"h", 80, "127.0.0.1"}});
+    CHECK(options.proxy == "http://p:3128");
+    CHECK(options.output == "-");
+    CHECK(parse({"--head", "h"}).options.header_only);
+    CHECK(parse({"--header-only", "h"}).options.header_only);
+    CHECK(parse({"-O", "http://h/a/b.txt"}).options.output == "b.txt");
 }
 
 TEST_CASE("help and version need no URL")
@@ -64,6 +97,13 @@ TEST_CASE("command-line mistakes are usage errors")
     CHECK_THROWS_AS(parse({"-o", "", "h"}), cli::UsageError);
     CHECK_THROWS_AS(parse({"--max-time", "0", "h"}), cli::UsageError);
     CHECK_THROWS_AS(parse({"--max-time", "soon", "h"}), cli::UsageError);
+    CHECK_THROWS_AS(parse({"--stall-timeout", "0", "h"}), cli::UsageError);
+    CHECK_THROWS_AS(parse({"--connect-timeout", "0", "h"}), cli::UsageError);
+    CHECK_THROWS_WITH_AS(parse({"-o", "x", "-O", "h"}), doctest::Contains("choose one"),
+                         cli::UsageError);
+    CHECK_THROWS_AS(parse({"-H", "no colon", "h"}), cli::UsageError);
+    CHECK_THROWS_AS(parse({"-A", "bad\r\nX: y", "h"}), cli::UsageError);
+    CHECK_THROWS_AS(parse({"--resolve", "h:80", "h"}), cli::UsageError);
     CHECK_THROWS_WITH_AS(parse({"ftp://h/"}), doctest::Contains("unsupported scheme"),
                          cli::UsageError);
 }

@@ -71,4 +71,12 @@ TEST_CASE("Locations we will not follow")
     CHECK_THROWS_AS(resolve("http://a.example/", "/a\r\nX: y"), InvalidUrl);
 }
 
+TEST_CASE("an absolute or scheme-relative Location loses its dot segments too (found by fuzzing)")
+{
+    const auto base = parse_url("http://h/dir/page");
+    CHECK(resolve_location(base, "HTTP://H:80/.").path == "/");
+    CHECK(resolve_location(base, "//other/a/../b").path == "/b");
+    CHECK(resolve_location(base, "https://x/a/./b/..").path == "/a/");
+}
+
 TEST_SUITE_END();

@@ -101,4 +101,11 @@ TEST_CASE("the default output file name")
     CHECK(default_file_name(parse_url("http://h/a%2F..")) == "a%2F..");
 }
 
+TEST_CASE("dot segments are removed from the path, as curl and browsers do")
+{
+    CHECK(parse_url("http://h/a/./b/../c?x=/../").target() == "/a/c?x=/../");
+    CHECK(parse_url("http://h/../../etc/passwd").path == "/etc/passwd");
+    CHECK(parse_url("http://h/a/..").path == "/");
+}
+
 TEST_SUITE_END();
