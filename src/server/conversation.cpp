@@ -119,32 +119,46 @@ std::span<char> Conversation::input_buffer()
     return {shared.data(), size};
 }
 
-net::awaitable<bool> Conversation::answer(const protocol::Message& message)
+void Conversation::answer(const protocol::Message& message)
 {
     if (options_.verbose) {
         log_message(peer_, message.text);
     }
-    if (delayed_) {
-        delayed_->pause.expires_after(options_.delay);
-        co_await delayed_->pause.async_wait(use_nothrow_awaitable);
-        entry_.made_progress();  // the client has not been idle while we were
-    }
     protocol::append_reply(replies_, message);
     ++messages_;
     counters_.messages.add();
-    if (!delayed_) {
-        co_return true;
-    }
-    // Not `delayed_ ? co_await flush() : true`: GCC 12 miscompiles a co_await
-    // inside the conditional operator.
+}
+
+net::awaitable<bool> Conversation::answer_after_delay(const protocol::Message& message)
+{
+    delayed_->pause.expires_after(options_.delay);
+    co_await delayed_->pause.async_wait(use_nothrow_awaitable);
+    entry_.made_progress();  // the client has not been idle while we were
+    answer(message);
     co_return co_await flush();
+}
+
+bool Conversation::replies_sent(asio::error_code error, std::size_t written)
+{
+    replies_.clear();
+    return wrote(error, written);
+}
+
+bool Conversation::wrote(asio::error_code error, std::size_t written)
+{
+    bytes_out_ += written;
+    counters_.sent_bytes.add(written);
+    if (error) {
+        return false;
+    }
+    entry_.made_progress();
+    return true;
 }
 
 net::awaitable<bool> Conversation::flush()
 {
-    const bool sent = co_await send(replies_);
-    replies_.clear();
-    co_return sent;
+    auto [error, written] = co_await asio::async_write(socket_, replies(), use_nothrow_awaitable);
+    co_return replies_sent(error, written);
 }
 
 // A client that does not take its replies within --idle-timeout is closed by
@@ -155,13 +169,7 @@ net::awaitable<bool> Conversation::send(std::string_view bytes)
         co_return true;
     }
     auto [error, written] = co_await asio::async_write(socket_, asio::buffer(bytes), use_nothrow_awaitable);
-    bytes_out_ += written;
-    counters_.sent_bytes.add(written);
-    if (error) {
-        co_return false;
-    }
-    entry_.made_progress();
-    co_return true;
+    co_return wrote(error, written);
 }
 
 net::awaitable<void> Conversation::refuse(std::string_view reason)

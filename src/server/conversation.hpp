@@ -52,9 +52,19 @@ public:
     // whatever else has arrived. False when the client is gone.
     bool take_input(asio::error_code error, std::size_t size);
 
-    // Answers one message: appended to the replies that flush() sends, or
-    // with --delay, after the delay and sent at once. False when the client is gone.
-    net::awaitable<bool> answer(const protocol::Message& message);
+    // Without --delay: appends the answer to the replies, which leave
+    // together once all that one read brought is answered.
+    void answer(const protocol::Message& message);
+    // With --delay: waits, then answers and sends at once, as the tutorial
+    // does. False when the client is gone.
+    bool delays_replies() const { return delayed_ != nullptr; }
+    net::awaitable<bool> answer_after_delay(const protocol::Message& message);
+
+    // The replies not yet sent, and the bookkeeping once a write of them has
+    // completed (false when it failed).
+    bool has_replies() const { return !replies_.empty(); }
+    asio::const_buffer replies() const { return asio::buffer(replies_); }
+    bool replies_sent(asio::error_code error, std::size_t written);
     net::awaitable<bool> flush();
     // Writes all of `bytes`. False when the client is gone.
     net::awaitable<bool> send(std::string_view bytes);
@@ -65,6 +75,8 @@ private:
     net::awaitable<void> linger();
     struct Delayed;
     std::span<char> input_buffer();
+    // Counts what a write sent; false if it failed.
+    bool wrote(asio::error_code error, std::size_t written);
 
     // Each read lands first in this many bytes: enough for most names, and
     // small, because an idle session spends its life waiting in that read.

@@ -50,14 +50,19 @@ net::awaitable<void> serve_client(net::tcp::socket socket, [[maybe_unused]] Conn
                     const bool said_goodbye = co_await talk.flush();
                     co_return talk.end(said_goodbye ? CloseReason::exit : talk.why_gone());
                 }
-                if (!co_await talk.answer(*message)) {
+                if (!talk.delays_replies()) {
+                    talk.answer(*message);
+                } else if (!co_await talk.answer_after_delay(*message)) {
                     co_return talk.end(talk.why_gone());
                 }
                 continue;
             }
             // All that one read brought is answered: the replies leave together.
-            if (!co_await talk.flush()) {
-                co_return talk.end(talk.why_gone());
+            if (talk.has_replies()) {
+                auto [error, written] = co_await asio::async_write(socket, talk.replies(), use_nothrow_awaitable);
+                if (!talk.replies_sent(error, written)) {
+                    co_return talk.end(talk.why_gone());
+                }
             }
             if (std::holds_alternative<protocol::MessageTooLong>(event)) {
                 co_await talk.refuse(protocol::too_long_reason);

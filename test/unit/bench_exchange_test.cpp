@@ -2,8 +2,8 @@
 
 #include <variant>
 
-#include "bench/exchange.hpp"
-#include "bench/source_address.hpp"
+#include "loadgen/exchange.hpp"
+#include "loadgen/source_address.hpp"
 #include "protocol/proxy_header.hpp"
 
 using hello::bench::exchange_for;

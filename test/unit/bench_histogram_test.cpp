@@ -2,7 +2,7 @@
 
 #include <cstdint>
 
-#include "bench/latency_histogram.hpp"
+#include "loadgen/latency_histogram.hpp"
 
 using hello::bench::LatencyHistogram;
 

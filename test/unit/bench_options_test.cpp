@@ -3,7 +3,7 @@
 #include <string_view>
 #include <vector>
 
-#include "bench/options.hpp"
+#include "loadgen/options.hpp"
 #include "cli/arguments.hpp"
 
 using hello::bench::BenchCommand;

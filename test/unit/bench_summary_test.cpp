@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "bench/run_summary.hpp"
+#include "loadgen/run_summary.hpp"
 
 using namespace std::chrono_literals;
 using hello::bench::RunSummary;

@@ -1,4 +1,4 @@
-#include "bench/run_summary.hpp"
+#include "loadgen/run_summary.hpp"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "bench/options.hpp"
+#include "loadgen/options.hpp"
 
 #include <fmt/format.h>
 

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "bench/options.hpp"
-#include "bench/run_summary.hpp"
+#include "loadgen/options.hpp"
+#include "loadgen/run_summary.hpp"
 
 namespace hello::bench {
 

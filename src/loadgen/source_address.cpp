@@ -1,4 +1,4 @@
-#include "bench/source_address.hpp"
+#include "loadgen/source_address.hpp"
 
 namespace hello::bench {
 

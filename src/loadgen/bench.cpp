@@ -1,4 +1,4 @@
-#include "bench/bench.hpp"
+#include "loadgen/bench.hpp"
 
 #include <unistd.h>
 
@@ -12,8 +12,8 @@
 #include <stdexcept>
 #include <thread>
 
-#include "bench/descriptor_limit.hpp"
-#include "bench/worker.hpp"
+#include "loadgen/descriptor_limit.hpp"
+#include "loadgen/load_thread.hpp"
 #include "net/connect.hpp"
 
 namespace hello::bench {
@@ -58,7 +58,7 @@ net::tcp::endpoint find_server(const BenchOptions& options)
     return server;
 }
 
-// Waits for the workers, showing progress meanwhile when asked to.
+// Waits for the load_threads, showing progress meanwhile when asked to.
 class Progress {
 public:
     explicit Progress(bool shown) : shown_(shown) {}
@@ -70,17 +70,17 @@ public:
         changed_.notify_one();
     }
 
-    void wait_for(const std::vector<std::unique_ptr<Worker>>& workers, std::size_t wanted)
+    void wait_for(const std::vector<std::unique_ptr<LoadThread>>& load_threads, std::size_t wanted)
     {
         std::unique_lock lock(mutex_);
         std::optional<Clock::time_point> running_since;
         while (!changed_.wait_for(lock, progress_period,
-                                  [&] { return finished_ == workers.size(); })) {
-            if (!running_since && workers.front()->conversing()) {
+                                  [&] { return finished_ == load_threads.size(); })) {
+            if (!running_since && load_threads.front()->conversing()) {
                 running_since = Clock::now();
             }
             if (shown_) {
-                show(workers, wanted, running_since);
+                show(load_threads, wanted, running_since);
             }
         }
         if (shown_ && shown_once_) {
@@ -89,13 +89,13 @@ public:
     }
 
 private:
-    void show(const std::vector<std::unique_ptr<Worker>>& workers, std::size_t wanted,
+    void show(const std::vector<std::unique_ptr<LoadThread>>& load_threads, std::size_t wanted,
               std::optional<Clock::time_point> running_since)
     {
         std::size_t connected = 0;
         std::uint64_t replies = 0;
         std::uint64_t errors = 0;
-        for (const auto& worker : workers) {
+        for (const auto& worker : load_threads) {
             connected += worker->connected();
             replies += worker->replies();
             errors += worker->error_count();
@@ -116,7 +116,7 @@ private:
 
 // A worker thread: connect, wait until every worker has connected (so that
 // the measurement starts with all clients ready), then converse.
-void drive(Worker& worker, std::barrier<>& all_connected, Progress& progress,
+void drive(LoadThread& worker, std::barrier<>& all_connected, Progress& progress,
            std::exception_ptr& failure)
 {
     bool arrived = false;
@@ -134,7 +134,7 @@ void drive(Worker& worker, std::barrier<>& all_connected, Progress& progress,
     progress.worker_finished();
 }
 
-RunSummary add_up(const BenchOptions& options, const std::vector<std::unique_ptr<Worker>>& workers)
+RunSummary add_up(const BenchOptions& options, const std::vector<std::unique_ptr<LoadThread>>& load_threads)
 {
     RunSummary summary;
     summary.connections_wanted = options.connections;
@@ -142,7 +142,7 @@ RunSummary add_up(const BenchOptions& options, const std::vector<std::unique_ptr
     summary.framing = options.framing;
     auto first_start = Clock::time_point::max();
     auto last_finish = Clock::time_point::min();
-    for (const auto& worker : workers) {
+    for (const auto& worker : load_threads) {
         summary.connections_made += worker->connected();
         summary.replies += worker->replies();
         summary.latency.merge(worker->latency());
@@ -171,9 +171,9 @@ RunResult run_bench(const BenchOptions& options, bool show_progress)
         .proxy_v1 = options.proxy_v1,
     };
 
-    std::vector<std::unique_ptr<Worker>> workers;
+    std::vector<std::unique_ptr<LoadThread>> load_threads;
     for (std::size_t i = 0; i < threads; ++i) {
-        workers.push_back(std::make_unique<Worker>(plan, i));
+        load_threads.push_back(std::make_unique<LoadThread>(plan, i));
     }
     std::barrier all_connected(static_cast<std::ptrdiff_t>(threads));
     Progress progress(show_progress);
@@ -181,10 +181,10 @@ RunResult run_bench(const BenchOptions& options, bool show_progress)
     {
         std::vector<std::jthread> running;
         for (std::size_t i = 0; i < threads; ++i) {
-            running.emplace_back(drive, std::ref(*workers[i]), std::ref(all_connected),
+            running.emplace_back(drive, std::ref(*load_threads[i]), std::ref(all_connected),
                                  std::ref(progress), std::ref(failures[i]));
         }
-        progress.wait_for(workers, options.connections);
+        progress.wait_for(load_threads, options.connections);
     }
     for (const auto& failure : failures) {
         if (failure) {
@@ -192,9 +192,9 @@ RunResult run_bench(const BenchOptions& options, bool show_progress)
         }
     }
 
-    RunResult result{.summary = add_up(options, workers), .error_samples = {}};
+    RunResult result{.summary = add_up(options, load_threads), .error_samples = {}};
     result.summary.threads = threads;
-    for (const auto& worker : workers) {
+    for (const auto& worker : load_threads) {
         for (const auto& sample : worker->error_samples()) {
             result.error_samples.push_back(sample);
         }

@@ -8,8 +8,8 @@
 #include <exception>
 #include <thread>
 
-#include "bench/bench.hpp"
-#include "bench/options.hpp"
+#include "loadgen/bench.hpp"
+#include "loadgen/options.hpp"
 #include "cli/arguments.hpp"
 #include "cli/command.hpp"
 

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "bench/latency_histogram.hpp"
+#include "loadgen/latency_histogram.hpp"
 #include "protocol/framing.hpp"
 
 namespace hello::bench {

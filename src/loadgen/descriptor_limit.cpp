@@ -1,4 +1,4 @@
-#include "bench/descriptor_limit.hpp"
+#include "loadgen/descriptor_limit.hpp"
 
 #include <sys/resource.h>
 

@@ -1,4 +1,4 @@
-#include "bench/exchange.hpp"
+#include "loadgen/exchange.hpp"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "bench/worker.hpp"
+#include "loadgen/load_thread.hpp"
 
 #include <netinet/in.h>
 #include <sys/epoll.h>
@@ -12,7 +12,7 @@
 #include <system_error>
 #include <utility>
 
-#include "bench/source_address.hpp"
+#include "loadgen/source_address.hpp"
 #include "protocol/printable.hpp"
 #include "protocol/replies.hpp"
 
@@ -42,12 +42,12 @@ bool is_loopback_v4(const net::tcp::endpoint& endpoint)
 
 }  // namespace
 
-Worker::Connection::Connection(asio::io_context& io, std::size_t index, Exchange exchange)
+LoadThread::Connection::Connection(asio::io_context& io, std::size_t index, Exchange exchange)
     : socket(io), index(index), exchange(std::move(exchange))
 {
 }
 
-Worker::Worker(const LoadPlan& plan, std::size_t thread_index) : plan_(plan)
+LoadThread::LoadThread(const LoadPlan& plan, std::size_t thread_index) : plan_(plan)
 {
     connections_.reserve(plan.total_connections / plan.threads + 1);
     for (auto index = thread_index; index < plan.total_connections; index += plan.threads) {
@@ -55,7 +55,7 @@ Worker::Worker(const LoadPlan& plan, std::size_t thread_index) : plan_(plan)
     }
 }
 
-void Worker::connect_all()
+void LoadThread::connect_all()
 {
     const auto connectors = std::min(connect_wave, connections_.size());
     for (std::size_t i = 0; i < connectors; ++i) {
@@ -70,7 +70,7 @@ void Worker::connect_all()
 // whole is checked, timed and answered with the next request, until the time
 // or message count is up. Level-triggered: one recv() per readiness, and
 // whatever is left is reported again by the next epoll_wait().
-void Worker::converse_all()
+void LoadThread::converse_all()
 {
     const int epoll = ::epoll_create1(EPOLL_CLOEXEC);
     if (epoll < 0) {
@@ -121,7 +121,7 @@ void Worker::converse_all()
     finished_ = Clock::now();
 }
 
-void Worker::run_until_all_done(std::size_t coroutines)
+void LoadThread::run_until_all_done(std::size_t coroutines)
 {
     running_ = coroutines;
     if (running_ > 0) {
@@ -134,14 +134,14 @@ void Worker::run_until_all_done(std::size_t coroutines)
     }
 }
 
-void Worker::one_done()
+void LoadThread::one_done()
 {
     if (--running_ == 0) {
         watchdog_timer_.cancel();
     }
 }
 
-net::awaitable<void> Worker::connect_next()
+net::awaitable<void> LoadThread::connect_next()
 {
     while (next_to_connect_ < connections_.size()) {
         co_await connect(connections_[next_to_connect_++]);
@@ -149,7 +149,7 @@ net::awaitable<void> Worker::connect_next()
     one_done();
 }
 
-void Worker::open(Connection& connection, asio::error_code& error)
+void LoadThread::open(Connection& connection, asio::error_code& error)
 {
     auto& socket = connection.socket;
     socket.open(plan_.server.protocol(), error);
@@ -164,7 +164,7 @@ void Worker::open(Connection& connection, asio::error_code& error)
     socket.bind(net::tcp::endpoint(asio::ip::address_v4({127, 0, 0, *octet}), 0), error);
 }
 
-net::awaitable<void> Worker::connect(Connection& connection)
+net::awaitable<void> LoadThread::connect(Connection& connection)
 {
     connection.waiting_since = Clock::now();
     asio::error_code error;
@@ -200,12 +200,12 @@ net::awaitable<void> Worker::connect(Connection& connection)
     connected_.fetch_add(1, std::memory_order_relaxed);
 }
 
-bool Worker::keep_sending(std::uint64_t sent, Clock::time_point now) const
+bool LoadThread::keep_sending(std::uint64_t sent, Clock::time_point now) const
 {
     return plan_.messages_per_connection ? sent < *plan_.messages_per_connection : now < deadline_;
 }
 
-void Worker::send_request(Connection& connection, Clock::time_point now)
+void LoadThread::send_request(Connection& connection, Clock::time_point now)
 {
     connection.waiting_since = now;
     const auto& request = connection.exchange.request;
@@ -221,7 +221,7 @@ void Worker::send_request(Connection& connection, Clock::time_point now)
 
 // A byte that differs from the expected reply, or one byte more than it, is
 // a mismatch: in lockstep the server has nothing else to say.
-void Worker::on_readable(Connection& connection)
+void LoadThread::on_readable(Connection& connection)
 {
     if (connection.descriptor < 0) {
         return;  // closed earlier in this batch of events
@@ -265,7 +265,7 @@ void Worker::on_readable(Connection& connection)
 }
 
 // As a client should; the server closes its side.
-void Worker::say_goodbye(Connection& connection)
+void LoadThread::say_goodbye(Connection& connection)
 {
     const auto& goodbye = connection.exchange.goodbye;
     [[maybe_unused]] const auto ignored = ::send(connection.descriptor, goodbye.data(), goodbye.size(),
@@ -276,7 +276,7 @@ void Worker::say_goodbye(Connection& connection)
 // Reads until `expected` has arrived whole. A byte that differs, or one byte
 // more than expected, is a mismatch: in lockstep the server has nothing else
 // to say.
-net::awaitable<std::optional<Worker::Failure>> Worker::receive(Connection& connection,
+net::awaitable<std::optional<LoadThread::Failure>> LoadThread::receive(Connection& connection,
                                                                std::string_view expected)
 {
     auto& buffer = connection.buffer;
@@ -304,7 +304,7 @@ net::awaitable<std::optional<Worker::Failure>> Worker::receive(Connection& conne
     co_return std::nullopt;
 }
 
-void Worker::fail(Connection& connection, ErrorKind kind, std::string_view what)
+void LoadThread::fail(Connection& connection, ErrorKind kind, std::string_view what)
 {
     switch (kind) {
     case ErrorKind::connect: ++errors_.connect; break;
@@ -319,7 +319,7 @@ void Worker::fail(Connection& connection, ErrorKind kind, std::string_view what)
     close(connection);
 }
 
-void Worker::close(Connection& connection)
+void LoadThread::close(Connection& connection)
 {
     connection.waiting_since = Clock::time_point::max();
     if (connection.descriptor >= 0) {
@@ -334,7 +334,7 @@ void Worker::close(Connection& connection)
 
 // The conversing phase's watchdog: a reply that takes too long ends its
 // connection.
-void Worker::close_stalled(Clock::time_point now)
+void LoadThread::close_stalled(Clock::time_point now)
 {
     const auto stalled_since = now - reply_timeout;
     for (auto& connection : connections_) {
@@ -346,7 +346,7 @@ void Worker::close_stalled(Clock::time_point now)
 
 // The connecting phase's watchdog: one timer for all connections instead of one per read: a timer per
 // operation would cost as much as the operation it guards.
-net::awaitable<void> Worker::watch_for_stalls()
+net::awaitable<void> LoadThread::watch_for_stalls()
 {
     while (running_ > 0) {
         watchdog_timer_.expires_after(watchdog_period);

@@ -1,4 +1,4 @@
-#include "bench/latency_histogram.hpp"
+#include "loadgen/latency_histogram.hpp"
 
 #include <algorithm>
 #include <bit>

@@ -16,9 +16,9 @@
 #include <string>
 #include <vector>
 
-#include "bench/exchange.hpp"
-#include "bench/latency_histogram.hpp"
-#include "bench/run_summary.hpp"
+#include "loadgen/exchange.hpp"
+#include "loadgen/latency_histogram.hpp"
+#include "loadgen/run_summary.hpp"
 #include "net/asio_compat.hpp"
 
 namespace hello::bench {
@@ -36,10 +36,10 @@ struct LoadPlan {
     bool proxy_v1 = false;   // send a PROXY v1 header before anything else
 };
 
-class Worker {
+class LoadThread {
 public:
     // Takes connections thread_index, thread_index + threads, ...
-    Worker(const LoadPlan& plan, std::size_t thread_index);
+    LoadThread(const LoadPlan& plan, std::size_t thread_index);
 
     // Returns once every connection of this worker is greeted or has failed.
     void connect_all();
