@@ -37,7 +37,8 @@ Conversation::Conversation(net::tcp::socket& socket, const std::string& peer, Wo
       delayed_(options_.delay.count() > 0 ? std::make_unique<Delayed>(socket, options_) : nullptr),
       entry_(worker.sessions(), socket_, delayed_ ? &delayed_->pause : nullptr),
       peer_(peer),
-      framer_(options_.max_message)
+      framer_(options_.max_message),
+      replies_(protocol::greeting)
 {
     // So that take_input() can take what else has arrived without waiting.
     asio::error_code ignored;

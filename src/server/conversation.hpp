@@ -30,8 +30,8 @@ class Worker;
 
 class Conversation {
 public:
-    // Logs the new connection; the destructor logs its end, why, and what
-    // it amounted to, and counts it.
+    // Logs the new connection, and owes it the greeting as its first reply;
+    // the destructor logs its end, why, and what it amounted to, and counts it.
     Conversation(net::tcp::socket& socket, const std::string& peer, Worker& worker);
     ~Conversation();
     Conversation(const Conversation&) = delete;

@@ -3,6 +3,7 @@
 #include <exception>
 #include <optional>
 #include <string>
+#include <tuple>
 
 #include "net/endpoint.hpp"
 #include "net/log.hpp"
@@ -39,17 +40,13 @@ net::awaitable<void> serve_client(net::tcp::socket socket, [[maybe_unused]] Conn
         co_return;
     }
     try {
-        Conversation talk(socket, *peer, worker);
-        if (!co_await talk.send(protocol::greeting)) {
-            co_return talk.end(talk.why_gone());
-        }
+        Conversation talk(socket, *peer, worker);  // with "Welcome!" as its first reply
+        asio::error_code error;
+        std::size_t size = 0;
         for (;;) {
             const auto event = talk.next_event();
-            if (const auto* message = std::get_if<protocol::Message>(&event)) {
-                if (protocol::is_exit(message->text)) {
-                    const bool said_goodbye = co_await talk.flush();
-                    co_return talk.end(said_goodbye ? CloseReason::exit : talk.why_gone());
-                }
+            const auto* message = std::get_if<protocol::Message>(&event);
+            if (message && !protocol::is_exit(message->text)) {
                 if (!talk.delays_replies()) {
                     talk.answer(*message);
                 } else if (!co_await talk.answer_after_delay(*message)) {
@@ -57,12 +54,16 @@ net::awaitable<void> serve_client(net::tcp::socket socket, [[maybe_unused]] Conn
                 }
                 continue;
             }
-            // All that one read brought is answered: the replies leave together.
+            // All that one read brought is answered (or the client said
+            // "exit"): the replies leave together, in one write.
             if (talk.has_replies()) {
-                auto [error, written] = co_await asio::async_write(socket, talk.replies(), use_nothrow_awaitable);
-                if (!talk.replies_sent(error, written)) {
+                std::tie(error, size) = co_await asio::async_write(socket, talk.replies(), use_nothrow_awaitable);
+                if (!talk.replies_sent(error, size)) {
                     co_return talk.end(talk.why_gone());
                 }
+            }
+            if (message) {
+                co_return talk.end(CloseReason::exit);
             }
             if (std::holds_alternative<protocol::MessageTooLong>(event)) {
                 co_await talk.refuse(protocol::too_long_reason);
@@ -74,7 +75,7 @@ net::awaitable<void> serve_client(net::tcp::socket socket, [[maybe_unused]] Conn
             if (talk.ended_by_worker()) {
                 co_return talk.end(talk.why_gone());
             }
-            auto [error, size] = co_await socket.async_read_some(talk.first_read_buffer(), use_nothrow_awaitable);
+            std::tie(error, size) = co_await socket.async_read_some(talk.first_read_buffer(), use_nothrow_awaitable);
             if (!talk.take_input(error, size) || talk.ended_by_worker()) {
                 co_return talk.end(talk.why_gone());
             }
