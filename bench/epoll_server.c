@@ -40,25 +40,25 @@ struct replies {
     size_t size;
 };
 
-static void append(struct replies *out, const char *bytes, size_t size)
+static void append(struct replies* out, const char* bytes, size_t size)
 {
     memcpy(out->bytes + out->size, bytes, size);
     out->size += size;
 }
 
-static void append_hello(struct replies *out, const char *name, size_t size, bool line)
+static void append_hello(struct replies* out, const char* name, size_t size, bool line)
 {
     append(out, "Hello, ", 7);
     append(out, name, size);
     append(out, line ? "!\n" : "!", line ? 2 : 1);
 }
 
-static bool is_exit(const char *message, size_t size)
+static bool is_exit(const char* message, size_t size)
 {
     return size == 4 && memcmp(message, "exit", 4) == 0;
 }
 
-static void close_connection(struct connection *c)
+static void close_connection(struct connection* c)
 {
     close(c->fd); /* also removes it from the epoll set */
     free(c);
@@ -66,7 +66,7 @@ static void close_connection(struct connection *c)
 
 /* Sends everything at once; a reply the socket buffer cannot take means the
  * client stopped reading, and it is dropped. */
-static bool send_all(struct connection *c, const struct replies *out)
+static bool send_all(struct connection* c, const struct replies* out)
 {
     if (out->size == 0) {
         return true;
@@ -76,11 +76,11 @@ static bool send_all(struct connection *c, const struct replies *out)
 
 /* Answers every whole line in buffer[0, size) and keeps the unfinished rest;
  * at the end of the stream the rest is a last line. False: close. */
-static bool answer_lines(struct connection *c, size_t size, struct replies *out, bool end_of_stream)
+static bool answer_lines(struct connection* c, size_t size, struct replies* out, bool end_of_stream)
 {
     size_t start = 0;
     while (start < size) {
-        const char *newline = memchr(c->buffer + start, '\n', size - start);
+        const char* newline = memchr(c->buffer + start, '\n', size - start);
         if (newline == NULL && !end_of_stream) {
             break;
         }
@@ -119,7 +119,7 @@ static bool answer_lines(struct connection *c, size_t size, struct replies *out,
 }
 
 /* One read, the replies to it in one write. False: close the connection. */
-static bool serve(struct connection *c)
+static bool serve(struct connection* c)
 {
     static struct replies out;
     out.size = 0;
@@ -154,7 +154,7 @@ static void accept_clients(int listener, int epoll)
         }
         const int yes = 1;
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
-        struct connection *c = calloc(1, sizeof *c);
+        struct connection* c = calloc(1, sizeof *c);
         if (c == NULL || send(fd, greeting, sizeof greeting - 1, MSG_NOSIGNAL) < 0) {
             free(c);
             close(fd);
@@ -172,12 +172,12 @@ static int listen_on(unsigned short port)
 {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     const int yes = 1;
-    struct sockaddr_in address = {.sin_family = AF_INET, .sin_port = htons(port),
-                                  .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    struct sockaddr_in address = {
+        .sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     socklen_t length = sizeof address;
     if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes) != 0 ||
-        bind(fd, (struct sockaddr *)&address, sizeof address) != 0 || listen(fd, SOMAXCONN) != 0 ||
-        getsockname(fd, (struct sockaddr *)&address, &length) != 0) {
+        bind(fd, (struct sockaddr*)&address, sizeof address) != 0 || listen(fd, SOMAXCONN) != 0 ||
+        getsockname(fd, (struct sockaddr*)&address, &length) != 0) {
         perror("epoll_server: cannot listen on 127.0.0.1");
         exit(1);
     }
@@ -185,7 +185,7 @@ static int listen_on(unsigned short port)
     return fd;
 }
 
-static unsigned short port_from(int argc, char **argv)
+static unsigned short port_from(int argc, char** argv)
 {
     if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
         printf("Usage: epoll_server [--port N]\nhello_server's protocol on 127.0.0.1, "
@@ -195,7 +195,7 @@ static unsigned short port_from(int argc, char **argv)
     if (argc == 1) {
         return 9999;
     }
-    char *end = NULL;
+    char* end = NULL;
     long port = argc == 3 && strcmp(argv[1], "--port") == 0 ? strtol(argv[2], &end, 10) : -1;
     if (end == NULL || *end != '\0' || end == argv[2] || port < 0 || port > 65535) {
         fprintf(stderr, "epoll_server: usage: epoll_server [--port N]\n");
@@ -204,7 +204,7 @@ static unsigned short port_from(int argc, char **argv)
     return (unsigned short)port;
 }
 
-int main(int argc, char **argv)
+int main(int argc, char** argv)
 {
     const int listener = listen_on(port_from(argc, argv));
     const int epoll = epoll_create1(EPOLL_CLOEXEC);
@@ -217,7 +217,7 @@ int main(int argc, char **argv)
     for (;;) {
         int ready = epoll_wait(epoll, events, max_events, -1);
         for (int i = 0; i < ready; ++i) {
-            struct connection *c = events[i].data.ptr;
+            struct connection* c = events[i].data.ptr;
             if (c == NULL) {
                 accept_clients(listener, epoll);
             } else if (!serve(c)) {

@@ -12,10 +12,10 @@
 #include <unistd.h>
 
 /* glibc's own entry points: no dlsym, which itself allocates. */
-extern void *__libc_malloc(size_t size);
-extern void *__libc_calloc(size_t count, size_t size);
-extern void *__libc_realloc(void *pointer, size_t size);
-extern void *__libc_memalign(size_t alignment, size_t size);
+extern void* __libc_malloc(size_t size);
+extern void* __libc_calloc(size_t count, size_t size);
+extern void* __libc_realloc(void* pointer, size_t size);
+extern void* __libc_memalign(size_t alignment, size_t size);
 
 static atomic_ulong allocations;
 
@@ -24,31 +24,31 @@ static void count(void)
     atomic_fetch_add_explicit(&allocations, 1, memory_order_relaxed);
 }
 
-void *malloc(size_t size)
+void* malloc(size_t size)
 {
     count();
     return __libc_malloc(size);
 }
 
-void *calloc(size_t count_, size_t size)
+void* calloc(size_t count_, size_t size)
 {
     count();
     return __libc_calloc(count_, size);
 }
 
-void *realloc(void *pointer, size_t size)
+void* realloc(void* pointer, size_t size)
 {
     count();
     return __libc_realloc(pointer, size);
 }
 
-void *aligned_alloc(size_t alignment, size_t size)
+void* aligned_alloc(size_t alignment, size_t size)
 {
     count();
     return __libc_memalign(alignment, size);
 }
 
-int posix_memalign(void **result, size_t alignment, size_t size)
+int posix_memalign(void** result, size_t alignment, size_t size)
 {
     count();
     *result = __libc_memalign(alignment, size);

@@ -67,7 +67,8 @@ awaitable<void> serve(tcp::socket socket)
             co_await asio::async_write(socket, asio::buffer(replies), use_awaitable);
             replies.clear();
             if (std::holds_alternative<protocol::MessageTooLong>(event)) {
-                const auto refusal = protocol::error_reply(protocol::too_long_reason, framer.client_line_open());
+                const auto refusal =
+                    protocol::error_reply(protocol::too_long_reason, framer.client_line_open());
                 co_await asio::async_write(socket, asio::buffer(refusal), use_awaitable);
                 co_return;
             }

@@ -49,7 +49,8 @@ void serve_client(tcp::socket socket)
         asio::write(socket, asio::buffer(replies), error);
         replies.clear();
         if (std::holds_alternative<protocol::MessageTooLong>(event)) {
-            const auto refusal = protocol::error_reply(protocol::too_long_reason, framer.client_line_open());
+            const auto refusal =
+                protocol::error_reply(protocol::too_long_reason, framer.client_line_open());
             asio::write(socket, asio::buffer(refusal), error);
             break;
         }

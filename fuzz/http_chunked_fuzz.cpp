@@ -75,8 +75,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (size < 4) {
         return 0;
     }
-    const std::uint32_t seed = data[0] | (data[1] << 8) | (data[2] << 16) |
-                               (static_cast<std::uint32_t>(data[3]) << 24);
+    const std::uint32_t seed =
+        data[0] | (data[1] << 8) | (data[2] << 16) | (static_cast<std::uint32_t>(data[3]) << 24);
     const std::string_view input(reinterpret_cast<const char*>(data) + 4, size - 4);
 
     const auto whole = decode_in_pieces({input});

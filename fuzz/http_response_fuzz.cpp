@@ -96,8 +96,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         return 0;
     }
     const auto method = (data[0] & 1) ? Method::head : Method::get;
-    const std::uint32_t seed = data[0] | (data[1] << 8) | (data[2] << 16) |
-                               (static_cast<std::uint32_t>(data[3]) << 24);
+    const std::uint32_t seed =
+        data[0] | (data[1] << 8) | (data[2] << 16) | (static_cast<std::uint32_t>(data[3]) << 24);
     const std::string_view input(reinterpret_cast<const char*>(data) + 4, size - 4);
 
     const auto whole = parse_in_pieces(method, {input});

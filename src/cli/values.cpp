@@ -26,13 +26,13 @@ std::optional<std::pair<std::uint64_t, std::string_view>> leading_number(std::st
 
 }  // namespace
 
-std::uint64_t parse_count(std::string_view text, std::string_view what,
-                          std::uint64_t min, std::uint64_t max)
+std::uint64_t parse_count(std::string_view text, std::string_view what, std::uint64_t min,
+                          std::uint64_t max)
 {
     const auto number = leading_number(text);
     if (!number || !number->second.empty() || number->first < min || number->first > max) {
-        throw UsageError(
-            fmt::format("invalid {} '{}' (expected a whole number from {} to {})", what, text, min, max));
+        throw UsageError(fmt::format("invalid {} '{}' (expected a whole number from {} to {})",
+                                     what, text, min, max));
     }
     return number->first;
 }
@@ -53,14 +53,15 @@ std::chrono::milliseconds parse_duration(std::string_view text)
         std::string_view suffix;
         std::uint64_t milliseconds;
     };
-    constexpr std::array units{Unit{"ms", 1}, Unit{"s", 1000}, Unit{"", 1000},
-                               Unit{"m", 60'000}, Unit{"h", 3'600'000}};
+    constexpr std::array units{Unit{"ms", 1}, Unit{"s", 1000}, Unit{"", 1000}, Unit{"m", 60'000},
+                               Unit{"h", 3'600'000}};
     // A day's worth of hours is plenty, and keeps the product far from overflow.
     constexpr std::uint64_t max_milliseconds = 24ULL * 3'600'000;
 
     if (const auto number = leading_number(text)) {
         for (const auto& unit : units) {
-            if (number->second == unit.suffix && number->first <= max_milliseconds / unit.milliseconds) {
+            if (number->second == unit.suffix &&
+                number->first <= max_milliseconds / unit.milliseconds) {
                 return std::chrono::milliseconds(number->first * unit.milliseconds);
             }
         }

@@ -19,7 +19,7 @@ std::uint16_t parse_remote_port(std::string_view text);
 std::chrono::milliseconds parse_duration(std::string_view text);
 
 // A whole number within [min, max]; `what` names it in the error.
-std::uint64_t parse_count(std::string_view text, std::string_view what,
-                          std::uint64_t min, std::uint64_t max);
+std::uint64_t parse_count(std::string_view text, std::string_view what, std::uint64_t min,
+                          std::uint64_t max);
 
 }  // namespace hello::cli

@@ -58,8 +58,8 @@ net::awaitable<std::string> read_reply(tcp::socket& socket, std::string_view exp
 
 // A server that reads nothing cannot block us either: the send counts
 // against the reply's time limit.
-net::awaitable<void> send(tcp::socket& socket, std::string_view message,
-                          clock::time_point deadline, const ClientOptions& options)
+net::awaitable<void> send(tcp::socket& socket, std::string_view message, clock::time_point deadline,
+                          const ClientOptions& options)
 {
     auto [error, written] = co_await net::within(
         deadline - clock::now(),

@@ -20,8 +20,7 @@ net::awaitable<std::optional<std::string>> ListedNames::next()
 }
 
 StdinLines::StdinLines(const asio::any_io_executor& executor)
-    : original_flags_(::fcntl(STDIN_FILENO, F_GETFL)),
-      input_(executor, ::dup(STDIN_FILENO))
+    : original_flags_(::fcntl(STDIN_FILENO, F_GETFL)), input_(executor, ::dup(STDIN_FILENO))
 {
 }
 

@@ -71,8 +71,8 @@ BodyFile::BodyFile(std::string path) : path_(std::move(path))
     }
     const auto target = fs::path(destination_);
     const auto directory = target.parent_path().empty() ? fs::path(".") : target.parent_path();
-    auto pattern = (directory / fmt::format(".{}.http_get-XXXXXX", target.filename().string()))
-                       .string();
+    auto pattern =
+        (directory / fmt::format(".{}.http_get-XXXXXX", target.filename().string())).string();
     const int descriptor = ::mkstemp(pattern.data());
     if (descriptor < 0) {
         fail("create a temporary file for", path_, errno);

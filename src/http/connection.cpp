@@ -29,8 +29,8 @@ net::awaitable<net::tcp::socket> connect_within(const Route& route, const StepLi
         co_return co_await net::connect_to(route.connect_host, std::to_string(route.connect_port),
                                            limit.left);
     } catch (const net::TimeoutError&) {
-        throw_timed_out(limit, fmt::format("connecting to {} port {}", route.connect_host,
-                                           route.connect_port));
+        throw_timed_out(
+            limit, fmt::format("connecting to {} port {}", route.connect_host, route.connect_port));
     }
 }
 
@@ -83,8 +83,8 @@ net::awaitable<void> open_tunnel(net::tcp::socket& socket, const Url& origin,
 
 net::awaitable<Connection> Connection::open(const Url& origin, const Route& route,
                                             asio::ssl::context& tls, bool verify,
-                                            std::string_view user_agent,
-                                            const TransferClock& clock, const Tracer& trace)
+                                            std::string_view user_agent, const TransferClock& clock,
+                                            const Tracer& trace)
 {
     const auto started = TransferClock::clock::now();
     trace(fmt::format("Connecting to {} port {}{}", route.connect_host, route.connect_port,

@@ -29,8 +29,8 @@ public:
     // ProxyRefused, TlsError or TimedOut.
     static net::awaitable<Connection> open(const Url& origin, const Route& route,
                                            asio::ssl::context& tls, bool verify,
-                                           std::string_view user_agent,
-                                           const TransferClock& clock, const Tracer& trace);
+                                           std::string_view user_agent, const TransferClock& clock,
+                                           const Tracer& trace);
 
     // As the socket's own, except that a TLS peer that closes without saying
     // so (no close_notify, common on the web) is a plain end of stream: HTTP's

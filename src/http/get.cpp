@@ -202,9 +202,9 @@ net::awaitable<std::optional<Url>> exchange(const Url& url, Transfer& transfer)
     const auto method = options.header_only ? Method::head : Method::get;
     const auto route = route_for(url, options.proxies, options.resolve_overrides);
     const auto trace_step = [&transfer](std::string_view line) { transfer.trace(line, "* "); };
-    auto connection = co_await Connection::open(url, route, transfer.tls, !options.insecure,
-                                                options.request.user_agent, transfer.clock,
-                                                trace_step);
+    auto connection =
+        co_await Connection::open(url, route, transfer.tls, !options.insecure,
+                                  options.request.user_agent, transfer.clock, trace_step);
     auto request_options = options.request;
     request_options.absolute_form = route.proxy.has_value() && !route.tunnel();
     const auto request = build_request(method, url, request_options);

@@ -31,8 +31,8 @@ struct GetOptions {
     TimeLimits limits;                   // --max-time, --connect-timeout, --stall-timeout
     RequestOptions request;              // -A, -H
     std::vector<ResolveOverride> resolve_overrides;  // --resolve HOST:PORT:ADDR
-    std::optional<std::string> proxy;    // --proxy URL ("" : none, whatever the environment)
-    ProxySettings proxies;               // filled by main from --proxy and the environment
+    std::optional<std::string> proxy;  // --proxy URL ("" : none, whatever the environment)
+    ProxySettings proxies;             // filled by main from --proxy and the environment
 };
 
 struct GetCommand {

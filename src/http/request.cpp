@@ -51,9 +51,8 @@ std::string build_request(Method method, const Url& url, const RequestOptions& o
             existing->value = extra.value;
         }
     }
-    std::string request =
-        fmt::format("{} {} HTTP/1.1\r\n", method == Method::head ? "HEAD" : "GET",
-                    options.absolute_form ? url.to_string() : url.target());
+    std::string request = fmt::format("{} {} HTTP/1.1\r\n", method == Method::head ? "HEAD" : "GET",
+                                      options.absolute_form ? url.to_string() : url.target());
     for (const auto& field : fields) {
         if (!field.value.empty()) {
             fmt::format_to(std::back_inserter(request), "{}: {}\r\n", field.name, field.value);
@@ -68,12 +67,11 @@ std::string build_connect_request(const Url& origin, std::string_view user_agent
     // The authority always with its port: the proxy cannot guess the scheme.
     const bool ipv6 = origin.host.find(':') != std::string::npos;
     const auto host = ipv6 ? fmt::format("[{}]", origin.host) : origin.host;
-    return fmt::format(
-        "CONNECT {0}:{1} HTTP/1.1\r\n"
-        "Host: {0}:{1}\r\n"
-        "User-Agent: {2}\r\n"
-        "\r\n",
-        host, origin.port, user_agent);
+    return fmt::format("CONNECT {0}:{1} HTTP/1.1\r\n"
+                       "Host: {0}:{1}\r\n"
+                       "User-Agent: {2}\r\n"
+                       "\r\n",
+                       host, origin.port, user_agent);
 }
 
 HeaderField parse_header_option(std::string_view text)
@@ -83,12 +81,12 @@ HeaderField parse_header_option(std::string_view text)
     if (colon == std::string_view::npos || name.empty() ||
         !std::ranges::all_of(name, is_token_char)) {
         throw InvalidSetting(fmt::format("bad header '{}' (expected 'Name: value')",
-                                        protocol::printable(text, 200)));
+                                         protocol::printable(text, 200)));
     }
     const auto value = trim(text.substr(colon + 1));
     if (std::ranges::any_of(value, is_control)) {
         throw InvalidSetting(fmt::format("bad header '{}': control characters in the value",
-                                        protocol::printable(text, 200)));
+                                         protocol::printable(text, 200)));
     }
     return {std::string(name), std::string(value)};
 }

@@ -134,9 +134,8 @@ bool bypasses_proxy(std::string_view host, const std::vector<std::string>& no_pr
         if (entry.starts_with('[') && entry.ends_with(']')) {
             entry = entry.substr(1, entry.size() - 2);
         }
-        return name == entry ||
-               (name.size() > entry.size() && name.ends_with(entry) &&
-                name[name.size() - entry.size() - 1] == '.');
+        return name == entry || (name.size() > entry.size() && name.ends_with(entry) &&
+                                 name[name.size() - entry.size() - 1] == '.');
     });
 }
 

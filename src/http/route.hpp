@@ -33,8 +33,8 @@ struct ResolveOverride {
 ResolveOverride parse_resolve_override(std::string_view text);
 
 struct ProxySettings {
-    std::optional<Url> http;   // for http:// URLs
-    std::optional<Url> https;  // for https:// URLs
+    std::optional<Url> http;            // for http:// URLs
+    std::optional<Url> https;           // for https:// URLs
     std::vector<std::string> no_proxy;  // host suffixes; "*" means every host
 };
 

@@ -86,9 +86,9 @@ net::awaitable<void> handshake(TlsStream& stream, const std::string& host, bool 
     } else {
         stream.set_verify_mode(asio::ssl::verify_none);
     }
-    auto [error] = co_await net::within(
-        limit.left,
-        stream.async_handshake(asio::ssl::stream_base::client, net::use_nothrow_awaitable));
+    auto [error] =
+        co_await net::within(limit.left, stream.async_handshake(asio::ssl::stream_base::client,
+                                                                net::use_nothrow_awaitable));
     if (error == asio::error::timed_out) {
         throw_timed_out(limit, fmt::format("in the TLS handshake with {}", host));
     }

@@ -101,8 +101,9 @@ private:
             errors += worker->error_count();
         }
         const auto elapsed = running_since ? Clock::now() - *running_since : Clock::duration{};
-        fmt::print(stderr, "\r\033[K{}", format_progress(connected, wanted, running_since.has_value(),
-                                                         replies, errors, elapsed));
+        fmt::print(stderr, "\r\033[K{}",
+                   format_progress(connected, wanted, running_since.has_value(), replies, errors,
+                                   elapsed));
         std::fflush(stderr);
         shown_once_ = true;
     }
@@ -134,7 +135,8 @@ void drive(LoadThread& worker, std::barrier<>& all_connected, Progress& progress
     progress.worker_finished();
 }
 
-RunSummary add_up(const BenchOptions& options, const std::vector<std::unique_ptr<LoadThread>>& load_threads)
+RunSummary add_up(const BenchOptions& options,
+                  const std::vector<std::unique_ptr<LoadThread>>& load_threads)
 {
     RunSummary summary;
     summary.connections_wanted = options.connections;
@@ -151,7 +153,8 @@ RunSummary add_up(const BenchOptions& options, const std::vector<std::unique_ptr
         last_finish = std::max(last_finish, worker->finished());
     }
     summary.elapsed = std::max(Clock::duration{}, last_finish - first_start);
-    summary.started = summary.elapsed > Clock::duration{} ? first_start.time_since_epoch() : Clock::duration{};
+    summary.started =
+        summary.elapsed > Clock::duration{} ? first_start.time_since_epoch() : Clock::duration{};
     return summary;
 }
 

@@ -11,10 +11,10 @@
 namespace hello::bench {
 
 struct Exchange {
-    std::string request;       // what the client sends each time
-    std::string first_reply;   // what the server answers the first time...
-    std::string reply;         // ...and every time after that
-    std::string goodbye;       // the "exit" message in this framing
+    std::string request;      // what the client sends each time
+    std::string first_reply;  // what the server answers the first time...
+    std::string reply;        // ...and every time after that
+    std::string goodbye;      // the "exit" message in this framing
 };
 
 // Raw framing: "NAME" gets "Hello, NAME!". Line framing: "NAME\n" gets

@@ -70,8 +70,8 @@ std::uint64_t LatencyHistogram::percentile(double percent) const
     }
     const auto wanted = std::clamp(percent, 0.0, 100.0) / 100.0 * static_cast<double>(count_);
     // 99.9% of 1000 is 999.0000000000001 in doubles; it means rank 999.
-    const auto rank = std::max<std::uint64_t>(
-        1, static_cast<std::uint64_t>(std::ceil(wanted * (1 - 1e-12))));
+    const auto rank =
+        std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::ceil(wanted * (1 - 1e-12))));
     std::uint64_t seen = 0;
     for (std::size_t bucket = 0; bucket < buckets_.size(); ++bucket) {
         seen += buckets_[bucket];

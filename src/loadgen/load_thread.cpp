@@ -103,7 +103,8 @@ void LoadThread::converse_all()
     const auto watchdog_ms = static_cast<int>(watchdog_period.count());
     auto next_watch = Clock::now() + watchdog_period;
     while (conversing_connections_ > 0) {
-        const int ready = ::epoll_wait(epoll, events.data(), static_cast<int>(events.size()), watchdog_ms);
+        const int ready =
+            ::epoll_wait(epoll, events.data(), static_cast<int>(events.size()), watchdog_ms);
         if (ready < 0 && errno != EINTR) {
             const int error = errno;
             ::close(epoll);
@@ -182,10 +183,11 @@ net::awaitable<void> LoadThread::connect(Connection& connection)
     connection.socket.set_option(net::tcp::no_delay(true), error);
     if (plan_.proxy_v1) {
         const auto local = connection.socket.local_endpoint(error);
-        const auto header = proxy_v1_header(local.address().to_string(), local.port(),
-                                            plan_.server.address().to_string(), plan_.server.port());
-        std::tie(error, std::ignore) = co_await asio::async_write(connection.socket, asio::buffer(header),
-                                                                  use_nothrow_awaitable);
+        const auto header =
+            proxy_v1_header(local.address().to_string(), local.port(),
+                            plan_.server.address().to_string(), plan_.server.port());
+        std::tie(error, std::ignore) = co_await asio::async_write(
+            connection.socket, asio::buffer(header), use_nothrow_awaitable);
         if (error) {
             fail(connection, ErrorKind::connect,
                  fmt::format("cannot send the PROXY header: {}", error.message()));
@@ -241,7 +243,8 @@ void LoadThread::on_readable(Connection& connection)
     connection.received += static_cast<std::size_t>(got);
     const auto expected = connection.expected;
     const std::string_view so_far(buffer.data(), connection.received);
-    if (connection.received > expected.size() || so_far != expected.substr(0, connection.received)) {
+    if (connection.received > expected.size() ||
+        so_far != expected.substr(0, connection.received)) {
         fail(connection, ErrorKind::mismatch,
              fmt::format("expected \"{}\", got \"{}\"", protocol::printable(expected),
                          protocol::printable(so_far)));
@@ -268,8 +271,8 @@ void LoadThread::on_readable(Connection& connection)
 void LoadThread::say_goodbye(Connection& connection)
 {
     const auto& goodbye = connection.exchange.goodbye;
-    [[maybe_unused]] const auto ignored = ::send(connection.descriptor, goodbye.data(), goodbye.size(),
-                                                 MSG_NOSIGNAL);
+    [[maybe_unused]] const auto ignored =
+        ::send(connection.descriptor, goodbye.data(), goodbye.size(), MSG_NOSIGNAL);
     close(connection);
 }
 
@@ -277,28 +280,30 @@ void LoadThread::say_goodbye(Connection& connection)
 // more than expected, is a mismatch: in lockstep the server has nothing else
 // to say.
 net::awaitable<std::optional<LoadThread::Failure>> LoadThread::receive(Connection& connection,
-                                                               std::string_view expected)
+                                                                       std::string_view expected)
 {
     auto& buffer = connection.buffer;
     std::size_t received = 0;
     while (received < expected.size()) {
         auto [error, size] = co_await connection.socket.async_read_some(
-            asio::buffer(buffer.data() + received, buffer.size() - received), use_nothrow_awaitable);
+            asio::buffer(buffer.data() + received, buffer.size() - received),
+            use_nothrow_awaitable);
         if (connection.timed_out) {
             co_return Failure{ErrorKind::timeout,
                               fmt::format("no reply within {}s", reply_timeout.count())};
         }
         if (error) {
-            co_return Failure{ErrorKind::closed, error == asio::error::eof
-                                                     ? std::string("the server closed the connection")
-                                                     : fmt::format("lost the connection: {}", error.message())};
+            co_return Failure{ErrorKind::closed,
+                              error == asio::error::eof
+                                  ? std::string("the server closed the connection")
+                                  : fmt::format("lost the connection: {}", error.message())};
         }
         received += size;
         const std::string_view got(buffer.data(), received);
         if (received > expected.size() || got != expected.substr(0, received)) {
             co_return Failure{ErrorKind::mismatch,
-                              fmt::format("expected \"{}\", got \"{}\"", protocol::printable(expected),
-                                          protocol::printable(got))};
+                              fmt::format("expected \"{}\", got \"{}\"",
+                                          protocol::printable(expected), protocol::printable(got))};
         }
     }
     co_return std::nullopt;
@@ -339,13 +344,14 @@ void LoadThread::close_stalled(Clock::time_point now)
     const auto stalled_since = now - reply_timeout;
     for (auto& connection : connections_) {
         if (connection.descriptor >= 0 && connection.waiting_since < stalled_since) {
-            fail(connection, ErrorKind::timeout, fmt::format("no reply within {}s", reply_timeout.count()));
+            fail(connection, ErrorKind::timeout,
+                 fmt::format("no reply within {}s", reply_timeout.count()));
         }
     }
 }
 
-// The connecting phase's watchdog: one timer for all connections instead of one per read: a timer per
-// operation would cost as much as the operation it guards.
+// The connecting phase's watchdog: one timer for all connections instead of one per read: a timer
+// per operation would cost as much as the operation it guards.
 net::awaitable<void> LoadThread::watch_for_stalls()
 {
     while (running_ > 0) {

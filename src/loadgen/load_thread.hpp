@@ -33,7 +33,7 @@ struct LoadPlan {
     protocol::Framing framing = protocol::Framing::raw;
     std::optional<std::uint64_t> messages_per_connection;  // nullopt: run for `duration`
     std::chrono::milliseconds duration{10'000};
-    bool proxy_v1 = false;   // send a PROXY v1 header before anything else
+    bool proxy_v1 = false;  // send a PROXY v1 header before anything else
 };
 
 class LoadThread {
@@ -71,8 +71,8 @@ private:
     struct Connection {
         Connection(asio::io_context& io, std::size_t index, Exchange exchange);
 
-        net::tcp::socket socket;   // while connecting
-        int descriptor = -1;       // while conversing: taken from `socket`
+        net::tcp::socket socket;  // while connecting
+        int descriptor = -1;      // while conversing: taken from `socket`
         std::size_t index;
         Exchange exchange;
         // When the server was last asked for something still awaited; the
@@ -88,7 +88,8 @@ private:
     // Connecting: Asio coroutines.
     net::awaitable<void> connect_next();
     net::awaitable<void> connect(Connection& connection);
-    net::awaitable<std::optional<Failure>> receive(Connection& connection, std::string_view expected);
+    net::awaitable<std::optional<Failure>> receive(Connection& connection,
+                                                   std::string_view expected);
     net::awaitable<void> watch_for_stalls();
     void open(Connection& connection, asio::error_code& error);
     void one_done();
@@ -108,7 +109,7 @@ private:
     asio::io_context io_{1};
     std::vector<Connection> connections_;
     std::size_t next_to_connect_ = 0;
-    std::size_t running_ = 0;  // coroutines of the connecting phase still running
+    std::size_t running_ = 0;                 // coroutines of the connecting phase still running
     std::size_t conversing_connections_ = 0;  // still open in the conversing phase
     asio::steady_timer watchdog_timer_{io_};
     std::exception_ptr failure_;

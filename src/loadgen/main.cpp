@@ -8,17 +8,18 @@
 #include <exception>
 #include <thread>
 
-#include "loadgen/bench.hpp"
-#include "loadgen/options.hpp"
 #include "cli/arguments.hpp"
 #include "cli/command.hpp"
+#include "loadgen/bench.hpp"
+#include "loadgen/options.hpp"
 
 int main(int argc, char** argv)
 {
     using namespace hello;
     return cli::run_main("hello_bench", [&] {
         const auto arguments = cli::arguments_of(argc, argv);
-        const auto command = bench::parse_bench_command(arguments, std::thread::hardware_concurrency());
+        const auto command =
+            bench::parse_bench_command(arguments, std::thread::hardware_concurrency());
         if (cli::answer_help_or_version(command.action, "hello_bench", bench::bench_usage())) {
             return 0;
         }

@@ -64,12 +64,14 @@ BenchCommand parse_bench_command(std::span<const std::string_view> arguments, st
         }
     }
     if (duration_given && options.messages_per_connection) {
-        throw cli::UsageError("-d and -n exclude each other: run for a time or for a message count");
+        throw cli::UsageError(
+            "-d and -n exclude each other: run for a time or for a message count");
     }
     if (duration_given && options.duration.count() == 0) {
         throw cli::UsageError("--duration must be more than 0");
     }
-    options.threads = threads.value_or(1) == 0 ? std::max<std::size_t>(cores, 1) : threads.value_or(1);
+    options.threads =
+        threads.value_or(1) == 0 ? std::max<std::size_t>(cores, 1) : threads.value_or(1);
     return command;
 }
 

@@ -22,7 +22,7 @@ struct BenchOptions {
     std::chrono::milliseconds duration{10'000};
     std::optional<std::uint64_t> messages_per_connection;
     protocol::Framing framing = protocol::Framing::raw;
-    std::size_t threads = 1;   // after parsing never 0: "0" means one per core
+    std::size_t threads = 1;  // after parsing never 0: "0" means one per core
     // Send a PROXY protocol v1 header first, as a load balancer would, for a
     // server started with --proxy-protocol.
     bool proxy_v1 = false;

@@ -51,10 +51,10 @@ std::string format_table(const RunSummary& summary)
                                    summary.threads, summary.threads == 1 ? "" : "s"));
     row("replies", fmt::format("{} in {:.3f}s", summary.replies, seconds(summary.elapsed)));
     row("replies/s", fmt::format("{:.0f}", summary.replies_per_second()));
-    row("latency", fmt::format("p50 {:.1f}us  p90 {:.1f}us  p99 {:.1f}us  max {:.1f}us",
-                               microseconds(latency.percentile(50)),
-                               microseconds(latency.percentile(90)),
-                               microseconds(latency.percentile(99)), microseconds(latency.max())));
+    row("latency",
+        fmt::format("p50 {:.1f}us  p90 {:.1f}us  p99 {:.1f}us  max {:.1f}us",
+                    microseconds(latency.percentile(50)), microseconds(latency.percentile(90)),
+                    microseconds(latency.percentile(99)), microseconds(latency.max())));
     const auto& errors = summary.errors;
     row("errors", fmt::format("{} (connect {}, timeout {}, closed {}, mismatch {})", errors.total(),
                               errors.connect, errors.timeout, errors.closed, errors.mismatch));
@@ -73,11 +73,10 @@ std::string format_json(const RunSummary& summary)
         "\n",
         summary.connections_wanted, summary.connections_made, name_of(summary.framing),
         summary.threads, summary.replies, seconds(summary.elapsed), seconds(summary.started),
-        summary.replies_per_second(),
-        microseconds(latency.percentile(50)), microseconds(latency.percentile(90)),
-        microseconds(latency.percentile(99)), microseconds(latency.max()),
-        latency.mean() / 1000.0, errors.total(), errors.connect, errors.timeout, errors.closed,
-        errors.mismatch);
+        summary.replies_per_second(), microseconds(latency.percentile(50)),
+        microseconds(latency.percentile(90)), microseconds(latency.percentile(99)),
+        microseconds(latency.max()), latency.mean() / 1000.0, errors.total(), errors.connect,
+        errors.timeout, errors.closed, errors.mismatch);
 }
 
 std::string format_progress(std::size_t connected, std::size_t wanted, bool running,

@@ -24,16 +24,16 @@ struct ErrorCounts {
 
 struct RunSummary {
     std::size_t connections_wanted = 0;
-    std::size_t connections_made = 0;   // connected and greeted with "Welcome!"
+    std::size_t connections_made = 0;  // connected and greeted with "Welcome!"
     std::size_t threads = 1;
     protocol::Framing framing = protocol::Framing::raw;
-    std::uint64_t replies = 0;          // correct replies only
+    std::uint64_t replies = 0;            // correct replies only
     std::chrono::nanoseconds elapsed{0};  // from the first message to the last reply
     // When the first message went, on the steady clock (CLOCK_MONOTONIC on
     // Linux, Python's time.monotonic()): lets a script measure the server over
     // exactly the window hello_bench measured.
     std::chrono::nanoseconds started{0};
-    LatencyHistogram latency;           // nanoseconds from send to whole reply
+    LatencyHistogram latency;  // nanoseconds from send to whole reply
     ErrorCounts errors;
 
     double replies_per_second() const;

@@ -35,9 +35,9 @@ awaitable<tcp::socket> connect_to(std::string_view host, std::string_view servic
     }
 
     tcp::socket socket(executor);
-    auto [connect_error, endpoint] = co_await within(
-        deadline - std::chrono::steady_clock::now(),
-        asio::async_connect(socket, endpoints, use_nothrow_awaitable));
+    auto [connect_error, endpoint] =
+        co_await within(deadline - std::chrono::steady_clock::now(),
+                        asio::async_connect(socket, endpoints, use_nothrow_awaitable));
     if (connect_error) {
         // async_connect reports the last address's error; name the service too.
         fail<ConnectError>(connect_error, fmt::format("cannot connect to {} port {}: {}", host,

@@ -39,9 +39,9 @@ void append_rfc3339_ms(fmt::memory_buffer& out, LogClock::time_point time)
     const std::time_t whole = seconds.count();
     std::tm utc{};
     ::gmtime_r(&whole, &utc);
-    fmt::format_to(std::back_inserter(out), "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", utc.tm_year + 1900,
-                   utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
-                   (since_epoch - seconds).count());
+    fmt::format_to(std::back_inserter(out), "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+                   utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min,
+                   utc.tm_sec, (since_epoch - seconds).count());
 }
 
 void append_json_string(fmt::memory_buffer& out, std::string_view text)
@@ -64,8 +64,9 @@ void append_json_string(fmt::memory_buffer& out, std::string_view text)
     }
 }
 
-void format_log_line(fmt::memory_buffer& out, LogFormat format, LogLevel level, std::string_view event,
-                     std::string_view peer, std::span<const LogField> fields, std::string_view message,
+void format_log_line(fmt::memory_buffer& out, LogFormat format, LogLevel level,
+                     std::string_view event, std::string_view peer,
+                     std::span<const LogField> fields, std::string_view message,
                      std::optional<LogClock::time_point> timestamp)
 {
     if (format == LogFormat::text) {
@@ -108,9 +109,9 @@ void format_log_line(fmt::memory_buffer& out, LogFormat format, LogLevel level, 
     append(out, "}\n");
 }
 
-std::string log_line(LogFormat format, LogLevel level, std::string_view event, std::string_view peer,
-                     std::span<const LogField> fields, std::string_view message,
-                     std::optional<LogClock::time_point> timestamp)
+std::string log_line(LogFormat format, LogLevel level, std::string_view event,
+                     std::string_view peer, std::span<const LogField> fields,
+                     std::string_view message, std::optional<LogClock::time_point> timestamp)
 {
     fmt::memory_buffer out;
     format_log_line(out, format, level, event, peer, fields, message, timestamp);

@@ -33,14 +33,15 @@ using LogClock = std::chrono::system_clock;
 // json: {"ts":TIMESTAMP,"level":...,"event":...,"peer":...,FIELDS...,"msg":MESSAGE}
 //       ("peer" only when not empty; "ts" only with a timestamp).
 // TIMESTAMP is RFC 3339 in UTC with milliseconds: 2026-11-25T17:45:03.042Z.
-void format_log_line(fmt::memory_buffer& out, LogFormat format, LogLevel level, std::string_view event,
-                     std::string_view peer, std::span<const LogField> fields, std::string_view message,
+void format_log_line(fmt::memory_buffer& out, LogFormat format, LogLevel level,
+                     std::string_view event, std::string_view peer,
+                     std::span<const LogField> fields, std::string_view message,
                      std::optional<LogClock::time_point> timestamp);
 
 // The same, as a string (for tests and for whoever wants one).
-std::string log_line(LogFormat format, LogLevel level, std::string_view event, std::string_view peer,
-                     std::span<const LogField> fields, std::string_view message,
-                     std::optional<LogClock::time_point> timestamp);
+std::string log_line(LogFormat format, LogLevel level, std::string_view event,
+                     std::string_view peer, std::span<const LogField> fields,
+                     std::string_view message, std::optional<LogClock::time_point> timestamp);
 
 // "2026-11-25T17:45:03.042Z"
 void append_rfc3339_ms(fmt::memory_buffer& out, LogClock::time_point time);

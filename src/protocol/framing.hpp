@@ -25,9 +25,9 @@ namespace hello::protocol {
 enum class Framing { raw, line };
 
 struct Message {
-    std::string_view text;       // valid until the next call into the Framer
+    std::string_view text;  // valid until the next call into the Framer
     Framing framing;
-    bool first_line = false;     // the message that switched the connection to lines
+    bool first_line = false;  // the message that switched the connection to lines
 };
 
 struct MessageTooLong {};
@@ -62,9 +62,9 @@ private:
     Framing framing_ = Framing::raw;
     bool first_line_pending_ = false;
     bool end_of_stream_ = false;
-    std::string_view input_;   // what is left of the current read
-    std::string partial_;      // the start of a line that a later read completes
-    std::string joined_;       // partial_ + its end, while the caller reads it
+    std::string_view input_;  // what is left of the current read
+    std::string partial_;     // the start of a line that a later read completes
+    std::string joined_;      // partial_ + its end, while the caller reads it
 };
 
 }  // namespace hello::protocol

@@ -14,7 +14,7 @@ namespace {
 
 constexpr std::string_view v1_prefix = "PROXY ";
 constexpr std::string_view v2_signature{"\r\n\r\n\0\r\nQUIT\n", 12};
-constexpr std::size_t v2_fixed_size = 16;   // signature, version/command, family, length
+constexpr std::size_t v2_fixed_size = 16;  // signature, version/command, family, length
 constexpr std::string_view not_proxy = "not a PROXY protocol header";
 
 // v2's 14th byte: address family (high nibble) and transport (low nibble).
@@ -137,8 +137,8 @@ ProxyParse parse_v1(std::string_view received)
     const auto newline = window.find('\n');
     if (newline == std::string_view::npos) {
         if (window.size() == max_proxy_v1_size) {
-            return ProxyInvalid{fmt::format("no CRLF in the first {} bytes of a v1 header",
-                                            max_proxy_v1_size)};
+            return ProxyInvalid{
+                fmt::format("no CRLF in the first {} bytes of a v1 header", max_proxy_v1_size)};
         }
         return ProxyNeedMore{max_proxy_v1_size - received.size()};
     }
@@ -152,9 +152,12 @@ ProxyParse parse_v1(std::string_view received)
 std::size_t v2_address_size(std::uint8_t family)
 {
     switch (family) {
-    case tcp4: case udp4: return 12;
-    case tcp6: case udp6: return 36;
-    case unix_stream: case unix_dgram: return 216;
+    case tcp4:
+    case udp4: return 12;
+    case tcp6:
+    case udp6: return 36;
+    case unix_stream:
+    case unix_dgram: return 216;
     default: return 0;
     }
 }
@@ -167,7 +170,8 @@ bool known_v2_family(std::uint8_t family)
 std::optional<ProxySource> v2_source(std::uint8_t family, std::string_view addresses)
 {
     const auto port_at = [&](std::size_t offset) {
-        return static_cast<std::uint16_t>(byte_at(addresses, offset) << 8 | byte_at(addresses, offset + 1));
+        return static_cast<std::uint16_t>(byte_at(addresses, offset) << 8 |
+                                          byte_at(addresses, offset + 1));
     };
     if (family == tcp4) {
         return ProxySource{fmt::format("{}.{}.{}.{}", byte_at(addresses, 0), byte_at(addresses, 1),
@@ -202,7 +206,8 @@ ProxyParse parse_v2(std::string_view received)
     }
     // LOCAL ignores the family altogether, as the specification says.
     if (received.size() > 13 && !is_local && !known_v2_family(byte_at(received, 13))) {
-        return ProxyInvalid{fmt::format("unknown v2 address family 0x{:02x}", byte_at(received, 13))};
+        return ProxyInvalid{
+            fmt::format("unknown v2 address family 0x{:02x}", byte_at(received, 13))};
     }
     if (received.size() < v2_fixed_size) {
         return ProxyNeedMore{v2_fixed_size - received.size()};
@@ -211,18 +216,20 @@ ProxyParse parse_v2(std::string_view received)
     const std::size_t length = byte_at(received, 14) << 8 | byte_at(received, 15);
     const auto size = v2_fixed_size + length;
     if (size > max_proxy_header_size) {
-        return ProxyInvalid{fmt::format("v2 header of {} bytes, more than {}", size, max_proxy_header_size)};
+        return ProxyInvalid{
+            fmt::format("v2 header of {} bytes, more than {}", size, max_proxy_header_size)};
     }
     if (!is_local && length < v2_address_size(family)) {
-        return ProxyInvalid{fmt::format("v2 address block of {} bytes, too short for family 0x{:02x}",
-                                        length, family)};
+        return ProxyInvalid{fmt::format(
+            "v2 address block of {} bytes, too short for family 0x{:02x}", length, family)};
     }
     if (received.size() < size) {
         return ProxyNeedMore{size - received.size()};
     }
     // Whatever follows the addresses up to `size` is TLVs, which we skip.
     return ProxyHeader{
-        .source = is_local ? std::nullopt : v2_source(family, received.substr(v2_fixed_size, length)),
+        .source =
+            is_local ? std::nullopt : v2_source(family, received.substr(v2_fixed_size, length)),
         .is_local = is_local,
         .size = size,
     };

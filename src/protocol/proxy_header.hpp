@@ -31,7 +31,7 @@ inline constexpr std::size_t max_proxy_v1_size = 107;
 inline constexpr std::size_t max_proxy_header_size = 4096;
 
 struct ProxySource {
-    std::string address;   // canonical text: "203.0.113.7", "2001:db8::7"
+    std::string address;  // canonical text: "203.0.113.7", "2001:db8::7"
     std::uint16_t port = 0;
 };
 
@@ -55,7 +55,7 @@ struct ProxyNeedMore {
 };
 
 struct ProxyInvalid {
-    std::string reason;   // for a log line: "bad signature", "port out of range"
+    std::string reason;  // for a log line: "bad signature", "port out of range"
 };
 
 using ProxyParse = std::variant<ProxyNeedMore, ProxyHeader, ProxyInvalid>;

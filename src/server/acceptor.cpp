@@ -34,7 +34,8 @@ void turn_away(Worker& worker, net::tcp::socket& socket)
     socket.non_blocking(true, ignored);
     socket.send(asio::buffer(busy), 0, ignored);
     if (worker.turned_away_log().occurred(Clock::now())) {
-        net::log("{} clients connected (--max-connections); turning new ones away.", worker.limit().taken());
+        net::log("{} clients connected (--max-connections); turning new ones away.",
+                 worker.limit().taken());
     }
 }
 

@@ -34,21 +34,24 @@ std::string_view close_reason_words(CloseReason reason)
 
 std::string close_line_text(std::string_view peer, CloseReason reason, const SessionTotals& totals)
 {
-    return fmt::format("Connection from {} closed{} after {:.3f}s: {} message{}, {} bytes in, {} bytes out.", peer,
-                       close_reason_words(reason), seconds(totals.duration), totals.messages,
-                       totals.messages == 1 ? "" : "s", totals.bytes_in, totals.bytes_out);
+    return fmt::format(
+        "Connection from {} closed{} after {:.3f}s: {} message{}, {} bytes in, {} bytes out.", peer,
+        close_reason_words(reason), seconds(totals.duration), totals.messages,
+        totals.messages == 1 ? "" : "s", totals.bytes_in, totals.bytes_out);
 }
 
 void log_accept(std::string_view peer)
 {
-    net::log_event(net::LogLevel::info, "accept", peer, {}, fmt::format("Accept new connection from {}...", peer));
+    net::log_event(net::LogLevel::info, "accept", peer, {},
+                   fmt::format("Accept new connection from {}...", peer));
 }
 
 void log_message(std::string_view peer, std::string_view text)
 {
     const auto shown = protocol::printable(text);
     const std::array<net::LogField, 1> fields{{{"text", std::string_view(shown)}}};
-    net::log_event(net::LogLevel::info, "message", peer, fields, fmt::format("Message from {}: \"{}\"", peer, shown));
+    net::log_event(net::LogLevel::info, "message", peer, fields,
+                   fmt::format("Message from {}: \"{}\"", peer, shown));
 }
 
 void log_close(std::string_view peer, CloseReason reason, const SessionTotals& totals)

@@ -23,7 +23,8 @@ struct SessionTotals {
 // " (idle timeout)", or "" for a client that said goodbye (exit, end of stream).
 std::string_view close_reason_words(CloseReason reason);
 
-// "Connection from 127.0.0.1:4000 closed (idle timeout) after 5.002s: 3 messages, 21 bytes in, 60 bytes out."
+// "Connection from 127.0.0.1:4000 closed (idle timeout) after 5.002s: 3 messages, 21 bytes in, 60
+// bytes out."
 std::string close_line_text(std::string_view peer, CloseReason reason, const SessionTotals& totals);
 
 // "Accept new connection from PEER..." (event "accept").

@@ -15,7 +15,9 @@ class ConnectionLimit;
 // One reserved place among --max-connections; given back when destroyed.
 class ConnectionSlot {
 public:
-    ConnectionSlot(ConnectionSlot&& other) noexcept : limit_(std::exchange(other.limit_, nullptr)) {}
+    ConnectionSlot(ConnectionSlot&& other) noexcept : limit_(std::exchange(other.limit_, nullptr))
+    {
+    }
     ConnectionSlot& operator=(ConnectionSlot&&) = delete;
     ~ConnectionSlot();
 

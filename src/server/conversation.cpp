@@ -53,7 +53,8 @@ Conversation::~Conversation()
     counters_.count_close(reason_);
     if (!options_.quiet) {
         log_close(peer_, reason_,
-                  SessionTotals{std::chrono::steady_clock::now() - started_, messages_, bytes_in_, bytes_out_});
+                  SessionTotals{std::chrono::steady_clock::now() - started_, messages_, bytes_in_,
+                                bytes_out_});
     }
 }
 
@@ -70,7 +71,8 @@ CloseReason Conversation::why_gone() const
 
 asio::mutable_buffer Conversation::first_read_buffer()
 {
-    return asio::buffer(first_bytes_.data(), std::min(first_bytes_.size(), options_.max_message + 2));
+    return asio::buffer(first_bytes_.data(),
+                        std::min(first_bytes_.size(), options_.max_message + 2));
 }
 
 // When the first bytes filled their buffer, more may be waiting: it is taken
@@ -93,7 +95,8 @@ bool Conversation::take_input(asio::error_code error, std::size_t size)
         const auto buffer = input_buffer();
         std::copy_n(first_bytes_.data(), size, buffer.data());
         asio::error_code nothing_more;  // would_block: that was all; eof: seen by the next read
-        size += socket_.read_some(asio::buffer(buffer.data() + size, buffer.size() - size), nothing_more);
+        size += socket_.read_some(asio::buffer(buffer.data() + size, buffer.size() - size),
+                                  nothing_more);
         framer_.received({buffer.data(), size});
     }
     bytes_in_ += size;
@@ -169,7 +172,8 @@ net::awaitable<bool> Conversation::send(std::string_view bytes)
     if (bytes.empty()) {
         co_return true;
     }
-    auto [error, written] = co_await asio::async_write(socket_, asio::buffer(bytes), use_nothrow_awaitable);
+    auto [error, written] =
+        co_await asio::async_write(socket_, asio::buffer(bytes), use_nothrow_awaitable);
     co_return wrote(error, written);
 }
 

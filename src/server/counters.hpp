@@ -13,7 +13,16 @@
 namespace hello::server {
 
 // Why a session ended: the reasons the close log line already gives.
-enum class CloseReason { exit, end_of_stream, client_gone, too_long, idle, shutdown, failed, proxy_header };
+enum class CloseReason {
+    exit,
+    end_of_stream,
+    client_gone,
+    too_long,
+    idle,
+    shutdown,
+    failed,
+    proxy_header
+};
 
 inline constexpr std::size_t close_reason_count = 8;
 
@@ -59,7 +68,10 @@ struct alignas(64) WorkerCounters {
     SingleWriterCounter sent_bytes;
     std::array<SingleWriterCounter, close_reason_count> closed;  // indexed by CloseReason
 
-    void count_close(CloseReason reason) noexcept { closed[static_cast<std::size_t>(reason)].add(); }
+    void count_close(CloseReason reason) noexcept
+    {
+        closed[static_cast<std::size_t>(reason)].add();
+    }
 };
 
 // Every worker's counters added up, as plain numbers.
@@ -73,7 +85,10 @@ struct CountersSnapshot {
     std::uint64_t sent_bytes = 0;
     std::array<std::uint64_t, close_reason_count> closed{};
 
-    std::uint64_t closed_for(CloseReason reason) const { return closed[static_cast<std::size_t>(reason)]; }
+    std::uint64_t closed_for(CloseReason reason) const
+    {
+        return closed[static_cast<std::size_t>(reason)];
+    }
 };
 
 // Reads each counter once (relaxed): a scrape sees each value as it was at

@@ -17,7 +17,7 @@ inline constexpr int first_listen_fd = 3;
 
 struct NoSocketsPassed {};
 struct SocketsPassed {
-    int count = 0;   // fds first_listen_fd .. first_listen_fd + count - 1
+    int count = 0;  // fds first_listen_fd .. first_listen_fd + count - 1
 };
 struct BadSocketActivation {
     std::string reason;

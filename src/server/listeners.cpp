@@ -38,9 +38,9 @@ tcp::endpoint listen_endpoint(asio::io_context& io, const ServerOptions& options
 {
     tcp::resolver resolver(io);
     asio::error_code error;
-    const auto results = resolver.resolve(options.host, std::to_string(options.port),
-                                          tcp::resolver::passive | tcp::resolver::numeric_service,
-                                          error);
+    const auto results =
+        resolver.resolve(options.host, std::to_string(options.port),
+                         tcp::resolver::passive | tcp::resolver::numeric_service, error);
     if (error || results.empty()) {
         throw std::system_error(error, fmt::format("invalid listen address '{}'", options.host));
     }
@@ -66,7 +66,8 @@ tcp::acceptor listen_on(asio::io_context& io, const tcp::endpoint& endpoint, boo
         acceptor.listen(asio::socket_base::max_listen_connections, error);
     }
     if (error) {
-        throw std::system_error(error, fmt::format("cannot listen on {}", net::to_string(endpoint)));
+        throw std::system_error(error,
+                                fmt::format("cannot listen on {}", net::to_string(endpoint)));
     }
     return acceptor;
 }
@@ -77,7 +78,8 @@ tcp::acceptor share(asio::io_context& io, tcp::acceptor& original)
 {
     const int copy = ::dup(original.native_handle());
     if (copy == -1) {
-        throw std::system_error(errno, std::generic_category(), "cannot share the inherited socket");
+        throw std::system_error(errno, std::generic_category(),
+                                "cannot share the inherited socket");
     }
     return tcp::acceptor(io, original.local_endpoint().protocol(), copy);
 }

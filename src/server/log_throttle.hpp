@@ -13,7 +13,9 @@ class LogThrottle {
 public:
     using Clock = std::chrono::steady_clock;
 
-    explicit LogThrottle(Clock::duration interval = std::chrono::seconds(1)) : interval_(interval) {}
+    explicit LogThrottle(Clock::duration interval = std::chrono::seconds(1)) : interval_(interval)
+    {
+    }
 
     // An occurrence at `now`: true if it is to be logged in full; otherwise
     // it is counted for the next summary.

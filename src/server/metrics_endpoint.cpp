@@ -18,7 +18,8 @@ using namespace asio::experimental::awaitable_operators;
 // Keeps a scraper's socket where stop() can close it, for as long as it is served.
 class Tracked {
 public:
-    Tracked(std::unordered_set<net::tcp::socket*>& set, net::tcp::socket& socket) : set_(set), socket_(socket)
+    Tracked(std::unordered_set<net::tcp::socket*>& set, net::tcp::socket& socket)
+        : set_(set), socket_(socket)
     {
         set_.insert(&socket_);
     }
@@ -41,7 +42,8 @@ net::awaitable<MetricsRequest> read_request(net::tcp::socket& socket)
         if (verdict != MetricsRequest::incomplete) {
             co_return verdict;
         }
-        auto [error, size] = co_await socket.async_read_some(asio::buffer(chunk), use_nothrow_awaitable);
+        auto [error, size] =
+            co_await socket.async_read_some(asio::buffer(chunk), use_nothrow_awaitable);
         if (error) {
             co_return MetricsRequest::incomplete;
         }
@@ -57,7 +59,8 @@ net::awaitable<void> time_limit(std::chrono::steady_clock::duration limit)
 
 }  // namespace
 
-MetricsEndpoint::MetricsEndpoint(asio::io_context& io, const net::tcp::endpoint& where, Scrape scrape)
+MetricsEndpoint::MetricsEndpoint(asio::io_context& io, const net::tcp::endpoint& where,
+                                 Scrape scrape)
     : acceptor_(io), scrape_(std::move(scrape))
 {
     asio::error_code error;
@@ -72,7 +75,8 @@ MetricsEndpoint::MetricsEndpoint(asio::io_context& io, const net::tcp::endpoint&
         acceptor_.listen(asio::socket_base::max_listen_connections, error);
     }
     if (error) {
-        throw std::system_error(error, fmt::format("cannot serve metrics on {}", net::to_string(where)));
+        throw std::system_error(error,
+                                fmt::format("cannot serve metrics on {}", net::to_string(where)));
     }
     local_endpoint_ = acceptor_.local_endpoint();
 }
@@ -120,21 +124,23 @@ net::awaitable<void> MetricsEndpoint::answer(net::tcp::socket socket)
         co_return;  // too slow, or stop() closed it: no answer
     }
     const auto verdict = std::get<0>(outcome);
-    const auto response = metrics_response(
-        verdict, verdict == MetricsRequest::metrics ? scrape_() : std::string(), metrics_content_type);
+    const auto response =
+        metrics_response(verdict, verdict == MetricsRequest::metrics ? scrape_() : std::string(),
+                         metrics_content_type);
     co_await (asio::async_write(socket, asio::buffer(response), use_nothrow_awaitable) ||
               time_limit(request_time_limit));
     asio::error_code ignored;
     socket.shutdown(net::tcp::socket::shutdown_send, ignored);
 }
 
-net::tcp::endpoint metrics_listen_endpoint(asio::io_context& io, const std::string& host, std::uint16_t port)
+net::tcp::endpoint metrics_listen_endpoint(asio::io_context& io, const std::string& host,
+                                           std::uint16_t port)
 {
     net::tcp::resolver resolver(io);
     asio::error_code error;
-    const auto results = resolver.resolve(host, std::to_string(port),
-                                          net::tcp::resolver::passive | net::tcp::resolver::numeric_service,
-                                          error);
+    const auto results =
+        resolver.resolve(host, std::to_string(port),
+                         net::tcp::resolver::passive | net::tcp::resolver::numeric_service, error);
     if (error || results.empty()) {
         throw std::system_error(error, fmt::format("invalid metrics address '{}'", host));
     }

@@ -49,6 +49,7 @@ private:
 
 // "HOST:PORT" or "[V6]:PORT", resolved for listening (numeric port; a name
 // such as localhost resolves to its first address).
-net::tcp::endpoint metrics_listen_endpoint(asio::io_context& io, const std::string& host, std::uint16_t port);
+net::tcp::endpoint metrics_listen_endpoint(asio::io_context& io, const std::string& host,
+                                           std::uint16_t port);
 
 }  // namespace hello::server

@@ -18,7 +18,8 @@ MetricsRequest judge_metrics_request(std::string_view received, std::size_t max_
 {
     const auto head_end = end_of_head(received);
     if (head_end == std::string_view::npos) {
-        return received.size() >= max_head_bytes ? MetricsRequest::too_large : MetricsRequest::incomplete;
+        return received.size() >= max_head_bytes ? MetricsRequest::too_large
+                                                 : MetricsRequest::incomplete;
     }
     if (head_end > max_head_bytes) {
         return MetricsRequest::too_large;
@@ -47,7 +48,8 @@ MetricsRequest judge_metrics_request(std::string_view received, std::size_t max_
     return path == "/metrics" ? MetricsRequest::metrics : MetricsRequest::not_found;
 }
 
-std::string metrics_response(MetricsRequest verdict, std::string_view body, std::string_view content_type)
+std::string metrics_response(MetricsRequest verdict, std::string_view body,
+                             std::string_view content_type)
 {
     std::string_view status = "200 OK";
     std::string_view extra_header;
@@ -75,8 +77,9 @@ std::string metrics_response(MetricsRequest verdict, std::string_view body, std:
     if (verdict != MetricsRequest::metrics) {
         content_type = "text/plain; charset=utf-8";
     }
-    return fmt::format("HTTP/1.1 {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n{}Connection: close\r\n\r\n{}",
-                       status, content_type, body.size(), extra_header, body);
+    return fmt::format(
+        "HTTP/1.1 {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n{}Connection: close\r\n\r\n{}",
+        status, content_type, body.size(), extra_header, body);
 }
 
 }  // namespace hello::server

@@ -24,6 +24,7 @@ MetricsRequest judge_metrics_request(std::string_view received, std::size_t max_
 
 // The whole response, head and body. `body` is used for `metrics` only; the
 // other verdicts get a one-line plain-text explanation.
-std::string metrics_response(MetricsRequest verdict, std::string_view body, std::string_view content_type);
+std::string metrics_response(MetricsRequest verdict, std::string_view body,
+                             std::string_view content_type);
 
 }  // namespace hello::server

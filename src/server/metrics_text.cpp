@@ -17,7 +17,8 @@ void header(Out out, std::string_view name, std::string_view type, std::string_v
 // One sample with no labels. Doubles print in the shortest form that reads
 // back exactly (fmt's "{}"), which Prometheus parses like Go's ParseFloat.
 template <typename Number>
-void metric(Out out, std::string_view name, std::string_view type, std::string_view help, Number value)
+void metric(Out out, std::string_view name, std::string_view type, std::string_view help,
+            Number value)
 {
     header(out, name, type, help);
     fmt::format_to(out, "{} {}\n", name, value);
@@ -29,35 +30,40 @@ std::string render_metrics(const CountersSnapshot& counters, const ProcessStats&
 {
     std::string text;
     auto out = std::back_inserter(text);
-    metric(out, "hello_connections", "gauge", "Client connections open now.", counters.connections_open);
+    metric(out, "hello_connections", "gauge", "Client connections open now.",
+           counters.connections_open);
     metric(out, "hello_connections_accepted_total", "counter",
            "Client connections accepted (and served) since the server started.", counters.accepted);
 
     header(out, "hello_connections_rejected_total", "counter",
            "Client connections turned away, by reason (busy: past --max-connections).");
-    fmt::format_to(out, "hello_connections_rejected_total{{reason=\"busy\"}} {}\n", counters.rejected_busy);
+    fmt::format_to(out, "hello_connections_rejected_total{{reason=\"busy\"}} {}\n",
+                   counters.rejected_busy);
 
     header(out, "hello_connections_closed_total", "counter",
            "Client connections closed, by the reason the log gives.");
     for (auto reason : all_close_reasons) {
-        fmt::format_to(out, "hello_connections_closed_total{{reason=\"{}\"}} {}\n", close_reason_label(reason),
-                       counters.closed_for(reason));
+        fmt::format_to(out, "hello_connections_closed_total{{reason=\"{}\"}} {}\n",
+                       close_reason_label(reason), counters.closed_for(reason));
     }
 
-    metric(out, "hello_messages_total", "counter", "Messages received and answered.", counters.messages);
+    metric(out, "hello_messages_total", "counter", "Messages received and answered.",
+           counters.messages);
     metric(out, "hello_received_bytes_total", "counter", "Bytes received from clients.",
            counters.received_bytes);
     metric(out, "hello_sent_bytes_total", "counter", "Bytes sent to clients.", counters.sent_bytes);
-    metric(out, "hello_accept_errors_total", "counter",
-           "Failed accepts (out of descriptors, memory, or a connection reset before it was taken).",
-           counters.accept_errors);
+    metric(
+        out, "hello_accept_errors_total", "counter",
+        "Failed accepts (out of descriptors, memory, or a connection reset before it was taken).",
+        counters.accept_errors);
 
-    metric(out, "process_cpu_seconds_total", "counter", "Total user and system CPU time spent in seconds.",
-           process.cpu_seconds);
+    metric(out, "process_cpu_seconds_total", "counter",
+           "Total user and system CPU time spent in seconds.", process.cpu_seconds);
     metric(out, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes.",
            process.resident_memory_bytes);
     metric(out, "process_open_fds", "gauge", "Number of open file descriptors.", process.open_fds);
-    metric(out, "process_max_fds", "gauge", "Maximum number of open file descriptors.", process.max_fds);
+    metric(out, "process_max_fds", "gauge", "Maximum number of open file descriptors.",
+           process.max_fds);
     metric(out, "process_start_time_seconds", "gauge",
            "Start time of the process since unix epoch in seconds.", process.start_time_seconds);
     return text;

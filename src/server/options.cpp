@@ -17,8 +17,8 @@ HostPort parse_host_port(std::string_view text, std::string_view option)
         host = {};  // an IPv6 address without brackets: its port is ambiguous
     }
     if (colon == std::string_view::npos || host.empty()) {
-        throw cli::UsageError(fmt::format("{} needs HOST:PORT (brackets around an IPv6 address), not '{}'",
-                                          option, text));
+        throw cli::UsageError(fmt::format(
+            "{} needs HOST:PORT (brackets around an IPv6 address), not '{}'", option, text));
     }
     return HostPort{std::string(host), cli::parse_port(text.substr(colon + 1))};
 }
@@ -58,7 +58,8 @@ ServerCommand parse_server_command(std::span<const std::string_view> arguments)
             options.proxy_header_timeout = cli::parse_duration(*wait);
         } else if (auto format = walker.option("--log-format")) {
             if (*format != "text" && *format != "json") {
-                throw cli::UsageError(fmt::format("invalid log format '{}' (expected text or json)", *format));
+                throw cli::UsageError(
+                    fmt::format("invalid log format '{}' (expected text or json)", *format));
             }
             options.log_format = *format == "json" ? net::LogFormat::json : net::LogFormat::text;
         } else if (auto address = walker.option("--metrics")) {

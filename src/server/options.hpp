@@ -27,16 +27,16 @@ struct HostPort {
 HostPort parse_host_port(std::string_view text, std::string_view option);
 
 struct ServerOptions {
-    std::string host = "127.0.0.1";   // like the tutorial: this machine only
+    std::string host = "127.0.0.1";  // like the tutorial: this machine only
     std::uint16_t port = 9999;
-    std::chrono::milliseconds delay{0};              // the tutorial's sleep(1), per reply
-    std::size_t max_message = 4096;                  // bytes, without line ending
-    std::chrono::milliseconds idle_timeout = 5min;   // silence before a client is closed
+    std::chrono::milliseconds delay{0};             // the tutorial's sleep(1), per reply
+    std::size_t max_message = 4096;                 // bytes, without line ending
+    std::chrono::milliseconds idle_timeout = 5min;  // silence before a client is closed
     std::size_t max_connections = 10'000;
-    std::chrono::milliseconds shutdown_timeout = 5s; // for sessions to finish on SIGTERM
-    std::size_t threads = 1;                         // 0: one per core
-    bool quiet = false;                              // no per-connection log lines
-    bool verbose = false;                            // log every message
+    std::chrono::milliseconds shutdown_timeout = 5s;  // for sessions to finish on SIGTERM
+    std::size_t threads = 1;                          // 0: one per core
+    bool quiet = false;                               // no per-connection log lines
+    bool verbose = false;                             // log every message
     // Behind a load balancer (issue 6): a PROXY protocol header comes first.
     bool proxy_protocol = false;
     std::chrono::milliseconds proxy_header_timeout = 5s;

@@ -43,8 +43,8 @@ std::uint64_t count_open_fds()
 
 }  // namespace
 
-std::optional<StatFields> parse_proc_stat(std::string_view stat, long ticks_per_second, long page_size,
-                                          std::uint64_t boot_time)
+std::optional<StatFields> parse_proc_stat(std::string_view stat, long ticks_per_second,
+                                          long page_size, std::uint64_t boot_time)
 {
     // "PID (COMM) STATE PPID ...": the command may hold spaces and ')', so
     // the fields start after the last ')'. Counting from STATE as field 3,
@@ -77,7 +77,8 @@ std::optional<StatFields> parse_proc_stat(std::string_view stat, long ticks_per_
     return StatFields{
         .cpu_seconds = static_cast<double>(*utime + *stime) / ticks,
         .resident_memory_bytes = *rss * static_cast<std::uint64_t>(page_size),
-        .start_time_seconds = static_cast<double>(boot_time) + static_cast<double>(*starttime) / ticks,
+        .start_time_seconds =
+            static_cast<double>(boot_time) + static_cast<double>(*starttime) / ticks,
     };
 }
 

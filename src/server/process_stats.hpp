@@ -9,11 +9,11 @@
 namespace hello::server {
 
 struct ProcessStats {
-    double cpu_seconds = 0;          // user + system time
+    double cpu_seconds = 0;  // user + system time
     std::uint64_t resident_memory_bytes = 0;
     std::uint64_t open_fds = 0;
-    std::uint64_t max_fds = 0;       // the soft RLIMIT_NOFILE
-    double start_time_seconds = 0;   // since the Unix epoch
+    std::uint64_t max_fds = 0;      // the soft RLIMIT_NOFILE
+    double start_time_seconds = 0;  // since the Unix epoch
 };
 
 // What /proc/PID/stat says, in the units Prometheus wants. `stat` is the
@@ -24,8 +24,8 @@ struct StatFields {
     std::uint64_t resident_memory_bytes;
     double start_time_seconds;
 };
-std::optional<StatFields> parse_proc_stat(std::string_view stat, long ticks_per_second, long page_size,
-                                          std::uint64_t boot_time);
+std::optional<StatFields> parse_proc_stat(std::string_view stat, long ticks_per_second,
+                                          long page_size, std::uint64_t boot_time);
 
 // The "btime N" line of /proc/stat, or nullopt.
 std::optional<std::uint64_t> parse_boot_time(std::string_view proc_stat);

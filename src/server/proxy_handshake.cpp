@@ -39,7 +39,8 @@ std::size_t header_part(const protocol::ProxyParse& parsed, std::size_t taken, s
 
 std::string why_no_header(asio::error_code error, SessionList::Verdict verdict)
 {
-    if (verdict == SessionList::Verdict::stop_requested || verdict == SessionList::Verdict::closed) {
+    if (verdict == SessionList::Verdict::stop_requested ||
+        verdict == SessionList::Verdict::closed) {
         return "server shutting down";
     }
     if (error == asio::error::timed_out || verdict == SessionList::Verdict::idle) {
@@ -53,7 +54,8 @@ std::string why_no_header(asio::error_code error, SessionList::Verdict verdict)
 
 }  // namespace
 
-net::awaitable<std::optional<std::string>> read_proxy_header(net::tcp::socket& socket, Worker& worker)
+net::awaitable<std::optional<std::string>> read_proxy_header(net::tcp::socket& socket,
+                                                             Worker& worker)
 {
     SessionList::Entry entry(worker.sessions(), socket);
     const auto stopping = [&] { return entry.verdict() != SessionList::Verdict::none; };

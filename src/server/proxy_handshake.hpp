@@ -24,6 +24,7 @@ class Worker;
 // shutdown ends the wait. On a malformed,
 // too long or late header, a peer that leaves first, or a shutdown: logs one
 // line and returns nullopt; the caller closes the connection.
-net::awaitable<std::optional<std::string>> read_proxy_header(net::tcp::socket& socket, Worker& worker);
+net::awaitable<std::optional<std::string>> read_proxy_header(net::tcp::socket& socket,
+                                                             Worker& worker);
 
 }  // namespace hello::server

@@ -40,14 +40,17 @@ void log_status(const CountersSnapshot& counters)
         {"bytes_in", counters.received_bytes},
         {"bytes_out", counters.sent_bytes},
     }};
-    net::log_event(net::LogLevel::info, "status", {}, fields, fmt::format("Status: {}.", status_line(counters)));
+    net::log_event(net::LogLevel::info, "status", {}, fields,
+                   fmt::format("Status: {}.", status_line(counters)));
 }
 
-void log_listening(std::string_view event, const net::tcp::endpoint& endpoint, std::string_view message_format)
+void log_listening(std::string_view event, const net::tcp::endpoint& endpoint,
+                   std::string_view message_format)
 {
     const auto address = net::to_string(endpoint);
     const std::array<net::LogField, 1> fields{{{"address", std::string_view(address)}}};
-    net::log_event(net::LogLevel::info, event, {}, fields, fmt::format(fmt::runtime(message_format), address));
+    net::log_event(net::LogLevel::info, event, {}, fields,
+                   fmt::format(fmt::runtime(message_format), address));
 }
 
 std::size_t thread_count(const ServerOptions& options)
@@ -60,9 +63,7 @@ std::size_t thread_count(const ServerOptions& options)
 
 }  // namespace
 
-Server::Server(const ServerOptions& options)
-    : options_(options),
-      counters_(thread_count(options))
+Server::Server(const ServerOptions& options) : options_(options), counters_(thread_count(options))
 {
     std::vector<asio::io_context*> contexts;
     for (std::size_t i = 0; i < counters_.size(); ++i) {
@@ -75,8 +76,10 @@ Server::Server(const ServerOptions& options)
         workers_[i]->listen_with(std::move(listeners[i]));
     }
     if (options_.metrics) {
-        metrics_.emplace(control_, metrics_listen_endpoint(control_, options_.metrics->host, options_.metrics->port),
-                         [this] { return render_metrics(counters_snapshot(), read_process_stats()); });
+        metrics_.emplace(
+            control_,
+            metrics_listen_endpoint(control_, options_.metrics->host, options_.metrics->port),
+            [this] { return render_metrics(counters_snapshot(), read_process_stats()); });
     }
 }
 
@@ -92,7 +95,8 @@ CountersSnapshot Server::counters_snapshot() const
 void Server::run()
 {
     if (metrics_) {
-        log_listening("metrics", metrics_->local_endpoint(), "Serving metrics at http://{}/metrics");
+        log_listening("metrics", metrics_->local_endpoint(),
+                      "Serving metrics at http://{}/metrics");
         metrics_->start();
     }
     log_listening("listening", local_endpoint_, "Listening on {}");
@@ -159,7 +163,8 @@ net::awaitable<void> Server::handle_operator_signals()
             co_return;  // the server is done
         }
         if (signal == SIGHUP) {
-            log_signal("SIGHUP", "Received SIGHUP; there is no configuration to reload, carrying on.");
+            log_signal("SIGHUP",
+                       "Received SIGHUP; there is no configuration to reload, carrying on.");
         } else {
             log_status(counters_snapshot());
         }
@@ -170,7 +175,8 @@ net::awaitable<void> Server::report_status_to_systemd()
 {
     for (;;) {
         status_timer_.expires_after(systemd_status_interval);
-        if (auto [cancelled] = co_await status_timer_.async_wait(use_nothrow_awaitable); cancelled) {
+        if (auto [cancelled] = co_await status_timer_.async_wait(use_nothrow_awaitable);
+            cancelled) {
             co_return;  // shutting down: STOPPING=1 was the last word
         }
         systemd_.notify("STATUS=" + status_line(counters_snapshot()));

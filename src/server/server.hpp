@@ -9,10 +9,10 @@
 #include <vector>
 
 #include "net/asio_compat.hpp"
+#include "server/connection_limit.hpp"
 #include "server/counters.hpp"
 #include "server/metrics_endpoint.hpp"
 #include "server/options.hpp"
-#include "server/connection_limit.hpp"
 #include "server/systemd_notify.hpp"
 #include "server/worker.hpp"
 

@@ -57,7 +57,8 @@ net::awaitable<void> serve_client(net::tcp::socket socket, [[maybe_unused]] Conn
             // All that one read brought is answered (or the client said
             // "exit"): the replies leave together, in one write.
             if (talk.has_replies()) {
-                std::tie(error, size) = co_await asio::async_write(socket, talk.replies(), use_nothrow_awaitable);
+                std::tie(error, size) =
+                    co_await asio::async_write(socket, talk.replies(), use_nothrow_awaitable);
                 if (!talk.replies_sent(error, size)) {
                     co_return talk.end(talk.why_gone());
                 }
@@ -75,7 +76,8 @@ net::awaitable<void> serve_client(net::tcp::socket socket, [[maybe_unused]] Conn
             if (talk.ended_by_worker()) {
                 co_return talk.end(talk.why_gone());
             }
-            std::tie(error, size) = co_await socket.async_read_some(talk.first_read_buffer(), use_nothrow_awaitable);
+            std::tie(error, size) =
+                co_await socket.async_read_some(talk.first_read_buffer(), use_nothrow_awaitable);
             if (!talk.take_input(error, size) || talk.ended_by_worker()) {
                 co_return talk.end(talk.why_gone());
             }

@@ -24,14 +24,16 @@ std::optional<std::variant<NotifyAddress, BadNotifySocket>> parse_notify_socket(
     const auto text = *notify_socket;
     constexpr auto room = sizeof(sockaddr_un{}.sun_path);
     if (text.front() != '/' && text.front() != '@') {
-        return BadNotifySocket{fmt::format("NOTIFY_SOCKET '{}' is neither a path nor an @abstract name", text)};
+        return BadNotifySocket{
+            fmt::format("NOTIFY_SOCKET '{}' is neither a path nor an @abstract name", text)};
     }
     if (text.size() == 1 && text.front() == '@') {
         return BadNotifySocket{"NOTIFY_SOCKET '@' names no socket"};
     }
     // A path needs its terminating NUL; an abstract name has none.
     if (text.size() + (text.front() == '/' ? 1 : 0) > room) {
-        return BadNotifySocket{fmt::format("NOTIFY_SOCKET is longer than a socket address allows ({} bytes)", room)};
+        return BadNotifySocket{
+            fmt::format("NOTIFY_SOCKET is longer than a socket address allows ({} bytes)", room)};
     }
     std::string sun_path(text);
     if (sun_path.front() == '@') {
@@ -43,7 +45,8 @@ std::optional<std::variant<NotifyAddress, BadNotifySocket>> parse_notify_socket(
 SystemdNotifier SystemdNotifier::from_environment()
 {
     const char* variable = std::getenv("NOTIFY_SOCKET");
-    const auto parsed = parse_notify_socket(variable ? std::optional<std::string_view>(variable) : std::nullopt);
+    const auto parsed =
+        parse_notify_socket(variable ? std::optional<std::string_view>(variable) : std::nullopt);
     if (!parsed) {
         return {};
     }
@@ -57,7 +60,8 @@ SystemdNotifier::SystemdNotifier(NotifyAddress address)
     : fd_(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)), address_(std::move(address))
 {
     if (fd_ < 0) {
-        throw std::system_error(errno, std::generic_category(), "systemd notification: cannot create a socket");
+        throw std::system_error(errno, std::generic_category(),
+                                "systemd notification: cannot create a socket");
     }
 }
 
@@ -81,8 +85,9 @@ void SystemdNotifier::notify(std::string_view state) const
     sockaddr_un address{};
     address.sun_family = AF_UNIX;
     std::memcpy(address.sun_path, address_.sun_path.data(), address_.sun_path.size());
-    const auto length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + address_.sun_path.size() +
-                                               (address_.sun_path.front() == '/' ? 1 : 0));
+    const auto length =
+        static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + address_.sun_path.size() +
+                               (address_.sun_path.front() == '/' ? 1 : 0));
     // systemd takes what it can; a lost status line is not worth an error.
     (void)::sendto(fd_, state.data(), state.size(), MSG_DONTWAIT | MSG_NOSIGNAL,
                    reinterpret_cast<const sockaddr*>(&address), length);

@@ -19,8 +19,12 @@ constexpr auto summary_interval = std::chrono::seconds(1);
 }  // namespace
 
 Worker::Worker(const ServerOptions& options, ConnectionLimit& limit, WorkerCounters& counters)
-    : options_(options), limit_(limit), counters_(counters), sessions_(options.idle_timeout),
-      turned_away_log_(summary_interval), accept_error_log_(summary_interval)
+    : options_(options),
+      limit_(limit),
+      counters_(counters),
+      sessions_(options.idle_timeout),
+      turned_away_log_(summary_interval),
+      accept_error_log_(summary_interval)
 {
 }
 
@@ -77,8 +81,10 @@ net::awaitable<void> Worker::keep_house()
 
         // Never sleep longer than one idle timeout: a session that arrives
         // meanwhile must not outstay its own.
-        const auto longest_sleep = std::min<Clock::duration>(summary_interval, options_.idle_timeout);
-        housekeeping_.expires_at(std::min({sessions_.next_deadline(), shutdown_deadline_, now + longest_sleep}));
+        const auto longest_sleep =
+            std::min<Clock::duration>(summary_interval, options_.idle_timeout);
+        housekeeping_.expires_at(
+            std::min({sessions_.next_deadline(), shutdown_deadline_, now + longest_sleep}));
         co_await housekeeping_.async_wait(net::use_nothrow_awaitable);
     }
 }

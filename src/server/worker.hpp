@@ -53,7 +53,8 @@ private:
     net::tcp::acceptor acceptor_{io_};
     SessionList sessions_;
     asio::steady_timer housekeeping_{io_};
-    std::chrono::steady_clock::time_point shutdown_deadline_ = std::chrono::steady_clock::time_point::max();
+    std::chrono::steady_clock::time_point shutdown_deadline_ =
+        std::chrono::steady_clock::time_point::max();
     bool shutting_down_ = false;
     LogThrottle turned_away_log_;
     LogThrottle accept_error_log_;

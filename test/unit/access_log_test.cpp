@@ -10,9 +10,11 @@ using namespace std::chrono_literals;
 TEST_CASE("the close line says why and how much, in words")
 {
     const SessionTotals totals{.duration = 5002ms, .messages = 3, .bytes_in = 21, .bytes_out = 60};
-    CHECK(close_line_text("127.0.0.1:4000", CloseReason::idle, totals) ==
-          "Connection from 127.0.0.1:4000 closed (idle timeout) after 5.002s: 3 messages, 21 bytes in, 60 bytes out.");
-    CHECK(close_line_text("[::1]:5", CloseReason::exit, SessionTotals{.duration = 1600us, .messages = 1}) ==
+    CHECK(
+        close_line_text("127.0.0.1:4000", CloseReason::idle, totals) ==
+        "Connection from 127.0.0.1:4000 closed (idle timeout) after 5.002s: 3 messages, 21 bytes in, 60 bytes out.");
+    CHECK(close_line_text("[::1]:5", CloseReason::exit,
+                          SessionTotals{.duration = 1600us, .messages = 1}) ==
           "Connection from [::1]:5 closed after 0.002s: 1 message, 0 bytes in, 0 bytes out.");
 }
 

@@ -3,8 +3,8 @@
 #include <string_view>
 #include <vector>
 
-#include "loadgen/options.hpp"
 #include "cli/arguments.hpp"
+#include "loadgen/options.hpp"
 
 using hello::bench::BenchCommand;
 using hello::bench::parse_bench_command;
@@ -20,72 +20,72 @@ BenchCommand parse(std::vector<std::string_view> arguments, std::size_t cores = 
 
 }  // namespace
 
-TEST_SUITE("bench_options") {
-
-TEST_CASE("defaults: one raw connection to 127.0.0.1:9999 for 10s")
+TEST_SUITE("bench_options")
 {
-    const auto options = parse({}).options;
-    CHECK(options.host == "127.0.0.1");
-    CHECK(options.port == "9999");
-    CHECK(options.connections == 1);
-    CHECK(options.duration == std::chrono::seconds(10));
-    CHECK_FALSE(options.messages_per_connection.has_value());
-    CHECK(options.framing == Framing::raw);
-    CHECK(options.threads == 1);
-    CHECK_FALSE(options.json);
-    CHECK_FALSE(options.proxy_v1);
-}
 
-TEST_CASE("every option, short and long")
-{
-    const auto options = parse({"--host", "::1", "-p", "8080", "-c", "10000", "-n", "20",
-                                "--framing", "line", "--threads", "2", "--json"})
-                             .options;
-    CHECK(options.host == "::1");
-    CHECK(options.port == "8080");
-    CHECK(options.connections == 10000);
-    CHECK(options.messages_per_connection == 20);
-    CHECK(options.framing == Framing::line);
-    CHECK(options.threads == 2);
-    CHECK(options.json);
+    TEST_CASE("defaults: one raw connection to 127.0.0.1:9999 for 10s")
+    {
+        const auto options = parse({}).options;
+        CHECK(options.host == "127.0.0.1");
+        CHECK(options.port == "9999");
+        CHECK(options.connections == 1);
+        CHECK(options.duration == std::chrono::seconds(10));
+        CHECK_FALSE(options.messages_per_connection.has_value());
+        CHECK(options.framing == Framing::raw);
+        CHECK(options.threads == 1);
+        CHECK_FALSE(options.json);
+        CHECK_FALSE(options.proxy_v1);
+    }
 
-    const auto timed = parse({"--connections=5", "--duration=250ms", "--port=1"}).options;
-    CHECK(timed.connections == 5);
-    CHECK(timed.duration == std::chrono::milliseconds(250));
-}
+    TEST_CASE("every option, short and long")
+    {
+        const auto options = parse({"--host", "::1", "-p", "8080", "-c", "10000", "-n", "20",
+                                    "--framing", "line", "--threads", "2", "--json"})
+                                 .options;
+        CHECK(options.host == "::1");
+        CHECK(options.port == "8080");
+        CHECK(options.connections == 10000);
+        CHECK(options.messages_per_connection == 20);
+        CHECK(options.framing == Framing::line);
+        CHECK(options.threads == 2);
+        CHECK(options.json);
 
-TEST_CASE("--proxy-v1 asks for a PROXY header on every connection")
-{
-    CHECK(parse({"--proxy-v1"}).options.proxy_v1);
-}
+        const auto timed = parse({"--connections=5", "--duration=250ms", "--port=1"}).options;
+        CHECK(timed.connections == 5);
+        CHECK(timed.duration == std::chrono::milliseconds(250));
+    }
 
-TEST_CASE("--threads 0 means one per core")
-{
-    CHECK(parse({"--threads", "0"}, 4).options.threads == 4);
-    CHECK(parse({"--threads", "0"}, 0).options.threads == 1);  // unknown core count
-}
+    TEST_CASE("--proxy-v1 asks for a PROXY header on every connection")
+    {
+        CHECK(parse({"--proxy-v1"}).options.proxy_v1);
+    }
 
-TEST_CASE("help and version")
-{
-    CHECK(parse({"--help"}).action == hello::cli::Action::help);
-    CHECK(parse({"-h"}).action == hello::cli::Action::help);
-    CHECK(parse({"--version"}).action == hello::cli::Action::version);
-}
+    TEST_CASE("--threads 0 means one per core")
+    {
+        CHECK(parse({"--threads", "0"}, 4).options.threads == 4);
+        CHECK(parse({"--threads", "0"}, 0).options.threads == 1);  // unknown core count
+    }
 
-TEST_CASE("mistakes are usage errors")
-{
-    CHECK_THROWS_AS(parse({"-d", "1s", "-n", "5"}), UsageError);
-    CHECK_THROWS_AS(parse({"-c", "0"}), UsageError);
-    CHECK_THROWS_AS(parse({"-c", "ten"}), UsageError);
-    CHECK_THROWS_AS(parse({"-n", "0"}), UsageError);
-    CHECK_THROWS_AS(parse({"-d", "0s"}), UsageError);
-    CHECK_THROWS_AS(parse({"-p", "0"}), UsageError);
-    CHECK_THROWS_AS(parse({"-p", "70000"}), UsageError);
-    CHECK_THROWS_AS(parse({"--framing", "http"}), UsageError);
-    CHECK_THROWS_AS(parse({"--threads"}), UsageError);
-    CHECK_THROWS_AS(parse({"--json=yes"}), UsageError);
-    CHECK_THROWS_AS(parse({"--bogus"}), UsageError);
-    CHECK_THROWS_AS(parse({"extra"}), UsageError);
-}
+    TEST_CASE("help and version")
+    {
+        CHECK(parse({"--help"}).action == hello::cli::Action::help);
+        CHECK(parse({"-h"}).action == hello::cli::Action::help);
+        CHECK(parse({"--version"}).action == hello::cli::Action::version);
+    }
 
+    TEST_CASE("mistakes are usage errors")
+    {
+        CHECK_THROWS_AS(parse({"-d", "1s", "-n", "5"}), UsageError);
+        CHECK_THROWS_AS(parse({"-c", "0"}), UsageError);
+        CHECK_THROWS_AS(parse({"-c", "ten"}), UsageError);
+        CHECK_THROWS_AS(parse({"-n", "0"}), UsageError);
+        CHECK_THROWS_AS(parse({"-d", "0s"}), UsageError);
+        CHECK_THROWS_AS(parse({"-p", "0"}), UsageError);
+        CHECK_THROWS_AS(parse({"-p", "70000"}), UsageError);
+        CHECK_THROWS_AS(parse({"--framing", "http"}), UsageError);
+        CHECK_THROWS_AS(parse({"--threads"}), UsageError);
+        CHECK_THROWS_AS(parse({"--json=yes"}), UsageError);
+        CHECK_THROWS_AS(parse({"--bogus"}), UsageError);
+        CHECK_THROWS_AS(parse({"extra"}), UsageError);
+    }
 }

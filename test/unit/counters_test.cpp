@@ -76,8 +76,14 @@ TEST_CASE("one writer per counter, read from another thread while it writes")
     std::vector<WorkerCounters> workers(2);
     constexpr std::uint64_t per_thread = 200'000;
     {
-        std::jthread first([&] { for (std::uint64_t i = 0; i < per_thread; ++i) workers[0].messages.add(); });
-        std::jthread second([&] { for (std::uint64_t i = 0; i < per_thread; ++i) workers[1].messages.add(); });
+        std::jthread first([&] {
+            for (std::uint64_t i = 0; i < per_thread; ++i)
+                workers[0].messages.add();
+        });
+        std::jthread second([&] {
+            for (std::uint64_t i = 0; i < per_thread; ++i)
+                workers[1].messages.add();
+        });
         std::uint64_t last = 0;
         for (int i = 0; i < 1000; ++i) {
             const auto now = sum_counters(workers).messages;

@@ -56,7 +56,8 @@ TEST_SUITE("framing")
 {
     TEST_CASE("the tutorial's client: each read is one message, with no terminator")
     {
-        CHECK(frame({"Michael", "Tracy", "Sarah"}) == Seen{"Michael|raw", "Tracy|raw", "Sarah|raw"});
+        CHECK(frame({"Michael", "Tracy", "Sarah"}) ==
+              Seen{"Michael|raw", "Tracy|raw", "Sarah|raw"});
     }
 
     TEST_CASE("raw framing keeps spaces and carriage returns: bytes are bytes")
@@ -79,7 +80,8 @@ TEST_SUITE("framing")
     TEST_CASE("the first newline switches a connection to lines for good")
     {
         CHECK(frame({"Ann", "Bob\nCy", "Dee"}) == Seen{"Ann|raw", "Bob|line+first"});
-        CHECK(frame({"Ann", "Bob\nCy", "Dee\n"}) == Seen{"Ann|raw", "Bob|line+first", "CyDee|line"});
+        CHECK(frame({"Ann", "Bob\nCy", "Dee\n"}) ==
+              Seen{"Ann|raw", "Bob|line+first", "CyDee|line"});
     }
 
     TEST_CASE("empty lines are messages too, with or without CR")

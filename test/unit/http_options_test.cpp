@@ -58,10 +58,26 @@ TEST_CASE("every option")
 
 TEST_CASE("the curl spellings")
 {
-    const auto command =
-        parse({"-f", "-v", "-s", "-I", "-A", "agent/1", "-H", "X-A: 1", "--header=X-B: 2",
-               "--connect-timeout", "2s", "--stall-timeout", "3", "--resolve", "h:80:127.0.0.1",
-               "--proxy", "http://p:3128", "-o", "-", "http://h/"});
+    const auto command = parse({"-f",
+                                "-v",
+                                "-s",
+                                "-I",
+                                "-A",
+                                "agent/1",
+                                "-H",
+                                "X-A: 1",
+                                "--header=X-B: 2",
+                                "--connect-timeout",
+                                "2s",
+                                "--stall-timeout",
+                                "3",
+                                "--resolve",
+                                "h:80:127.0.0.1",
+                                "--proxy",
+                                "http://p:3128",
+                                "-o",
+                                "-",
+                                "http://h/"});
     const auto& options = command.options;
     CHECK(options.fail_on_error);
     CHECK(options.verbose);

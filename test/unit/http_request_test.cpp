@@ -22,13 +22,12 @@ TEST_CASE("a GET request has Host, User-Agent and Connection: close, and ends wi
 {
     const auto request =
         build_request(Method::get, parse_url("http://example.com:8080/a?b=c"), agent("test/1.0"));
-    CHECK(request ==
-          "GET /a?b=c HTTP/1.1\r\n"
-          "Host: example.com:8080\r\n"
-          "User-Agent: test/1.0\r\n"
-          "Accept: */*\r\n"
-          "Connection: close\r\n"
-          "\r\n");
+    CHECK(request == "GET /a?b=c HTTP/1.1\r\n"
+                     "Host: example.com:8080\r\n"
+                     "User-Agent: test/1.0\r\n"
+                     "Accept: */*\r\n"
+                     "Connection: close\r\n"
+                     "\r\n");
 }
 
 TEST_CASE("HEAD, https on its default port, and an IPv6 host")
@@ -40,15 +39,14 @@ TEST_CASE("HEAD, https on its default port, and an IPv6 host")
 TEST_CASE("-H replaces a default field of its name, removes it when empty, or adds one")
 {
     auto options = agent("t");
-    options.extra_headers = {{"accept", "text/html"}, {"Connection", ""}, {"X-One", "1"},
-                             {"X-Gone", ""}};
-    CHECK(build_request(Method::get, parse_url("http://h/"), options) ==
-          "GET / HTTP/1.1\r\n"
-          "Host: h\r\n"
-          "User-Agent: t\r\n"
-          "Accept: text/html\r\n"
-          "X-One: 1\r\n"
-          "\r\n");
+    options.extra_headers = {
+        {"accept", "text/html"}, {"Connection", ""}, {"X-One", "1"}, {"X-Gone", ""}};
+    CHECK(build_request(Method::get, parse_url("http://h/"), options) == "GET / HTTP/1.1\r\n"
+                                                                         "Host: h\r\n"
+                                                                         "User-Agent: t\r\n"
+                                                                         "Accept: text/html\r\n"
+                                                                         "X-One: 1\r\n"
+                                                                         "\r\n");
 }
 
 TEST_CASE("to a proxy: the absolute form; for a tunnel: CONNECT with the port")

@@ -39,12 +39,11 @@ Parsed parse(std::string_view bytes, std::size_t step = 4096, bool closed = true
     return parsed;
 }
 
-const std::string_view content_length_response =
-    "HTTP/1.1 200 OK\r\n"
-    "Content-Type: text/plain\r\n"
-    "Content-Length: 11\r\n"
-    "\r\n"
-    "hello world";
+const std::string_view content_length_response = "HTTP/1.1 200 OK\r\n"
+                                                 "Content-Type: text/plain\r\n"
+                                                 "Content-Length: 11\r\n"
+                                                 "\r\n"
+                                                 "hello world";
 
 }  // namespace
 
@@ -140,11 +139,10 @@ TEST_CASE("responses without a body: HEAD, 204, 304")
 
 TEST_CASE("interim 1xx responses are skipped; 101 is refused")
 {
-    const auto parsed = parse(
-        "HTTP/1.1 100 Continue\r\n\r\n"
-        "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
-        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi",
-        7, false);
+    const auto parsed = parse("HTTP/1.1 100 Continue\r\n\r\n"
+                              "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
+                              "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi",
+                              7, false);
     CHECK(parsed.complete);
     CHECK(parsed.head.status.code == 200);
     CHECK(parsed.head.fields.size() == 1);
@@ -256,13 +254,12 @@ TEST_CASE("Transfer-Encoding: chunked wins over Content-Length; other codings ar
 
 TEST_CASE("a chunked response holds the page, not the chunk sizes, however it is split")
 {
-    const std::string_view response =
-        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-        "7\r\nhello, \r\n"
-        "1A;name=value;flag\r\nabcdefghijklmnopqrstuvwxyz\r\n"
-        "0\r\n"
-        "Trailer-Field: yes\r\n"
-        "\r\n";
+    const std::string_view response = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                      "7\r\nhello, \r\n"
+                                      "1A;name=value;flag\r\nabcdefghijklmnopqrstuvwxyz\r\n"
+                                      "0\r\n"
+                                      "Trailer-Field: yes\r\n"
+                                      "\r\n";
     for (const std::size_t step :
          {std::size_t{1}, std::size_t{2}, std::size_t{5}, std::size_t{4096}}) {
         CAPTURE(step);

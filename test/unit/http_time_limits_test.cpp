@@ -58,8 +58,7 @@ TEST_CASE("connecting: --connect-timeout from its own start, or --max-time if so
     CHECK(limit.description.starts_with("--max-time 100s"));
     const auto early = clock.for_connect(start + 10s, start + 11s);
     CHECK(early.left == 4s);
-    CHECK(early.description ==
-          "--connect-timeout 5s (resolve, connect and TLS handshake)");
+    CHECK(early.description == "--connect-timeout 5s (resolve, connect and TLS handshake)");
 }
 
 TEST_CASE("durations are described as the user writes them")

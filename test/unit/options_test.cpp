@@ -51,25 +51,30 @@ TEST_SUITE("options")
         using hello::server::HostPort;
         using hello::server::parse_host_port;
         CHECK_FALSE(hello::server::parse_server_command(Args{}).options.metrics);
-        CHECK(hello::server::parse_server_command(Args{"--metrics", "127.0.0.1:9100"}).options.metrics ==
-              HostPort{"127.0.0.1", 9100});
+        CHECK(hello::server::parse_server_command(Args{"--metrics", "127.0.0.1:9100"})
+                  .options.metrics == HostPort{"127.0.0.1", 9100});
         CHECK(parse_host_port("[::1]:0", "--metrics") == HostPort{"::1", 0});
         CHECK(parse_host_port("localhost:80", "--metrics") == HostPort{"localhost", 80});
         CHECK_THROWS_AS(parse_host_port("9100", "--metrics"), UsageError);
         CHECK_THROWS_AS(parse_host_port(":9100", "--metrics"), UsageError);
         CHECK_THROWS_AS(parse_host_port("::1:9100", "--metrics"), UsageError);
         CHECK_THROWS_AS(parse_host_port("127.0.0.1:99999", "--metrics"), UsageError);
-        CHECK_THROWS_WITH_AS(parse_host_port("nowhere", "--metrics"),
-                             "--metrics needs HOST:PORT (brackets around an IPv6 address), not 'nowhere'",
-                             UsageError);
+        CHECK_THROWS_WITH_AS(
+            parse_host_port("nowhere", "--metrics"),
+            "--metrics needs HOST:PORT (brackets around an IPv6 address), not 'nowhere'",
+            UsageError);
     }
 
     TEST_CASE("server: --log-format text or json")
     {
         using hello::net::LogFormat;
         CHECK(hello::server::parse_server_command(Args{}).options.log_format == LogFormat::text);
-        CHECK(hello::server::parse_server_command(Args{"--log-format", "json"}).options.log_format == LogFormat::json);
-        CHECK(hello::server::parse_server_command(Args{"--log-format", "text"}).options.log_format == LogFormat::text);
+        CHECK(
+            hello::server::parse_server_command(Args{"--log-format", "json"}).options.log_format ==
+            LogFormat::json);
+        CHECK(
+            hello::server::parse_server_command(Args{"--log-format", "text"}).options.log_format ==
+            LogFormat::text);
         CHECK_THROWS_WITH_AS(hello::server::parse_server_command(Args{"--log-format", "xml"}),
                              "invalid log format 'xml' (expected text or json)", UsageError);
     }
@@ -81,8 +86,10 @@ TEST_SUITE("options")
         CHECK(hello::server::parse_server_command(Args{"--version"}).action == Action::version);
         CHECK_THROWS_AS(hello::server::parse_server_command(Args{"--port", "x"}), UsageError);
         CHECK_THROWS_AS(hello::server::parse_server_command(Args{"stray"}), UsageError);
-        CHECK_THROWS_AS(hello::server::parse_server_command(Args{"--idle-timeout", "0"}), UsageError);
-        CHECK_THROWS_AS(hello::server::parse_server_command(Args{"--max-message", "0"}), UsageError);
+        CHECK_THROWS_AS(hello::server::parse_server_command(Args{"--idle-timeout", "0"}),
+                        UsageError);
+        CHECK_THROWS_AS(hello::server::parse_server_command(Args{"--max-message", "0"}),
+                        UsageError);
         CHECK(hello::server::server_usage().find("--delay") != std::string::npos);
     }
 

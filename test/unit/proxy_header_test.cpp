@@ -158,32 +158,32 @@ TEST_CASE("v1 without CRLF in 107 bytes is too long")
 TEST_CASE("v1 lines that do not match the specification exactly are invalid")
 {
     for (const auto* line : {
-             "PROXY TCP4 203.0.113.7 192.0.2.1 51234 9999\n",       // LF alone
-             "PROXY TCP4 203.0.113.7 192.0.2.1 51234 9999\r\r\n",   // stray CR
-             "PROXY TCP4 203.0.113.7 192.0.2.1 51234\r\n",          // a field short
-             "PROXY TCP4 203.0.113.7 192.0.2.1 51234 9999 1\r\n",   // a field too many
-             "PROXY TCP4  203.0.113.7 192.0.2.1 51234 9999\r\n",    // two spaces
-             "PROXY TCP4 203.0.113.7 192.0.2.1 51234 9999 \r\n",    // trailing space
-             "PROXY tcp4 203.0.113.7 192.0.2.1 51234 9999\r\n",     // lower case
-             "PROXY UDP4 203.0.113.7 192.0.2.1 51234 9999\r\n",     // not TCP
-             "PROXY TCP4 203.0.113.256 192.0.2.1 51234 9999\r\n",   // octet > 255
-             "PROXY TCP4 203.0.113 192.0.2.1 51234 9999\r\n",       // three octets
-             "PROXY TCP4 203.0.113.7.1 192.0.2.1 51234 9999\r\n",   // five octets
-             "PROXY TCP4 203.0.113.07 192.0.2.1 51234 9999\r\n",    // heading zero
-             "PROXY TCP4 203.0.113.7 192.0.2. 51234 9999\r\n",      // empty octet
-             "PROXY TCP4 2001:db8::7 ::1 51234 9999\r\n",           // IPv6 for TCP4
-             "PROXY TCP6 203.0.113.7 192.0.2.1 51234 9999\r\n",     // IPv4 for TCP6
-             "PROXY TCP6 2001:db8:::7 ::1 51234 9999\r\n",          // bad IPv6
-             "PROXY TCP4 203.0.113.7 192.0.2.1 65536 9999\r\n",     // port > 65535
-             "PROXY TCP4 203.0.113.7 192.0.2.1 051234 9999\r\n",    // heading zero
-             "PROXY TCP4 203.0.113.7 192.0.2.1 -1 9999\r\n",        // negative
-             "PROXY TCP4 203.0.113.7 192.0.2.1 +1 9999\r\n",        // sign
-             "PROXY TCP4 203.0.113.7 192.0.2.1 51234 99x\r\n",      // not a number
+             "PROXY TCP4 203.0.113.7 192.0.2.1 51234 9999\n",                // LF alone
+             "PROXY TCP4 203.0.113.7 192.0.2.1 51234 9999\r\r\n",            // stray CR
+             "PROXY TCP4 203.0.113.7 192.0.2.1 51234\r\n",                   // a field short
+             "PROXY TCP4 203.0.113.7 192.0.2.1 51234 9999 1\r\n",            // a field too many
+             "PROXY TCP4  203.0.113.7 192.0.2.1 51234 9999\r\n",             // two spaces
+             "PROXY TCP4 203.0.113.7 192.0.2.1 51234 9999 \r\n",             // trailing space
+             "PROXY tcp4 203.0.113.7 192.0.2.1 51234 9999\r\n",              // lower case
+             "PROXY UDP4 203.0.113.7 192.0.2.1 51234 9999\r\n",              // not TCP
+             "PROXY TCP4 203.0.113.256 192.0.2.1 51234 9999\r\n",            // octet > 255
+             "PROXY TCP4 203.0.113 192.0.2.1 51234 9999\r\n",                // three octets
+             "PROXY TCP4 203.0.113.7.1 192.0.2.1 51234 9999\r\n",            // five octets
+             "PROXY TCP4 203.0.113.07 192.0.2.1 51234 9999\r\n",             // heading zero
+             "PROXY TCP4 203.0.113.7 192.0.2. 51234 9999\r\n",               // empty octet
+             "PROXY TCP4 2001:db8::7 ::1 51234 9999\r\n",                    // IPv6 for TCP4
+             "PROXY TCP6 203.0.113.7 192.0.2.1 51234 9999\r\n",              // IPv4 for TCP6
+             "PROXY TCP6 2001:db8:::7 ::1 51234 9999\r\n",                   // bad IPv6
+             "PROXY TCP4 203.0.113.7 192.0.2.1 65536 9999\r\n",              // port > 65535
+             "PROXY TCP4 203.0.113.7 192.0.2.1 051234 9999\r\n",             // heading zero
+             "PROXY TCP4 203.0.113.7 192.0.2.1 -1 9999\r\n",                 // negative
+             "PROXY TCP4 203.0.113.7 192.0.2.1 +1 9999\r\n",                 // sign
+             "PROXY TCP4 203.0.113.7 192.0.2.1 51234 99x\r\n",               // not a number
              "PROXY TCP4 203.0.113.7 192.0.2.1 99999999999999999999 1\r\n",  // overflow
-             "PROXY\r\n",                                           // no protocol
-             "PROXY \r\n",                                          // empty protocol
-             "PROXYTCP4 203.0.113.7 192.0.2.1 51234 9999\r\n",      // no space
-             "PROXX TCP4 203.0.113.7 192.0.2.1 51234 9999\r\n",     // not PROXY
+             "PROXY\r\n",                                                    // no protocol
+             "PROXY \r\n",                                                   // empty protocol
+             "PROXYTCP4 203.0.113.7 192.0.2.1 51234 9999\r\n",               // no space
+             "PROXX TCP4 203.0.113.7 192.0.2.1 51234 9999\r\n",              // not PROXY
          }) {
         CAPTURE(line);
         CHECK(std::holds_alternative<ProxyInvalid>(parse_proxy_header(line)));
@@ -212,7 +212,8 @@ TEST_CASE("v2 PROXY over TCP6 names the client")
 
 TEST_CASE("v2 TLVs after the addresses are skipped")
 {
-    const auto tlvs = bytes({0x05, 0x00, 0x03, 'a', 'b', 'c', 0x04, 0x00, 0x00});  // UNIQUE_ID, NOOP
+    const auto tlvs =
+        bytes({0x05, 0x00, 0x03, 'a', 'b', 'c', 0x04, 0x00, 0x00});  // UNIQUE_ID, NOOP
     const auto header = parsed(v2(proxy, 0x11, tcp4_block + tlvs) + "Michael");
     check_source(header, "203.0.113.7", 51234);
     CHECK(header.size == 16 + 12 + tlvs.size());
@@ -250,9 +251,11 @@ TEST_CASE("v2 headers that do not match the specification are invalid")
     CHECK(invalid_reason(v2(0xf, 0x11, tcp4_block)).find("command") != std::string::npos);
     CHECK(invalid_reason(v2(proxy, 0x13, tcp4_block)).find("family") != std::string::npos);
     CHECK(invalid_reason(v2(proxy, 0x41, tcp4_block)).find("family") != std::string::npos);
-    CHECK(invalid_reason(v2(proxy, 0x11, tcp4_block.substr(0, 11))).find("short") != std::string::npos);
+    CHECK(invalid_reason(v2(proxy, 0x11, tcp4_block.substr(0, 11))).find("short") !=
+          std::string::npos);
     CHECK(invalid_reason(v2(proxy, 0x21, tcp4_block)).find("short") != std::string::npos);
-    CHECK(invalid_reason(v2(proxy, 0x31, std::string(215, 'u'))).find("short") != std::string::npos);
+    CHECK(invalid_reason(v2(proxy, 0x31, std::string(215, 'u'))).find("short") !=
+          std::string::npos);
 }
 
 TEST_CASE("a v2 header is rejected as soon as a byte gives it away")
@@ -271,13 +274,15 @@ TEST_CASE("v2 headers longer than the limit are refused from their length alone"
     header += static_cast<char>(too_long & 0xff);
     CHECK(invalid_reason(header).find("more than") != std::string::npos);
 
-    const auto longest = v2(proxy, 0x11, tcp4_block + std::string(max_proxy_header_size - 28, '\0'));
+    const auto longest =
+        v2(proxy, 0x11, tcp4_block + std::string(max_proxy_header_size - 28, '\0'));
     CHECK(parsed(longest).size == max_proxy_header_size);
 }
 
 TEST_CASE("anything else is not a PROXY header, from its first byte")
 {
-    for (const auto first : {"M"sv, "GET / HTTP/1.1\r\n"sv, "\n"sv, "\0"sv, "p"sv, "\x16\x03\x01"sv}) {
+    for (const auto first :
+         {"M"sv, "GET / HTTP/1.1\r\n"sv, "\n"sv, "\0"sv, "p"sv, "\x16\x03\x01"sv}) {
         CAPTURE(first);
         CHECK(std::holds_alternative<ProxyInvalid>(parse_proxy_header(first)));
     }
@@ -292,13 +297,31 @@ TEST_CASE("nothing yet: ask for no more than the shortest header")
 
 TEST_CASE("split at every byte boundary, every header still parses")
 {
-    SUBCASE("v1 TCP4") { check_every_split("PROXY TCP4 203.0.113.7 192.0.2.1 51234 9999\r\n", 107); }
-    SUBCASE("v1 TCP6") { check_every_split("PROXY TCP6 2001:db8::7 ::1 51234 9999\r\n", 107); }
-    SUBCASE("v1 UNKNOWN") { check_every_split("PROXY UNKNOWN\r\n", 107); }
+    SUBCASE("v1 TCP4")
+    {
+        check_every_split("PROXY TCP4 203.0.113.7 192.0.2.1 51234 9999\r\n", 107);
+    }
+    SUBCASE("v1 TCP6")
+    {
+        check_every_split("PROXY TCP6 2001:db8::7 ::1 51234 9999\r\n", 107);
+    }
+    SUBCASE("v1 UNKNOWN")
+    {
+        check_every_split("PROXY UNKNOWN\r\n", 107);
+    }
     // For v2 the reads never go past the header: the client's bytes stay unread.
-    SUBCASE("v2 TCP4") { check_every_split(v2(proxy, 0x11, tcp4_block), 28); }
-    SUBCASE("v2 TCP6") { check_every_split(v2(proxy, 0x21, tcp6_block()), 52); }
-    SUBCASE("v2 LOCAL") { check_every_split(v2(local, 0x00, ""), 16); }
+    SUBCASE("v2 TCP4")
+    {
+        check_every_split(v2(proxy, 0x11, tcp4_block), 28);
+    }
+    SUBCASE("v2 TCP6")
+    {
+        check_every_split(v2(proxy, 0x21, tcp6_block()), 52);
+    }
+    SUBCASE("v2 LOCAL")
+    {
+        check_every_split(v2(local, 0x00, ""), 16);
+    }
 }
 
 TEST_CASE("a header followed by the conversation leaves the conversation intact")
@@ -324,7 +347,8 @@ TEST_CASE("a truncated header is never taken for a whole one")
     for (const auto& header_bytes : {"PROXY TCP4 203.0.113.7 192.0.2.1 51234 9999\r\n"s,
                                      v2(proxy, 0x11, tcp4_block), v2(proxy, 0x21, tcp6_block())}) {
         for (std::size_t size = 0; size < header_bytes.size(); ++size) {
-            CHECK_FALSE(std::holds_alternative<ProxyHeader>(parse_proxy_header(header_bytes.substr(0, size))));
+            CHECK_FALSE(std::holds_alternative<ProxyHeader>(
+                parse_proxy_header(header_bytes.substr(0, size))));
         }
     }
     // A v1 line cut before its CRLF: "...51234 99" is not port 99.

@@ -5,8 +5,8 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
-#include <cstdlib>
 #include <chrono>
+#include <cstdlib>
 #include <string>
 #include <thread>
 #include <vector>
@@ -43,7 +43,10 @@ public:
         tcp::acceptor acceptor(worker_.io(), tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
         endpoint_ = acceptor.local_endpoint();
         worker_.listen_with(std::move(acceptor));
-        thread_ = std::thread([this] { worker_.run(); finished_ = true; });
+        thread_ = std::thread([this] {
+            worker_.run();
+            finished_ = true;
+        });
     }
     ~RunningWorker() { stop(); }
 
@@ -89,7 +92,8 @@ public:
         char buffer[256];
         while (got.size() < size) {
             asio::error_code error;
-            const auto n = socket_.read_some(asio::buffer(buffer, std::min(sizeof buffer, size - got.size())), error);
+            const auto n = socket_.read_some(
+                asio::buffer(buffer, std::min(sizeof buffer, size - got.size())), error);
             if (error) {
                 break;
             }
@@ -126,8 +130,8 @@ TEST_SUITE("server_core")
         CHECK_FALSE(throttle.occurred(start + 20ms));
         CHECK(throttle.summary_due(start + 500ms) == 0);  // not yet a second
         CHECK(throttle.summary_due(start + 1s) == 2);
-        CHECK(throttle.summary_due(start + 3s) == 0);     // nothing new to sum up
-        CHECK(throttle.occurred(start + 3s));             // quiet long enough: in full again
+        CHECK(throttle.summary_due(start + 3s) == 0);  // nothing new to sum up
+        CHECK(throttle.occurred(start + 3s));          // quiet long enough: in full again
         CHECK(throttle.pending() == 0);
     }
 
@@ -184,7 +188,9 @@ TEST_SUITE("server_core")
         CHECK(worker.counters().messages.read() == 3);
         CHECK(worker.counters().received_bytes.read() == 7 + 12 + 5);
         CHECK(worker.counters().sent_bytes.read() == 8 + 15 + lines.size());
-        CHECK(worker.counters().closed[static_cast<std::size_t>(hello::server::CloseReason::exit)].read() == 1);
+        CHECK(worker.counters()
+                  .closed[static_cast<std::size_t>(hello::server::CloseReason::exit)]
+                  .read() == 1);
     }
 
     TEST_CASE("a long message arrives whole though the first read takes only a few bytes")

@@ -22,10 +22,12 @@ TEST_CASE("the status in one line")
 TEST_CASE("one of each is singular; nothing yet is zero")
 {
     CountersSnapshot counters;
-    CHECK(status_line(counters) == "0 connections open; 0 accepted, 0 turned away; 0 messages; 0 B in, 0 B out");
+    CHECK(status_line(counters) ==
+          "0 connections open; 0 accepted, 0 turned away; 0 messages; 0 B in, 0 B out");
     counters.connections_open = 1;
     counters.messages = 1;
-    CHECK(status_line(counters) == "1 connection open; 0 accepted, 0 turned away; 1 message; 0 B in, 0 B out");
+    CHECK(status_line(counters) ==
+          "1 connection open; 0 accepted, 0 turned away; 1 message; 0 B in, 0 B out");
 }
 
 TEST_CASE("bytes for people")

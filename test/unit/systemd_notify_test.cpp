@@ -47,9 +47,11 @@ TEST_CASE("an @name is in the abstract namespace: a NUL byte first")
 
 TEST_CASE("what no socket address can be is refused")
 {
-    CHECK(reason_of("run/notify") == "NOTIFY_SOCKET 'run/notify' is neither a path nor an @abstract name");
+    CHECK(reason_of("run/notify") ==
+          "NOTIFY_SOCKET 'run/notify' is neither a path nor an @abstract name");
     CHECK(reason_of("@") == "NOTIFY_SOCKET '@' names no socket");
-    CHECK(reason_of("/" + std::string(107, 'x')) == "NOTIFY_SOCKET is longer than a socket address allows (108 bytes)");
+    CHECK(reason_of("/" + std::string(107, 'x')) ==
+          "NOTIFY_SOCKET is longer than a socket address allows (108 bytes)");
     CHECK(sun_path_of("/" + std::string(106, 'x')).size() == 107);
     CHECK(sun_path_of("@" + std::string(107, 'x')).size() == 108);
 }
