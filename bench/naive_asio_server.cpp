@@ -18,8 +18,7 @@
 #include <system_error>
 #include <variant>
 
-#include "cli/arguments.hpp"
-#include "cli/values.hpp"
+#include "baseline_port.hpp"
 #include "net/asio_compat.hpp"
 #include "protocol/framing.hpp"
 #include "protocol/replies.hpp"
@@ -99,31 +98,13 @@ awaitable<void> listener(tcp::acceptor acceptor)
     }
 }
 
-std::uint16_t port_from(int argc, char** argv)
-{
-    const auto arguments = hello::cli::arguments_of(argc, argv);
-    hello::cli::ArgumentWalker walker(arguments);
-    std::uint16_t port = 9999;
-    while (!walker.done()) {
-        if (walker.flag("--help", "-h")) {
-            fmt::print("Usage: naive_asio_server [--port N]\nhello_server's protocol on 127.0.0.1, "
-                       "Asio's echo_server shape (default port 9999; 0: the OS chooses).\n");
-            std::exit(0);
-        } else if (auto value = walker.option("--port", "-p")) {
-            port = hello::cli::parse_port(*value);
-        } else {
-            throw walker.unknown();
-        }
-    }
-    return port;
-}
-
 }  // namespace
 
 int main(int argc, char** argv)
 {
     try {
-        const auto port = port_from(argc, argv);
+        const auto port =
+            baseline_port(argc, argv, "naive_asio_server", "Asio's echo_server shape");
         asio::io_context io(1);
         asio::signal_set signals(io, SIGINT, SIGTERM);
         signals.async_wait([&](auto, auto) { io.stop(); });

@@ -16,8 +16,7 @@
 #include <thread>
 #include <variant>
 
-#include "cli/arguments.hpp"
-#include "cli/values.hpp"
+#include "baseline_port.hpp"
 #include "net/asio_compat.hpp"
 #include "protocol/framing.hpp"
 #include "protocol/replies.hpp"
@@ -68,31 +67,12 @@ void serve_client(tcp::socket socket)
     asio::write(socket, asio::buffer(replies), error);
 }
 
-std::uint16_t port_from(int argc, char** argv)
-{
-    const auto arguments = hello::cli::arguments_of(argc, argv);
-    hello::cli::ArgumentWalker walker(arguments);
-    std::uint16_t port = 9999;
-    while (!walker.done()) {
-        if (walker.flag("--help", "-h")) {
-            fmt::print("Usage: threaded_server [--port N]\nhello_server's protocol on 127.0.0.1, "
-                       "a thread per client (default port 9999; 0: the OS chooses).\n");
-            std::exit(0);
-        } else if (auto value = walker.option("--port", "-p")) {
-            port = hello::cli::parse_port(*value);
-        } else {
-            throw walker.unknown();
-        }
-    }
-    return port;
-}
-
 }  // namespace
 
 int main(int argc, char** argv)
 {
     try {
-        const auto port = port_from(argc, argv);
+        const auto port = baseline_port(argc, argv, "threaded_server", "a thread per client");
         std::signal(SIGPIPE, SIG_IGN);
         asio::io_context io;  // only to own the sockets: every call here blocks
         tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::address_v4::loopback(), port));
