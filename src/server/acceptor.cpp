@@ -79,10 +79,11 @@ net::awaitable<void> accept_clients(Worker& worker)
     asio::error_code ignored;
     acceptor.non_blocking(true, ignored);  // for taking the rest of a batch without waiting
     bool failing = false;
+    bool failure_logged = false;  // so that recoveries are as rate-limited as failures
     while (acceptor.is_open()) {
         auto [error, socket] = co_await acceptor.async_accept(use_nothrow_awaitable);
         for (int taken = 1; !error; ++taken) {
-            if (std::exchange(failing, false)) {
+            if (std::exchange(failing, false) && std::exchange(failure_logged, false)) {
                 net::log("Accepting connections again.");
             }
             admit(worker, std::move(socket));
@@ -99,6 +100,7 @@ net::awaitable<void> accept_clients(Worker& worker)
             if (!std::exchange(failing, true) && worker.accept_error_log().occurred(Clock::now())) {
                 net::log("Cannot accept connections: {}; retrying every {}ms.", error.message(),
                          accept_retry_delay.count());
+                failure_logged = true;
             }
             asio::steady_timer retry(acceptor.get_executor(), accept_retry_delay);
             co_await retry.async_wait(use_nothrow_awaitable);

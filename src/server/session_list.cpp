@@ -11,7 +11,7 @@ SessionList::Entry::Entry(SessionList& list, net::tcp::socket& socket, asio::ste
 
 SessionList::Entry::~Entry()
 {
-    if (verdict_ != Verdict::idle && verdict_ != Verdict::closed) {
+    if (linked()) {
         unlink();
     }
     if (--list_.size_ == 0 && list_.on_empty_) {
@@ -22,7 +22,7 @@ SessionList::Entry::~Entry()
 void SessionList::Entry::made_progress()
 {
     last_progress_ = Clock::now();
-    if (list_.back_ != this && verdict_ != Verdict::idle && verdict_ != Verdict::closed) {
+    if (list_.back_ != this && linked()) {
         unlink();
         link_at_back();
     }

@@ -40,6 +40,8 @@ public:
 
     private:
         friend class SessionList;
+        // Closed sessions have left the list already (close() unlinks them).
+        bool linked() const { return verdict_ != Verdict::idle && verdict_ != Verdict::closed; }
         void unlink();
         void link_at_back();
         // Ends the session now: its pending operations fail at once.
