@@ -4,21 +4,17 @@
 #include <exception>
 #include <utility>
 
+#include "net/listen.hpp"
 #include "net/log.hpp"
 #include "protocol/replies.hpp"
 #include "server/session.hpp"
-#include "server/worker.hpp"
+#include "server/session_context.hpp"
 
 namespace hello::server {
 namespace {
 
 using net::use_nothrow_awaitable;
 using Clock = std::chrono::steady_clock;
-
-// Out of descriptors (EMFILE, ENFILE), out of buffers, a connection reset
-// before we took it: none is a reason to stop serving the others. The pending
-// connection stays queued, so retrying at once would spin; wait a little.
-constexpr auto accept_retry_delay = std::chrono::milliseconds(100);
 
 // Each wake-up takes up to this many queued connections before the sessions
 // get their turn again: a burst of clients is welcomed in a few passes of
@@ -27,15 +23,15 @@ constexpr int accept_batch = 64;
 
 // Past --max-connections: say why in one line and hang up, at the cost of one
 // non-blocking send (a new socket's send buffer always has room for it).
-void turn_away(Worker& worker, net::tcp::socket& socket)
+void turn_away(SessionContext& context, net::tcp::socket& socket)
 {
     static const auto busy = protocol::error_reply(protocol::busy_reason, false);
     asio::error_code ignored;
     socket.non_blocking(true, ignored);
     socket.send(asio::buffer(busy), 0, ignored);
-    if (worker.turned_away_log().occurred(Clock::now())) {
+    if (context.turned_away_log.occurred(Clock::now())) {
         net::log("{} clients connected (--max-connections); turning new ones away.",
-                 worker.limit().taken());
+                 context.limit.taken());
     }
 }
 
@@ -55,27 +51,26 @@ void report_session_failure(std::exception_ptr failure)
 }
 
 // A session for the client if it gets a slot, a polite refusal if not.
-void admit(Worker& worker, net::tcp::socket socket)
+void admit(SessionContext& context, net::tcp::socket socket)
 {
-    auto slot = worker.limit().try_reserve();
+    auto slot = context.limit.try_reserve();
     if (!slot) {
-        worker.counters().rejected_busy.add();
-        turn_away(worker, socket);
+        context.counters.rejected_busy.add();
+        turn_away(context, socket);
         return;
     }
-    worker.counters().accepted.add();
+    context.counters.accepted.add();
     asio::error_code ignored;
     socket.set_option(net::tcp::no_delay(true), ignored);  // replies are small; send them now
     auto executor = socket.get_executor();
-    asio::co_spawn(executor, serve_client(std::move(socket), std::move(*slot), worker),
+    asio::co_spawn(executor, serve_client(std::move(socket), std::move(*slot), context),
                    report_session_failure);
 }
 
 }  // namespace
 
-net::awaitable<void> accept_clients(Worker& worker)
+net::awaitable<void> accept_clients(net::tcp::acceptor& acceptor, SessionContext& context)
 {
-    auto& acceptor = worker.acceptor();
     asio::error_code ignored;
     acceptor.non_blocking(true, ignored);  // for taking the rest of a batch without waiting
     bool failing = false;
@@ -86,7 +81,7 @@ net::awaitable<void> accept_clients(Worker& worker)
             if (std::exchange(failing, false) && std::exchange(failure_logged, false)) {
                 net::log("Accepting connections again.");
             }
-            admit(worker, std::move(socket));
+            admit(context, std::move(socket));
             if (taken == accept_batch) {
                 break;
             }
@@ -96,13 +91,13 @@ net::awaitable<void> accept_clients(Worker& worker)
             break;  // closed for shutdown
         }
         if (error && error != asio::error::would_block) {
-            worker.counters().accept_errors.add();
-            if (!std::exchange(failing, true) && worker.accept_error_log().occurred(Clock::now())) {
+            context.counters.accept_errors.add();
+            if (!std::exchange(failing, true) && context.accept_error_log.occurred(Clock::now())) {
                 net::log("Cannot accept connections: {}; retrying every {}ms.", error.message(),
-                         accept_retry_delay.count());
+                         net::accept_retry_delay.count());
                 failure_logged = true;
             }
-            asio::steady_timer retry(acceptor.get_executor(), accept_retry_delay);
+            asio::steady_timer retry(acceptor.get_executor(), net::accept_retry_delay);
             co_await retry.async_wait(use_nothrow_awaitable);
         }
     }

@@ -6,11 +6,10 @@
 
 namespace hello::server {
 
-class Worker;
+struct SessionContext;
 
-// Accepts clients on the worker's listening socket until it is closed,
-// spawning serve_client() for each one that gets a --max-connections slot and
-// turning the others away.
-net::awaitable<void> accept_clients(Worker& worker);
+// Accepts clients on `acceptor` until it is closed, spawning serve_client()
+// for each one that gets a --max-connections slot and turning the others away.
+net::awaitable<void> accept_clients(net::tcp::acceptor& acceptor, SessionContext& context);
 
 }  // namespace hello::server

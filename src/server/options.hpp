@@ -37,10 +37,10 @@ struct ServerOptions {
     std::size_t threads = 1;                          // 0: one per core
     bool quiet = false;                               // no per-connection log lines
     bool verbose = false;                             // log every message
-    // Behind a load balancer (issue 6): a PROXY protocol header comes first.
+    // Behind a load balancer: a PROXY protocol header comes first.
     bool proxy_protocol = false;
     std::chrono::milliseconds proxy_header_timeout = 5s;
-    // --metrics: where GET /metrics is served (issue 11); none by default.
+    // --metrics: where GET /metrics is served; none by default.
     std::optional<HostPort> metrics;
     net::LogFormat log_format = net::LogFormat::text;  // --log-format text|json
 };

@@ -6,7 +6,6 @@
 #include "net/log.hpp"
 #include "net/timeout.hpp"
 #include "protocol/proxy_header.hpp"
-#include "server/worker.hpp"
 
 namespace hello::server {
 namespace {
@@ -37,13 +36,13 @@ std::size_t header_part(const protocol::ProxyParse& parsed, std::size_t taken, s
     return header ? header->size - taken : peeked;
 }
 
-std::string why_no_header(asio::error_code error, SessionList::Verdict verdict)
+std::string why_no_header(asio::error_code error,
+                          std::optional<protocol::CloseReason> ended_by_server)
 {
-    if (verdict == SessionList::Verdict::stop_requested ||
-        verdict == SessionList::Verdict::closed) {
+    if (ended_by_server == protocol::CloseReason::shutdown) {
         return "server shutting down";
     }
-    if (error == asio::error::timed_out || verdict == SessionList::Verdict::idle) {
+    if (error == asio::error::timed_out || ended_by_server == protocol::CloseReason::idle) {
         return "no header in time";
     }
     if (error == asio::error::eof) {
@@ -55,11 +54,11 @@ std::string why_no_header(asio::error_code error, SessionList::Verdict verdict)
 }  // namespace
 
 net::awaitable<std::optional<std::string>> read_proxy_header(net::tcp::socket& socket,
-                                                             Worker& worker)
+                                                             std::chrono::milliseconds time_limit,
+                                                             const SessionList::Entry& session)
 {
-    SessionList::Entry entry(worker.sessions(), socket);
-    const auto stopping = [&] { return entry.verdict() != SessionList::Verdict::none; };
-    const auto deadline = Clock::now() + worker.options().proxy_header_timeout;
+    const auto stopping = [&] { return session.ended_by_server().has_value(); };
+    const auto deadline = Clock::now() + time_limit;
 
     std::string header;  // the bytes taken off the socket: header bytes only
     auto parsed = protocol::parse_proxy_header(header);
@@ -91,7 +90,7 @@ net::awaitable<std::optional<std::string>> read_proxy_header(net::tcp::socket& s
         }
         if (error || stopping()) {
             net::log("Connection from {} closed before its PROXY protocol header ({}).",
-                     net::peer_of(socket), why_no_header(error, entry.verdict()));
+                     net::peer_of(socket), why_no_header(error, session.ended_by_server()));
             co_return std::nullopt;
         }
     }

@@ -9,10 +9,9 @@
 #include <string>
 
 #include "net/asio_compat.hpp"
+#include "server/session_list.hpp"
 
 namespace hello::server {
-
-class Worker;
 
 // Reads the header and returns the client as the logs should name it:
 // "203.0.113.7:51234", or the balancer's own address with a note when the
@@ -20,11 +19,12 @@ class Worker;
 // off the socket: whatever the client sent right behind it is left there for
 // the conversation, read as if no header had come first.
 //
-// While it waits, the connection is among the worker's sessions, so that a
-// shutdown ends the wait. On a malformed,
-// too long or late header, a peer that leaves first, or a shutdown: logs one
-// line and returns nullopt; the caller closes the connection.
+// `session` is the connection's place among the worker's sessions, so that a
+// shutdown ends the wait. On a malformed, too long or late header (over
+// `time_limit`), a peer that leaves first, or a shutdown: logs one line and
+// returns nullopt; the caller closes the connection.
 net::awaitable<std::optional<std::string>> read_proxy_header(net::tcp::socket& socket,
-                                                             Worker& worker);
+                                                             std::chrono::milliseconds time_limit,
+                                                             const SessionList::Entry& session);
 
 }  // namespace hello::server

@@ -11,10 +11,11 @@
 
 #include "net/endpoint.hpp"
 #include "net/log.hpp"
+#include "net/listen.hpp"
+#include "ops/metrics_text.hpp"
+#include "ops/process_stats.hpp"
+#include "ops/status_line.hpp"
 #include "server/listeners.hpp"
-#include "server/metrics_text.hpp"
-#include "server/process_stats.hpp"
-#include "server/status_line.hpp"
 
 namespace hello::server {
 namespace {
@@ -30,7 +31,7 @@ void log_signal(std::string_view name, std::string_view message)
     net::log_event(net::LogLevel::info, "signal", {}, fields, message);
 }
 
-void log_status(const CountersSnapshot& counters)
+void log_status(const ops::CountersSnapshot& counters)
 {
     const std::array<net::LogField, 6> fields{{
         {"connections", counters.connections_open},
@@ -41,7 +42,7 @@ void log_status(const CountersSnapshot& counters)
         {"bytes_out", counters.sent_bytes},
     }};
     net::log_event(net::LogLevel::info, "status", {}, fields,
-                   fmt::format("Status: {}.", status_line(counters)));
+                   fmt::format("Status: {}.", ops::status_line(counters)));
 }
 
 void log_listening(std::string_view event, const net::tcp::endpoint& endpoint,
@@ -78,14 +79,14 @@ Server::Server(const ServerOptions& options) : options_(options), counters_(thre
     if (options_.metrics) {
         metrics_.emplace(
             control_,
-            metrics_listen_endpoint(control_, options_.metrics->host, options_.metrics->port),
-            [this] { return render_metrics(counters_snapshot(), read_process_stats()); });
+            net::listen_endpoint(control_, options_.metrics->host, options_.metrics->port, "metrics"),
+            [this] { return ops::render_metrics(counters_snapshot(), ops::read_process_stats()); });
     }
 }
 
-CountersSnapshot Server::counters_snapshot() const
+ops::CountersSnapshot Server::counters_snapshot() const
 {
-    auto total = sum_counters(counters_);
+    auto total = ops::sum_counters(counters_);
     // The connection limit already counts the open connections across
     // workers: the gauge reads that one count.
     total.connections_open = connection_limit_.taken();
@@ -107,7 +108,7 @@ void Server::run()
     asio::co_spawn(control_, handle_signals(), asio::detached);
     asio::co_spawn(control_, handle_operator_signals(), asio::detached);
     if (systemd_.active()) {
-        systemd_.notify("READY=1\nSTATUS=" + status_line(counters_snapshot()));
+        systemd_.notify("READY=1\nSTATUS=" + ops::status_line(counters_snapshot()));
         asio::co_spawn(control_, report_status_to_systemd(), asio::detached);
     }
 
@@ -179,7 +180,7 @@ net::awaitable<void> Server::report_status_to_systemd()
             cancelled) {
             co_return;  // shutting down: STOPPING=1 was the last word
         }
-        systemd_.notify("STATUS=" + status_line(counters_snapshot()));
+        systemd_.notify("STATUS=" + ops::status_line(counters_snapshot()));
     }
 }
 

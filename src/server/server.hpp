@@ -9,11 +9,11 @@
 #include <vector>
 
 #include "net/asio_compat.hpp"
+#include "ops/counters.hpp"
+#include "ops/metrics_endpoint.hpp"
+#include "ops/systemd_notify.hpp"
 #include "server/connection_limit.hpp"
-#include "server/counters.hpp"
-#include "server/metrics_endpoint.hpp"
 #include "server/options.hpp"
-#include "server/systemd_notify.hpp"
 #include "server/worker.hpp"
 
 namespace hello::server {
@@ -31,7 +31,7 @@ public:
 
     // Every worker's counters added up, as /metrics and SIGUSR1 report them.
     // Safe to call from any thread.
-    CountersSnapshot counters_snapshot() const;
+    ops::CountersSnapshot counters_snapshot() const;
 
 private:
     net::awaitable<void> handle_signals();
@@ -43,7 +43,7 @@ private:
     ConnectionLimit connection_limit_{options_.max_connections};
     // One per worker, each written by its worker's thread only; allocated
     // before any thread starts and never resized, so their addresses hold.
-    std::vector<WorkerCounters> counters_;
+    std::vector<ops::WorkerCounters> counters_;
     std::vector<std::unique_ptr<Worker>> workers_;
     net::tcp::endpoint local_endpoint_;
     // Signals are waited for on a thread of their own, so that no worker
@@ -53,9 +53,9 @@ private:
     // SIGHUP (a closed terminal, `systemctl reload`) and SIGUSR1 (a status
     // line in the log) must not end the server as their defaults do.
     asio::signal_set operator_signals_{control_, SIGHUP, SIGUSR1};
-    SystemdNotifier systemd_ = SystemdNotifier::from_environment();
+    ops::SystemdNotifier systemd_ = ops::SystemdNotifier::from_environment();
     asio::steady_timer status_timer_{control_};
-    std::optional<MetricsEndpoint> metrics_;  // lives on control_
+    std::optional<ops::MetricsEndpoint> metrics_;  // lives on control_
     std::atomic<std::size_t> running_workers_{0};
 };
 

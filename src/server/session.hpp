@@ -7,11 +7,12 @@
 
 namespace hello::server {
 
-class Worker;
+struct SessionContext;
 
 // Serves one client until it says "exit", hangs up, misbehaves, stays idle
 // too long or the server shuts down; `slot` is its place among
 // --max-connections. Never throws: whatever goes wrong ends this session only.
-net::awaitable<void> serve_client(net::tcp::socket socket, ConnectionSlot slot, Worker& worker);
+net::awaitable<void> serve_client(net::tcp::socket socket, ConnectionSlot slot,
+                                  SessionContext& context);
 
 }  // namespace hello::server

@@ -43,10 +43,12 @@ void SessionList::Entry::unlink()
     previous_ = next_ = nullptr;
 }
 
-void SessionList::Entry::close(Verdict why)
+void SessionList::Entry::close(CloseReason why)
 {
-    unlink();  // a closed session is done with the list; it leaves on its own
-    verdict_ = why;
+    if (linked()) {
+        unlink();  // a closed session is done with the list; it leaves on its own
+    }
+    ended_by_server_ = why;
     asio::error_code ignored;
     socket_.close(ignored);  // its pending read or write fails at once
     if (pause_ != nullptr) {
@@ -63,7 +65,7 @@ std::size_t SessionList::close_idle(Clock::time_point now)
 {
     std::size_t closed = 0;
     while (front_ != nullptr && front_->last_progress_ + idle_timeout_ <= now) {
-        front_->close(Verdict::idle);
+        front_->close(CloseReason::idle);
         ++closed;
     }
     return closed;
@@ -72,7 +74,7 @@ std::size_t SessionList::close_idle(Clock::time_point now)
 void SessionList::request_stop_all()
 {
     for (auto* entry = front_; entry != nullptr; entry = entry->next_) {
-        entry->verdict_ = Verdict::stop_requested;
+        entry->ended_by_server_ = CloseReason::shutdown;
         // A session waiting for its client wakes up to an end of stream; one
         // writing a reply is not disturbed and ends once it is out.
         asio::error_code ignored;
@@ -83,7 +85,7 @@ void SessionList::request_stop_all()
 void SessionList::close_all()
 {
     while (front_ != nullptr) {
-        front_->close(Verdict::closed);
+        front_->close(CloseReason::shutdown);
     }
 }
 

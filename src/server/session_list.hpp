@@ -2,50 +2,52 @@
 // One worker's live sessions, as the worker sees them from outside: enough to
 // close the idle ones and to end them all on shutdown.
 //
-// The sessions form an intrusive list ordered by their last progress (a read,
-// or a write that completed): a session that makes progress moves to the
-// back, so the ones whose --idle-timeout has run out are always at the front.
-// One timer per worker sweeps them (Worker::keep_house); no session has a
-// timer of its own, and the list costs no allocation: its nodes live inside
-// the sessions.
+// The sessions form an intrusive list ordered by their last progress (a byte
+// read or written): a session that makes progress moves to the back, so the
+// ones whose --idle-timeout has run out are always at the front. One timer
+// per worker sweeps them (Worker::sweep); no session has a timer of its own,
+// and the list costs no allocation: its nodes live inside the sessions.
 
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <optional>
 
 #include "net/asio_compat.hpp"
+#include "protocol/close_reason.hpp"
 
 namespace hello::server {
 
 class SessionList {
 public:
     using Clock = std::chrono::steady_clock;
+    using CloseReason = protocol::CloseReason;
 
-    // Why the worker ended a session, if it did.
-    enum class Verdict { none, stop_requested, idle, closed };
-
-    // A session's place in the list; a member of the session, so that it
-    // lives exactly as long as the session does.
+    // A session's place in the list; lives in the session's frame, so that it
+    // lasts exactly as long as the session does.
     class Entry {
     public:
-        // `pause`, if any, is the timer a session waits on before a delayed reply.
+        // `pause`, if any, is the timer a session waits on before a delayed
+        // reply: ending the session cancels it.
         Entry(SessionList& list, net::tcp::socket& socket, asio::steady_timer* pause = nullptr);
         ~Entry();
         Entry(const Entry&) = delete;
         Entry& operator=(const Entry&) = delete;
 
-        // The client was heard from, or took a reply: the idle clock restarts.
+        // Bytes moved, one way or the other: the idle clock restarts.
         void made_progress();
-        Verdict verdict() const { return verdict_; }
+        // Idle or shutdown once the worker has ended (or begun to end) the
+        // session; nothing while the session is its own master.
+        std::optional<CloseReason> ended_by_server() const { return ended_by_server_; }
 
     private:
         friend class SessionList;
-        // Closed sessions have left the list already (close() unlinks them).
-        bool linked() const { return verdict_ != Verdict::idle && verdict_ != Verdict::closed; }
+        bool linked() const { return previous_ != nullptr || list_.front_ == this; }
         void unlink();
         void link_at_back();
-        // Ends the session now: its pending operations fail at once.
-        void close(Verdict why);
+        // Ends the session now: its pending operations fail at once, and it
+        // leaves the list (it is no longer the sweep's to close).
+        void close(CloseReason why);
 
         SessionList& list_;
         net::tcp::socket& socket_;
@@ -53,7 +55,7 @@ public:
         Entry* previous_ = nullptr;
         Entry* next_ = nullptr;
         Clock::time_point last_progress_;
-        Verdict verdict_ = Verdict::none;
+        std::optional<CloseReason> ended_by_server_;
     };
 
     explicit SessionList(Clock::duration idle_timeout) : idle_timeout_(idle_timeout) {}

@@ -18,19 +18,15 @@ constexpr auto summary_interval = std::chrono::seconds(1);
 
 }  // namespace
 
-Worker::Worker(const ServerOptions& options, ConnectionLimit& limit, WorkerCounters& counters)
-    : options_(options),
-      limit_(limit),
-      counters_(counters),
-      sessions_(options.idle_timeout),
-      turned_away_log_(summary_interval),
-      accept_error_log_(summary_interval)
+Worker::Worker(const ServerOptions& options, ConnectionLimit& limit,
+               ops::WorkerCounters& counters)
+    : context_(options, limit, counters)
 {
 }
 
 void Worker::run()
 {
-    asio::co_spawn(io_, accept_clients(*this), [](std::exception_ptr failure) {
+    asio::co_spawn(io_, accept_clients(acceptor_, context_), [](std::exception_ptr failure) {
         if (failure) {
             // Not one accept error (those are retried): the acceptor itself
             // is gone. Stop the whole server the orderly way rather than
@@ -39,7 +35,7 @@ void Worker::run()
             std::raise(SIGTERM);
         }
     });
-    asio::co_spawn(io_, keep_house(), asio::detached);
+    asio::co_spawn(io_, sweep(), asio::detached);
     io_.run();
 }
 
@@ -53,49 +49,50 @@ void Worker::begin_shutdown()
     asio::error_code ignored;
     acceptor_.close(ignored);  // the acceptor coroutine ends
     shutting_down_ = true;
-    shutdown_deadline_ = Clock::now() + options_.shutdown_timeout;
-    sessions_.on_empty([this] { housekeeping_.cancel(); });
-    sessions_.request_stop_all();
-    housekeeping_.cancel();  // to look at the new deadline
+    shutdown_deadline_ = Clock::now() + context_.options.shutdown_timeout;
+    context_.sessions.on_empty([this] { sweep_timer_.cancel(); });
+    context_.sessions.request_stop_all();
+    sweep_timer_.cancel();  // to look at the new deadline
 }
 
 // The worker's one timer: closes idle sessions, sums up repeated log lines,
 // and enforces --shutdown-timeout. It wakes for the earliest of those, so a
 // worker with nothing to do sleeps for a second (at most --idle-timeout) at a
 // time.
-net::awaitable<void> Worker::keep_house()
+net::awaitable<void> Worker::sweep()
 {
+    auto& sessions = context_.sessions;
     for (;;) {
         const auto now = Clock::now();
-        if (shutting_down_ && sessions_.size() == 0) {
+        if (shutting_down_ && sessions.size() == 0) {
             co_return;  // nothing keeps io_.run() going any more
         }
         if (now >= shutdown_deadline_) {
-            net::log("{} connection(s) still open after {}ms; closing them.", sessions_.size(),
-                     options_.shutdown_timeout.count());
-            sessions_.close_all();
+            net::log("{} connection(s) still open after {}ms; closing them.", sessions.size(),
+                     context_.options.shutdown_timeout.count());
+            sessions.close_all();
             shutdown_deadline_ = Clock::time_point::max();
         }
-        sessions_.close_idle(now);
+        sessions.close_idle(now);
         log_summaries(now);
 
         // Never sleep longer than one idle timeout: a session that arrives
         // meanwhile must not outstay its own.
         const auto longest_sleep =
-            std::min<Clock::duration>(summary_interval, options_.idle_timeout);
-        housekeeping_.expires_at(
-            std::min({sessions_.next_deadline(), shutdown_deadline_, now + longest_sleep}));
-        co_await housekeeping_.async_wait(net::use_nothrow_awaitable);
+            std::min<Clock::duration>(summary_interval, context_.options.idle_timeout);
+        sweep_timer_.expires_at(
+            std::min({sessions.next_deadline(), shutdown_deadline_, now + longest_sleep}));
+        co_await sweep_timer_.async_wait(net::use_nothrow_awaitable);
     }
 }
 
 void Worker::log_summaries(Clock::time_point now)
 {
-    if (const auto count = turned_away_log_.summary_due(now)) {
+    if (const auto count = context_.turned_away_log.summary_due(now)) {
         net::log("Turned away {} more client(s) in the last {}s (--max-connections {}).", count,
-                 summary_interval.count(), limit_.max());
+                 summary_interval.count(), context_.limit.max());
     }
-    if (const auto count = accept_error_log_.summary_due(now)) {
+    if (const auto count = context_.accept_error_log.summary_due(now)) {
         net::log("{} more accept error(s) in the last {}s.", count, summary_interval.count());
     }
 }

@@ -1,4 +1,4 @@
-"""Running hello_server for real (issue 6): the PROXY protocol, spoken by hand
+"""Running hello_server for real: the PROXY protocol, spoken by hand
 and by a real HAProxy on loopback, and systemd socket activation.
 """
 

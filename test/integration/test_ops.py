@@ -1,4 +1,4 @@
-"""Operating hello_server (issue 11): /metrics, systemd readiness, log
+"""Operating hello_server: /metrics, systemd readiness, log
 formats and signals, seen from outside as an operator or a tool sees them.
 """
 

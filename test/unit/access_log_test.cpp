@@ -1,10 +1,10 @@
-#include "server/access_log.hpp"
+#include "ops/access_log.hpp"
 
 #include <doctest/doctest.h>
 
 TEST_SUITE_BEGIN("access_log");
 
-using namespace hello::server;
+using namespace hello::ops;
 using namespace std::chrono_literals;
 
 TEST_CASE("the close line says why and how much, in words")
@@ -21,8 +21,8 @@ TEST_CASE("the close line says why and how much, in words")
 TEST_CASE("every reason but a goodbye is named")
 {
     CHECK(close_reason_words(CloseReason::exit) == "");
-    CHECK(close_reason_words(CloseReason::end_of_stream) == "");
-    CHECK(close_reason_words(CloseReason::client_gone) == " (connection lost)");
+    CHECK(close_reason_words(CloseReason::eof) == "");
+    CHECK(close_reason_words(CloseReason::reset) == " (connection reset)");
     CHECK(close_reason_words(CloseReason::too_long) == " (message too long)");
     CHECK(close_reason_words(CloseReason::idle) == " (idle timeout)");
     CHECK(close_reason_words(CloseReason::shutdown) == " (server shutting down)");

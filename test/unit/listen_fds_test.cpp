@@ -1,10 +1,10 @@
-#include "server/listen_fds.hpp"
+#include "ops/listen_fds.hpp"
 
 #include <doctest/doctest.h>
 
 TEST_SUITE_BEGIN("listen_fds");
 
-using namespace hello::server;
+using namespace hello::ops;
 
 namespace {
 

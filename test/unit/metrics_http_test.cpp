@@ -1,4 +1,4 @@
-#include "server/metrics_http.hpp"
+#include "ops/metrics_http.hpp"
 
 #include <doctest/doctest.h>
 
@@ -6,7 +6,7 @@
 
 TEST_SUITE_BEGIN("metrics_http");
 
-using namespace hello::server;
+using namespace hello::ops;
 
 namespace {
 
@@ -14,7 +14,7 @@ constexpr std::size_t limit = 256;
 
 MetricsRequest judge(std::string_view received)
 {
-    return judge_metrics_request(received, limit);
+    return parse_metrics_request(received, limit);
 }
 
 }  // namespace

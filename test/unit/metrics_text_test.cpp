@@ -1,10 +1,10 @@
-#include "server/metrics_text.hpp"
+#include "ops/metrics_text.hpp"
 
 #include <doctest/doctest.h>
 
 TEST_SUITE_BEGIN("metrics_text");
 
-using namespace hello::server;
+using namespace hello::ops;
 
 TEST_CASE("every metric with its HELP and TYPE lines, in the 0.0.4 text format")
 {

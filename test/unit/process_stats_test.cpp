@@ -1,10 +1,10 @@
-#include "server/process_stats.hpp"
+#include "ops/process_stats.hpp"
 
 #include <doctest/doctest.h>
 
 TEST_SUITE_BEGIN("process_stats");
 
-using namespace hello::server;
+using namespace hello::ops;
 
 namespace {
 

@@ -13,14 +13,12 @@
 
 #include "net/asio_compat.hpp"
 #include "server/connection_limit.hpp"
-#include "server/log_throttle.hpp"
 #include "server/options.hpp"
 #include "server/worker.hpp"
 
 using namespace std::chrono_literals;
 using hello::net::tcp;
 using hello::server::ConnectionLimit;
-using hello::server::LogThrottle;
 using hello::server::ServerOptions;
 using hello::server::Worker;
 using Clock = std::chrono::steady_clock;
@@ -61,13 +59,13 @@ public:
 
     tcp::endpoint endpoint() const { return endpoint_; }
     ConnectionLimit& limit() { return limit_; }
-    const hello::server::WorkerCounters& counters() const { return counters_; }
+    const hello::ops::WorkerCounters& counters() const { return counters_; }
     bool finished() const { return finished_; }
 
 private:
     ServerOptions options_;
     ConnectionLimit limit_;
-    hello::server::WorkerCounters counters_;
+    hello::ops::WorkerCounters counters_;
     Worker worker_;
     tcp::endpoint endpoint_;
     std::atomic<bool> finished_{false};
@@ -121,20 +119,6 @@ private:
 
 TEST_SUITE("server_core")
 {
-    TEST_CASE("log throttle: the first occurrence in full, then one summary per interval")
-    {
-        LogThrottle throttle(1s);
-        const auto start = Clock::now();
-        CHECK(throttle.occurred(start));
-        CHECK_FALSE(throttle.occurred(start + 10ms));
-        CHECK_FALSE(throttle.occurred(start + 20ms));
-        CHECK(throttle.summary_due(start + 500ms) == 0);  // not yet a second
-        CHECK(throttle.summary_due(start + 1s) == 2);
-        CHECK(throttle.summary_due(start + 3s) == 0);  // nothing new to sum up
-        CHECK(throttle.occurred(start + 3s));          // quiet long enough: in full again
-        CHECK(throttle.pending() == 0);
-    }
-
     TEST_CASE("connection limit: never more slots than the limit, even from racing threads")
     {
         ConnectionLimit limit(3);
@@ -189,7 +173,7 @@ TEST_SUITE("server_core")
         CHECK(worker.counters().received_bytes.read() == 7 + 12 + 5);
         CHECK(worker.counters().sent_bytes.read() == 8 + 15 + lines.size());
         CHECK(worker.counters()
-                  .closed[static_cast<std::size_t>(hello::server::CloseReason::exit)]
+                  .closed[static_cast<std::size_t>(hello::protocol::CloseReason::exit)]
                   .read() == 1);
     }
 

@@ -1,10 +1,10 @@
-#include "server/status_line.hpp"
+#include "ops/status_line.hpp"
 
 #include <doctest/doctest.h>
 
 TEST_SUITE_BEGIN("status_line");
 
-using namespace hello::server;
+using namespace hello::ops;
 
 TEST_CASE("the status in one line")
 {

@@ -1,4 +1,4 @@
-#include "server/systemd_notify.hpp"
+#include "ops/systemd_notify.hpp"
 
 #include <doctest/doctest.h>
 
@@ -6,7 +6,7 @@
 
 TEST_SUITE_BEGIN("systemd_notify");
 
-using namespace hello::server;
+using namespace hello::ops;
 
 namespace {
 

@@ -1,11 +1,11 @@
-#include "server/status_line.hpp"
+#include "ops/status_line.hpp"
 
 #include <fmt/format.h>
 
 #include <array>
 #include <string_view>
 
-namespace hello::server {
+namespace hello::ops {
 
 std::string human_bytes(std::uint64_t bytes)
 {
@@ -32,4 +32,4 @@ std::string status_line(const CountersSnapshot& counters)
         human_bytes(counters.received_bytes), human_bytes(counters.sent_bytes));
 }
 
-}  // namespace hello::server
+}  // namespace hello::ops

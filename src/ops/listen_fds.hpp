@@ -10,7 +10,7 @@
 #include <string_view>
 #include <variant>
 
-namespace hello::server {
+namespace hello::ops {
 
 // SD_LISTEN_FDS_START: the first passed socket, right after stdin/out/err.
 inline constexpr int first_listen_fd = 3;
@@ -30,4 +30,4 @@ using ListenFds = std::variant<NoSocketsPassed, SocketsPassed, BadSocketActivati
 ListenFds parse_listen_fds(std::optional<std::string_view> listen_pid,
                            std::optional<std::string_view> listen_fds, long pid);
 
-}  // namespace hello::server
+}  // namespace hello::ops

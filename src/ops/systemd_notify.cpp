@@ -1,4 +1,4 @@
-#include "server/systemd_notify.hpp"
+#include "ops/systemd_notify.hpp"
 
 #include <fmt/format.h>
 
@@ -13,7 +13,7 @@
 #include <system_error>
 #include <utility>
 
-namespace hello::server {
+namespace hello::ops {
 
 std::optional<std::variant<NotifyAddress, BadNotifySocket>> parse_notify_socket(
     std::optional<std::string_view> notify_socket)
@@ -93,4 +93,4 @@ void SystemdNotifier::notify(std::string_view state) const
                    reinterpret_cast<const sockaddr*>(&address), length);
 }
 
-}  // namespace hello::server
+}  // namespace hello::ops

@@ -1,4 +1,4 @@
-#include "server/socket_activation.hpp"
+#include "ops/socket_activation.hpp"
 
 #include <fcntl.h>
 #include <sys/socket.h>
@@ -8,9 +8,9 @@
 #include <stdexcept>
 
 #include "net/log.hpp"
-#include "server/listen_fds.hpp"
+#include "ops/listen_fds.hpp"
 
-namespace hello::server {
+namespace hello::ops {
 namespace {
 
 std::optional<std::string_view> environment_variable(const char* name)
@@ -79,4 +79,4 @@ std::optional<net::tcp::acceptor> inherited_acceptor(asio::io_context& io)
     return acceptor;
 }
 
-}  // namespace hello::server
+}  // namespace hello::ops

@@ -9,11 +9,11 @@
 
 #include "net/asio_compat.hpp"
 
-namespace hello::server {
+namespace hello::ops {
 
 // The listening socket passed in by systemd, or nullopt when none was (then
 // --host and --port apply). Throws std::runtime_error when LISTEN_PID and
 // LISTEN_FDS are meant for us but wrong, or fd 3 is not a listening TCP socket.
 std::optional<net::tcp::acceptor> inherited_acceptor(asio::io_context& io);
 
-}  // namespace hello::server
+}  // namespace hello::ops

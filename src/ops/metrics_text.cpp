@@ -1,10 +1,10 @@
-#include "server/metrics_text.hpp"
+#include "ops/metrics_text.hpp"
 
 #include <fmt/format.h>
 
 #include <iterator>
 
-namespace hello::server {
+namespace hello::ops {
 namespace {
 
 using Out = std::back_insert_iterator<std::string>;
@@ -42,9 +42,9 @@ std::string render_metrics(const CountersSnapshot& counters, const ProcessStats&
 
     header(out, "hello_connections_closed_total", "counter",
            "Client connections closed, by the reason the log gives.");
-    for (auto reason : all_close_reasons) {
+    for (auto reason : protocol::all_close_reasons) {
         fmt::format_to(out, "hello_connections_closed_total{{reason=\"{}\"}} {}\n",
-                       close_reason_label(reason), counters.closed_for(reason));
+                       protocol::close_reason_label(reason), counters.closed_for(reason));
     }
 
     metric(out, "hello_messages_total", "counter", "Messages received and answered.",
@@ -69,4 +69,4 @@ std::string render_metrics(const CountersSnapshot& counters, const ProcessStats&
     return text;
 }
 
-}  // namespace hello::server
+}  // namespace hello::ops

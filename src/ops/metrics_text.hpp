@@ -5,14 +5,14 @@
 #include <string>
 #include <string_view>
 
-#include "server/counters.hpp"
-#include "server/process_stats.hpp"
+#include "ops/counters.hpp"
+#include "ops/process_stats.hpp"
 
-namespace hello::server {
+namespace hello::ops {
 
 // The Content-Type that goes with render_metrics()'s text.
 inline constexpr std::string_view metrics_content_type = "text/plain; version=0.0.4; charset=utf-8";
 
 std::string render_metrics(const CountersSnapshot& counters, const ProcessStats& process);
 
-}  // namespace hello::server
+}  // namespace hello::ops

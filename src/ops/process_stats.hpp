@@ -6,7 +6,7 @@
 #include <optional>
 #include <string_view>
 
-namespace hello::server {
+namespace hello::ops {
 
 struct ProcessStats {
     double cpu_seconds = 0;  // user + system time
@@ -34,4 +34,4 @@ std::optional<std::uint64_t> parse_boot_time(std::string_view proc_stat);
 // scrape reports what it can rather than fail.
 ProcessStats read_process_stats();
 
-}  // namespace hello::server
+}  // namespace hello::ops

@@ -1,11 +1,11 @@
-#include "server/listen_fds.hpp"
+#include "ops/listen_fds.hpp"
 
 #include <fmt/format.h>
 
 #include <charconv>
 #include <climits>
 
-namespace hello::server {
+namespace hello::ops {
 namespace {
 
 std::optional<long> whole_number(std::string_view text)
@@ -45,4 +45,4 @@ ListenFds parse_listen_fds(std::optional<std::string_view> listen_pid,
     return SocketsPassed{static_cast<int>(*count)};
 }
 
-}  // namespace hello::server
+}  // namespace hello::ops

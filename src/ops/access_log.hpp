@@ -8,9 +8,9 @@
 #include <string>
 #include <string_view>
 
-#include "server/counters.hpp"
+#include "ops/counters.hpp"
 
-namespace hello::server {
+namespace hello::ops {
 
 // What a session amounted to, for its close line.
 struct SessionTotals {
@@ -38,4 +38,4 @@ void log_message(std::string_view peer, std::string_view text);
 // bytes_in, bytes_out).
 void log_close(std::string_view peer, CloseReason reason, const SessionTotals& totals);
 
-}  // namespace hello::server
+}  // namespace hello::ops

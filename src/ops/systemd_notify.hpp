@@ -10,7 +10,7 @@
 #include <string_view>
 #include <variant>
 
-namespace hello::server {
+namespace hello::ops {
 
 // Where NOTIFY_SOCKET points: a path ("/run/systemd/notify") or, written
 // with a leading '@', a name in Linux's abstract namespace. `sun_path` is
@@ -53,4 +53,4 @@ private:
     NotifyAddress address_;
 };
 
-}  // namespace hello::server
+}  // namespace hello::ops

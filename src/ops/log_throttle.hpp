@@ -7,7 +7,7 @@
 #include <chrono>
 #include <cstdint>
 
-namespace hello::server {
+namespace hello::ops {
 
 class LogThrottle {
 public:
@@ -43,9 +43,6 @@ public:
         return count;
     }
 
-    // Occurrences counted but not yet summed up.
-    std::uint64_t pending() const { return suppressed_; }
-
 private:
     Clock::duration interval_;
     Clock::time_point last_line_{};
@@ -53,4 +50,4 @@ private:
     bool logged_once_ = false;
 };
 
-}  // namespace hello::server
+}  // namespace hello::ops

@@ -1,4 +1,4 @@
-#include "server/process_stats.hpp"
+#include "ops/process_stats.hpp"
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace hello::server {
+namespace hello::ops {
 namespace {
 
 std::optional<std::uint64_t> to_number(std::string_view text)
@@ -116,4 +116,4 @@ ProcessStats read_process_stats()
     return stats;
 }
 
-}  // namespace hello::server
+}  // namespace hello::ops

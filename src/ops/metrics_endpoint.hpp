@@ -3,16 +3,21 @@
 // thread that waits for signals and runs nothing hot), so a scrape never
 // takes time from a worker. One request per connection; its connections are
 // not clients and do not count against --max-connections.
+//
+// A scraper sends its request as soon as it connects. So when every place is
+// taken, the connection that has waited longest without a whole request is
+// the one closed to make room: idle or dripping connections cannot lock a
+// scraper out, however many there are, and descriptors stay bounded.
 
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <list>
 #include <string>
-#include <unordered_set>
 
 #include "net/asio_compat.hpp"
 
-namespace hello::server {
+namespace hello::ops {
 
 class MetricsEndpoint {
 public:
@@ -34,22 +39,25 @@ public:
     // A request head may be this long, and take this long to arrive.
     static constexpr std::size_t max_request_bytes = 8192;
     static constexpr std::chrono::seconds request_time_limit{5};
-    // Scrapers served at once; past it a connection is closed at once.
-    static constexpr std::size_t max_scrapers = 16;
+    // Connections open at once; past it the longest-waiting one is closed.
+    static constexpr std::size_t max_connections = 64;
 
 private:
+    // One scraper's connection, listed from accept until its coroutine ends.
+    struct Connection {
+        net::tcp::socket socket;
+        bool answering = false;  // its request is complete: never closed to make room
+    };
+    using Connections = std::list<Connection>;  // oldest first; stable addresses
+
     net::awaitable<void> accept_scrapers();
-    net::awaitable<void> answer(net::tcp::socket socket);
+    net::awaitable<void> answer(Connections::iterator connection);
+    void make_room();
 
     net::tcp::acceptor acceptor_;
     net::tcp::endpoint local_endpoint_;
     Scrape scrape_;
-    std::unordered_set<net::tcp::socket*> scrapers_;
+    Connections connections_;
 };
 
-// "HOST:PORT" or "[V6]:PORT", resolved for listening (numeric port; a name
-// such as localhost resolves to its first address).
-net::tcp::endpoint metrics_listen_endpoint(asio::io_context& io, const std::string& host,
-                                           std::uint16_t port);
-
-}  // namespace hello::server
+}  // namespace hello::ops

@@ -1,4 +1,4 @@
-#include "server/access_log.hpp"
+#include "ops/access_log.hpp"
 
 #include <fmt/format.h>
 
@@ -7,7 +7,7 @@
 #include "net/log.hpp"
 #include "protocol/printable.hpp"
 
-namespace hello::server {
+namespace hello::ops {
 namespace {
 
 double seconds(std::chrono::steady_clock::duration duration)
@@ -21,8 +21,8 @@ std::string_view close_reason_words(CloseReason reason)
 {
     switch (reason) {
     case CloseReason::exit: return "";
-    case CloseReason::end_of_stream: return "";
-    case CloseReason::client_gone: return " (connection lost)";
+    case CloseReason::eof: return "";
+    case CloseReason::reset: return " (connection reset)";
     case CloseReason::too_long: return " (message too long)";
     case CloseReason::idle: return " (idle timeout)";
     case CloseReason::shutdown: return " (server shutting down)";
@@ -57,7 +57,7 @@ void log_message(std::string_view peer, std::string_view text)
 void log_close(std::string_view peer, CloseReason reason, const SessionTotals& totals)
 {
     const std::array<net::LogField, 5> fields{{
-        {"reason", close_reason_label(reason)},
+        {"reason", protocol::close_reason_label(reason)},
         {"duration_s", seconds(totals.duration)},
         {"messages", totals.messages},
         {"bytes_in", totals.bytes_in},
@@ -67,4 +67,4 @@ void log_close(std::string_view peer, CloseReason reason, const SessionTotals& t
     net::log_event(level, "close", peer, fields, close_line_text(peer, reason, totals));
 }
 
-}  // namespace hello::server
+}  // namespace hello::ops

@@ -1,8 +1,8 @@
-#include "server/metrics_http.hpp"
+#include "ops/metrics_http.hpp"
 
 #include <fmt/format.h>
 
-namespace hello::server {
+namespace hello::ops {
 namespace {
 
 std::size_t end_of_head(std::string_view received)
@@ -14,7 +14,7 @@ std::size_t end_of_head(std::string_view received)
 
 }  // namespace
 
-MetricsRequest judge_metrics_request(std::string_view received, std::size_t max_head_bytes)
+MetricsRequest parse_metrics_request(std::string_view received, std::size_t max_head_bytes)
 {
     const auto head_end = end_of_head(received);
     if (head_end == std::string_view::npos) {
@@ -82,4 +82,4 @@ std::string metrics_response(MetricsRequest verdict, std::string_view body,
         status, content_type, body.size(), extra_header, body);
 }
 
-}  // namespace hello::server
+}  // namespace hello::ops

@@ -10,31 +10,12 @@
 #include <span>
 #include <string_view>
 
-namespace hello::server {
+#include "protocol/close_reason.hpp"
 
-// Why a session ended: the reasons the close log line already gives.
-enum class CloseReason {
-    exit,
-    end_of_stream,
-    client_gone,
-    too_long,
-    idle,
-    shutdown,
-    failed,
-    proxy_header
-};
+namespace hello::ops {
 
-inline constexpr std::size_t close_reason_count = 8;
-
-// The reason as a metric label and a JSON log field: short, stable, lower case.
-std::string_view close_reason_label(CloseReason reason);
-
-// The reasons in declaration order (for rendering every label, even at 0).
-inline constexpr std::array<CloseReason, close_reason_count> all_close_reasons{
-    CloseReason::exit,     CloseReason::end_of_stream, CloseReason::client_gone,
-    CloseReason::too_long, CloseReason::idle,          CloseReason::shutdown,
-    CloseReason::failed,   CloseReason::proxy_header,
-};
+using protocol::CloseReason;
+using protocol::close_reason_count;
 
 // A counter with one writer. add() is a plain load and store (relaxed), not
 // a locked read-modify-write: on x86 and ARM it costs what `n += x` costs,
@@ -46,10 +27,6 @@ public:
     {
         value_.store(value_.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
     }
-    void sub(std::uint64_t n = 1) noexcept
-    {
-        value_.store(value_.load(std::memory_order_relaxed) - n, std::memory_order_relaxed);
-    }
     std::uint64_t read() const noexcept { return value_.load(std::memory_order_relaxed); }
 
 private:
@@ -59,7 +36,6 @@ private:
 // One worker's counters. Aligned to its own cache lines so that the workers'
 // writes never contend for one line (false sharing).
 struct alignas(64) WorkerCounters {
-    SingleWriterCounter connections_open;  // a gauge: add() on accept, sub() on close
     SingleWriterCounter accepted;
     SingleWriterCounter rejected_busy;
     SingleWriterCounter accept_errors;
@@ -95,4 +71,4 @@ struct CountersSnapshot {
 // some moment during the scrape, which is all Prometheus asks of a counter.
 CountersSnapshot sum_counters(std::span<const WorkerCounters> workers);
 
-}  // namespace hello::server
+}  // namespace hello::ops

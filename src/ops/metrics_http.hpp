@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace hello::server {
+namespace hello::ops {
 
 enum class MetricsRequest {
     incomplete,          // the head has not ended yet: read more
@@ -20,11 +20,11 @@ enum class MetricsRequest {
 
 // Judges the bytes received so far. The head ends at the first empty line
 // (CRLF CRLF, or LF LF from a lenient client); anything after it is ignored.
-MetricsRequest judge_metrics_request(std::string_view received, std::size_t max_head_bytes);
+MetricsRequest parse_metrics_request(std::string_view received, std::size_t max_head_bytes);
 
 // The whole response, head and body. `body` is used for `metrics` only; the
 // other verdicts get a one-line plain-text explanation.
 std::string metrics_response(MetricsRequest verdict, std::string_view body,
                              std::string_view content_type);
 
-}  // namespace hello::server
+}  // namespace hello::ops
