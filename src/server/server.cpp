@@ -62,14 +62,33 @@ std::size_t thread_count(const ServerOptions& options)
     return std::max(1U, std::thread::hardware_concurrency());
 }
 
+// With one worker the process runs one thread, and nothing ever calls into
+// the worker's io_context from another: Asio may skip its scheduler's locks too.
+std::vector<std::unique_ptr<Worker>> make_workers(const ServerOptions& options,
+                                                  ConnectionLimit& limit,
+                                                  std::vector<ops::WorkerCounters>& counters)
+{
+    std::vector<std::unique_ptr<Worker>> workers;
+    const int concurrency_hint =
+        counters.size() == 1 ? ASIO_CONCURRENCY_HINT_UNSAFE : ASIO_CONCURRENCY_HINT_UNSAFE_IO;
+    for (auto& each : counters) {
+        workers.push_back(std::make_unique<Worker>(options, limit, each, concurrency_hint));
+    }
+    return workers;
+}
+
 }  // namespace
 
-Server::Server(const ServerOptions& options) : options_(options), counters_(thread_count(options))
+Server::Server(const ServerOptions& options)
+    : options_(options),
+      counters_(thread_count(options)),
+      workers_(make_workers(options_, connection_limit_, counters_)),
+      own_control_(workers_.size() > 1 ? std::make_unique<asio::io_context>(1) : nullptr),
+      control_(own_control_ ? *own_control_ : workers_.front()->io())
 {
     std::vector<asio::io_context*> contexts;
-    for (std::size_t i = 0; i < counters_.size(); ++i) {
-        workers_.push_back(std::make_unique<Worker>(options_, connection_limit_, counters_[i]));
-        contexts.push_back(&workers_.back()->io());
+    for (auto& worker : workers_) {
+        contexts.push_back(&worker->io());
     }
     auto listeners = open_listeners(contexts, options_);
     local_endpoint_ = listeners.front().local_endpoint();
@@ -113,13 +132,14 @@ void Server::run()
     }
 
     running_workers_ = workers_.size();
+    if (!own_control_) {
+        workers_.front()->run([this] { worker_finished(); });  // and control_ with it
+        return;
+    }
     std::vector<std::jthread> threads;
     try {
         for (auto& worker : workers_) {
-            threads.emplace_back([this, &worker] {
-                worker->run();
-                worker_finished();
-            });
+            threads.emplace_back([this, &worker] { worker->run([this] { worker_finished(); }); });
         }
     } catch (...) {
         // Out of threads: stop the workers that did start, or joining them
@@ -184,8 +204,8 @@ net::awaitable<void> Server::report_status_to_systemd()
     }
 }
 
-// Called on each worker's thread as it finishes; the last one lets the
-// control thread's run() return by cancelling the wait for a second signal.
+// Called on each worker's thread once its shutdown is complete; the last one
+// lets the control io_context's run() return by cancelling what waits on it.
 void Server::worker_finished()
 {
     if (--running_workers_ == 0) {

@@ -46,9 +46,14 @@ private:
     std::vector<ops::WorkerCounters> counters_;
     std::vector<std::unique_ptr<Worker>> workers_;
     net::tcp::endpoint local_endpoint_;
-    // Signals are waited for on a thread of their own, so that no worker
-    // carries the duty of stopping the others.
-    asio::io_context control_{1};
+    // Signals, /metrics and systemd's status line are looked after by the
+    // control io_context. With several workers it runs on a thread of its
+    // own, so that no worker carries the duty of stopping the others. With
+    // one it is the worker's own: the whole server is then one thread, which
+    // skips every lock (and glibc's cancellation bookkeeping on each system
+    // call), about 180 instructions a reply (docs/BENCHMARKS.md).
+    std::unique_ptr<asio::io_context> own_control_;
+    asio::io_context& control_;
     asio::signal_set signals_{control_, SIGINT, SIGTERM};
     // SIGHUP (a closed terminal, `systemctl reload`) and SIGUSR1 (a status
     // line in the log) must not end the server as their defaults do.

@@ -99,27 +99,38 @@ net::awaitable<std::optional<std::string>> client_name(net::tcp::socket& socket,
     co_return co_await read_proxy_header(socket, options.proxy_header_timeout, session);
 }
 
-// Writes all the conversation owes. Replies are small and the socket's send
-// buffer almost always has room, so the first try is a plain non-blocking
-// write: when the kernel takes it all, the session goes on at once, without
-// the round through the scheduler that an async_write's completion takes
-// (about 1,000 instructions a reply, docs/BENCHMARKS.md). Only what the kernel
-// did not take is awaited. Every byte taken is progress, so a client that
-// reads, however slowly, is never closed as idle.
+// Writes what the kernel takes at once, without waiting (the socket is
+// non-blocking). Replies are small and the socket's send buffer almost always
+// has room, so this is nearly always all of it: the session goes on at once,
+// without the round through the scheduler that an async_write's completion
+// takes, nor a nested coroutine's frame (together about 1,000 instructions a
+// reply, docs/BENCHMARKS.md). True when nothing is owed any more, or the
+// write failed (`error` says which).
+bool written_at_once(net::tcp::socket& socket, protocol::Conversation& conversation,
+                     Tally& tally, asio::error_code& error)
+{
+    const auto written = socket.write_some(asio::buffer(conversation.owed()), error);
+    if (error == asio::error::would_block) {
+        error = {};
+        return false;
+    }
+    conversation.sent(written);
+    tally.sent(written);
+    return error || conversation.owed().empty();
+}
+
+// Writes the rest of what the conversation owes, as the kernel takes it.
+// Every byte it takes is progress, so a client that reads, however slowly, is
+// never closed as idle; one that stops reading is, after --idle-timeout.
 net::awaitable<asio::error_code> send(net::tcp::socket& socket,
                                       protocol::Conversation& conversation,
                                       SessionList::Entry& session, Tally& tally)
 {
     asio::error_code error;
-    while (!conversation.owed().empty()) {
-        auto written = socket.write_some(asio::buffer(conversation.owed()), error);
-        if (error == asio::error::would_block) {
-            std::tie(error, written) = co_await socket.async_write_some(
-                asio::buffer(conversation.owed()), use_nothrow_awaitable);
-        }
-        if (error) {
-            break;
-        }
+    while (!error && !conversation.owed().empty()) {
+        std::size_t written = 0;
+        std::tie(error, written) = co_await socket.async_write_some(
+            asio::buffer(conversation.owed()), use_nothrow_awaitable);
         conversation.sent(written);
         tally.sent(written);
         session.made_progress();
@@ -149,12 +160,14 @@ std::span<char> more_bytes(std::size_t size, Pacing* pacing)
 // (the socket is non-blocking), so that a raw message arrives whole and
 // pipelined lines are answered in one batch. One read's worth at most
 // (--max-message + 2 bytes) per turn, so one client cannot hold the thread.
+template <typename MoreBytes>
 std::string_view take_input(net::tcp::socket& socket, std::span<const char> first_read,
-                            std::size_t size, std::span<char> more)
+                            std::size_t size, MoreBytes more_bytes)
 {
     if (size < first_read.size()) {
         return {first_read.data(), size};  // nothing more was there
     }
+    const auto more = more_bytes();
     std::copy_n(first_read.data(), size, more.data());
     asio::error_code nothing_more;  // would_block: that was all; eof: seen by the next read
     size += socket.read_some(asio::buffer(more.data() + size, more.size() - size), nothing_more);
@@ -222,7 +235,9 @@ net::awaitable<void> serve_client(net::tcp::socket socket, [[maybe_unused]] Conn
             }
             // Write what it is owed: the greeting, all the replies to one
             // read at once, or an error line.
-            error = co_await send(socket, conversation, session, tally);
+            if (!written_at_once(socket, conversation, tally, error)) {
+                error = co_await send(socket, conversation, session, tally);
+            }
             if (error || conversation.ending() != protocol::Ending::none ||
                 session.ended_by_server()) {
                 break;
@@ -240,9 +255,10 @@ net::awaitable<void> serve_client(net::tcp::socket socket, [[maybe_unused]] Conn
                 error = read_error;
                 break;
             } else {
-                const auto input = take_input(socket, first_read, size,
-                                              more_bytes(options.max_message + 2, pacing.get()));
-                session.made_progress();
+                const auto input = take_input(socket, first_read, size, [&] {
+                    return more_bytes(options.max_message + 2, pacing.get());
+                });
+                session.made_progress();  // and for the replies written at once, too
                 tally.received(input.size());
                 conversation.received(input);
             }

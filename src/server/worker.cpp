@@ -19,13 +19,14 @@ constexpr auto summary_interval = std::chrono::seconds(1);
 }  // namespace
 
 Worker::Worker(const ServerOptions& options, ConnectionLimit& limit,
-               ops::WorkerCounters& counters)
-    : context_(options, limit, counters)
+               ops::WorkerCounters& counters, int concurrency_hint)
+    : io_(concurrency_hint), context_(options, limit, counters)
 {
 }
 
-void Worker::run()
+void Worker::run(std::function<void()> stopped)
 {
+    stopped_ = std::move(stopped);
     asio::co_spawn(io_, accept_clients(acceptor_, context_), [](std::exception_ptr failure) {
         if (failure) {
             // Not one accept error (those are retried): the acceptor itself
@@ -65,7 +66,8 @@ net::awaitable<void> Worker::sweep()
     for (;;) {
         const auto now = Clock::now();
         if (shutting_down_ && sessions.size() == 0) {
-            co_return;  // nothing keeps io_.run() going any more
+            stopped_();
+            co_return;  // nothing of the worker's keeps io_.run() going any more
         }
         if (now >= shutdown_deadline_) {
             net::log("{} connection(s) still open after {}ms; closing them.", sessions.size(),

@@ -5,6 +5,7 @@
 // a message.
 
 #include <chrono>
+#include <functional>
 
 #include "net/asio_compat.hpp"
 #include "server/session_context.hpp"
@@ -13,13 +14,18 @@ namespace hello::server {
 
 class Worker {
 public:
-    Worker(const ServerOptions& options, ConnectionLimit& limit, ops::WorkerCounters& counters);
+    // `concurrency_hint`: ASIO_CONCURRENCY_HINT_UNSAFE_IO lets other threads
+    // call shut_down(); ASIO_CONCURRENCY_HINT_UNSAFE is for a worker that is
+    // the process's only thread.
+    Worker(const ServerOptions& options, ConnectionLimit& limit, ops::WorkerCounters& counters,
+           int concurrency_hint = ASIO_CONCURRENCY_HINT_UNSAFE_IO);
 
     asio::io_context& io() { return io_; }
     void listen_with(net::tcp::acceptor acceptor) { acceptor_ = std::move(acceptor); }
 
-    // Serves until a shutdown has finished; call on the worker's own thread.
-    void run();
+    // Serves until a shutdown has finished, then calls `stopped` (still on
+    // this thread) and returns once nothing else runs on its io_context.
+    void run(std::function<void()> stopped = [] {});
 
     // Stops accepting, asks every session to finish the reply it is
     // writing, and closes what is left after --shutdown-timeout. Safe to
@@ -32,14 +38,15 @@ private:
     void log_summaries(std::chrono::steady_clock::time_point now);
 
     // One thread runs this io_context and does all I/O on it: Asio may skip
-    // the reactor's locks (posting from other threads stays safe).
-    asio::io_context io_{ASIO_CONCURRENCY_HINT_UNSAFE_IO};
+    // the reactor's locks.
+    asio::io_context io_;
     net::tcp::acceptor acceptor_{io_};
     SessionContext context_;
     asio::steady_timer sweep_timer_{io_};
     std::chrono::steady_clock::time_point shutdown_deadline_ =
         std::chrono::steady_clock::time_point::max();
     bool shutting_down_ = false;
+    std::function<void()> stopped_;
 };
 
 }  // namespace hello::server
