@@ -20,9 +20,8 @@ tcp::endpoint listen_endpoint(asio::io_context& io, const std::string& host, std
 {
     tcp::resolver resolver(io);
     asio::error_code error;
-    const auto results =
-        resolver.resolve(host, std::to_string(port),
-                         tcp::resolver::passive | tcp::resolver::numeric_service, error);
+    const auto results = resolver.resolve(
+        host, std::to_string(port), tcp::resolver::passive | tcp::resolver::numeric_service, error);
     if (error || results.empty()) {
         throw std::system_error(error, fmt::format("invalid {} address '{}'", what, host));
     }
@@ -49,7 +48,8 @@ tcp::acceptor listen_on(asio::io_context& io, const tcp::endpoint& endpoint,
         acceptor.listen(asio::socket_base::max_listen_connections, error);
     }
     if (error) {
-        throw std::system_error(error, fmt::format("cannot {} on {}", purpose, to_string(endpoint)));
+        throw std::system_error(error,
+                                fmt::format("cannot {} on {}", purpose, to_string(endpoint)));
     }
     return acceptor;
 }

@@ -14,8 +14,8 @@
 
 namespace hello::ops {
 
-using protocol::CloseReason;
 using protocol::close_reason_count;
+using protocol::CloseReason;
 
 // A counter with one writer. add() is a plain load and store (relaxed), not
 // a locked read-modify-write: on x86 and ARM it costs what `n += x` costs,

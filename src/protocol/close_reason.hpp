@@ -4,12 +4,13 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
 namespace hello::protocol {
 
-enum class CloseReason {
+enum class CloseReason : std::uint8_t {
     exit,          // the client said "exit"
     eof,           // the client closed its side
     reset,         // a read or write failed: the connection is gone
@@ -21,8 +22,8 @@ enum class CloseReason {
 };
 
 inline constexpr std::array all_close_reasons{
-    CloseReason::exit,     CloseReason::eof,  CloseReason::reset,    CloseReason::too_long,
-    CloseReason::idle,     CloseReason::shutdown, CloseReason::failed, CloseReason::proxy_header,
+    CloseReason::exit, CloseReason::eof,      CloseReason::reset,  CloseReason::too_long,
+    CloseReason::idle, CloseReason::shutdown, CloseReason::failed, CloseReason::proxy_header,
 };
 inline constexpr std::size_t close_reason_count = all_close_reasons.size();
 
@@ -30,7 +31,7 @@ inline constexpr std::size_t close_reason_count = all_close_reasons.size();
 std::string_view close_reason_label(CloseReason reason);
 
 // What the client's side of a conversation came to (protocol/conversation.hpp).
-enum class Ending { none, said_exit, too_long, end_of_stream };
+enum class Ending : std::uint8_t { none, said_exit, too_long, end_of_stream };
 
 // The one rule for why a session ended. The server's own decision (idle,
 // shutdown) comes first: it is what made the last read or write fail. Then a

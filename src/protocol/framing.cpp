@@ -15,7 +15,7 @@ std::string_view without_trailing_cr(std::string_view line)
 
 }  // namespace
 
-Framer::Framer(std::size_t max_message) : max_message_(max_message) {}
+Framer::Framer(std::size_t max_message) : max_message_(static_cast<std::uint32_t>(max_message)) {}
 
 void Framer::received(std::string_view bytes)
 {
@@ -29,6 +29,9 @@ void Framer::received_end_of_stream()
 
 FramerEvent Framer::next()
 {
+    if (std::exchange(partial_is_message_, false)) {
+        partial_.clear();  // the caller is done with the message it held
+    }
     if (framing_ == Framing::raw && input_.find('\n') != std::string_view::npos) {
         framing_ = Framing::line;
         first_line_pending_ = true;
@@ -64,9 +67,9 @@ FramerEvent Framer::next_line()
     auto line = input_.substr(0, newline);
     input_.remove_prefix(newline + 1);
     if (!partial_.empty()) {
-        joined_ = std::exchange(partial_, {});
-        joined_.append(line);
-        line = joined_;
+        partial_.append(line);
+        partial_is_message_ = true;
+        line = partial_;
     }
     line = without_trailing_cr(line);
     if (line.size() > max_message_) {
@@ -82,8 +85,8 @@ FramerEvent Framer::finish()
     }
     if (!partial_.empty()) {
         // A last line without its '\n' is still a line: "printf 'a\nb' | nc" asks twice.
-        joined_ = std::exchange(partial_, {});
-        const auto line = without_trailing_cr(joined_);
+        partial_is_message_ = true;
+        const auto line = without_trailing_cr(partial_);
         if (line.size() > max_message_) {
             return MessageTooLong{};
         }

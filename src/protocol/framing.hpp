@@ -15,6 +15,7 @@
 // connection stays bounded whatever a client sends.
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,7 +23,7 @@
 
 namespace hello::protocol {
 
-enum class Framing { raw, line };
+enum class Framing : std::uint8_t { raw, line };
 
 struct Message {
     std::string_view text;  // valid until the next call into the Framer
@@ -58,13 +59,15 @@ private:
     FramerEvent next_line();
     FramerEvent finish();
 
-    std::size_t max_message_;
+    std::uint32_t max_message_;  // --max-message is at most 1 MiB
     Framing framing_ = Framing::raw;
     bool first_line_pending_ = false;
     bool end_of_stream_ = false;
-    std::string_view input_;  // what is left of the current read
-    std::string partial_;     // the start of a line that a later read completes
-    std::string joined_;      // partial_ + its end, while the caller reads it
+    bool partial_is_message_ = false;  // partial_ is the message last returned
+    std::string_view input_;           // what is left of the current read
+    // The start of a line that a later read completes; once complete, the
+    // message the caller is reading (until its next call to next()).
+    std::string partial_;
 };
 
 }  // namespace hello::protocol

@@ -35,20 +35,24 @@ void turn_away(SessionContext& context, net::tcp::socket& socket)
     }
 }
 
-void report_session_failure(std::exception_ptr failure)
-{
-    // serve_client() catches everything; this is the net under the net, so
-    // that nothing ever propagates out of io_context::run().
-    try {
-        if (failure) {
-            std::rethrow_exception(failure);
+// The session boundary: whatever serve_client() throws ends that session,
+// is logged, and never propagates out of io_context::run() to stop the
+// others. A function object with no state, so that it costs each session's
+// spawn nothing to carry.
+struct ReportSessionFailure {
+    void operator()(std::exception_ptr failure) const
+    {
+        try {
+            if (failure) {
+                std::rethrow_exception(failure);
+            }
+        } catch (const std::exception& error) {
+            net::log("Session failed: {}", error.what());
+        } catch (...) {
+            net::log("Session failed: unknown exception");
         }
-    } catch (const std::exception& error) {
-        net::log("Session failed: {}", error.what());
-    } catch (...) {
-        net::log("Session failed: unknown exception");
     }
-}
+};
 
 // A session for the client if it gets a slot, a polite refusal if not.
 void admit(SessionContext& context, net::tcp::socket socket)
@@ -62,9 +66,12 @@ void admit(SessionContext& context, net::tcp::socket socket)
     context.counters.accepted.add();
     asio::error_code ignored;
     socket.set_option(net::tcp::no_delay(true), ignored);  // replies are small; send them now
+    // Sessions write what the kernel takes at once and take what else has
+    // arrived without waiting (session.cpp).
+    socket.non_blocking(true, ignored);
     auto executor = socket.get_executor();
     asio::co_spawn(executor, serve_client(std::move(socket), std::move(*slot), context),
-                   report_session_failure);
+                   ReportSessionFailure{});
 }
 
 }  // namespace

@@ -47,7 +47,8 @@ std::vector<tcp::acceptor> open_listeners(std::vector<asio::io_context*> context
         return listeners;
     }
     auto endpoint = net::listen_endpoint(*contexts.front(), options.host, options.port, "listen");
-    const net::ListenSettings alone{.share_port = false, .kernel_buffer_bytes = kernel_buffer_bytes};
+    const net::ListenSettings alone{.share_port = false,
+                                    .kernel_buffer_bytes = kernel_buffer_bytes};
     if (contexts.size() == 1) {
         listeners.push_back(net::listen_on(*contexts.front(), endpoint, alone, "listen"));
         return listeners;
@@ -57,7 +58,8 @@ std::vector<tcp::acceptor> open_listeners(std::vector<asio::io_context*> context
     // if anyone listens there (and fixes the port if it was 0), then let it go
     // and open the shared sockets in its place.
     endpoint = net::listen_on(*contexts.front(), endpoint, alone, "listen").local_endpoint();
-    const net::ListenSettings shared{.share_port = true, .kernel_buffer_bytes = kernel_buffer_bytes};
+    const net::ListenSettings shared{.share_port = true,
+                                     .kernel_buffer_bytes = kernel_buffer_bytes};
     for (auto* context : contexts) {
         listeners.push_back(net::listen_on(*context, endpoint, shared, "listen"));
     }

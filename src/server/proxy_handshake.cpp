@@ -53,9 +53,9 @@ std::string why_no_header(asio::error_code error,
 
 }  // namespace
 
-net::awaitable<std::optional<std::string>> read_proxy_header(net::tcp::socket& socket,
-                                                             std::chrono::milliseconds time_limit,
-                                                             const SessionList::Entry& session)
+net::awaitable<bool> read_proxy_header(net::tcp::socket& socket,
+                                       std::chrono::milliseconds time_limit,
+                                       const SessionList::Entry& session, std::string& client)
 {
     const auto stopping = [&] { return session.ended_by_server().has_value(); };
     const auto deadline = Clock::now() + time_limit;
@@ -64,12 +64,13 @@ net::awaitable<std::optional<std::string>> read_proxy_header(net::tcp::socket& s
     auto parsed = protocol::parse_proxy_header(header);
     for (;;) {
         if (const auto* complete = std::get_if<ProxyHeader>(&parsed)) {
-            co_return client_name(*complete, socket);
+            client = client_name(*complete, socket);
+            co_return true;
         }
         if (const auto* invalid = std::get_if<protocol::ProxyInvalid>(&parsed)) {
             net::log("Connection from {} closed: bad PROXY protocol header ({}).",
                      net::peer_of(socket), invalid->reason);
-            co_return std::nullopt;
+            co_return false;
         }
         // Peek first, then take only the header's share: a v1 line's end is
         // only known once seen, and the client's bytes must stay unread.
@@ -91,7 +92,7 @@ net::awaitable<std::optional<std::string>> read_proxy_header(net::tcp::socket& s
         if (error || stopping()) {
             net::log("Connection from {} closed before its PROXY protocol header ({}).",
                      net::peer_of(socket), why_no_header(error, session.ended_by_server()));
-            co_return std::nullopt;
+            co_return false;
         }
     }
 }

@@ -13,8 +13,8 @@
 
 namespace hello::server {
 
-// Reads the header and returns the client as the logs should name it:
-// "203.0.113.7:51234", or the balancer's own address with a note when the
+// Reads the header and sets `client` to the client as the logs should name
+// it: "203.0.113.7:51234", or the balancer's own address with a note when the
 // header names no client (a health check). Only the header's bytes are taken
 // off the socket: whatever the client sent right behind it is left there for
 // the conversation, read as if no header had come first.
@@ -22,9 +22,9 @@ namespace hello::server {
 // `session` is the connection's place among the worker's sessions, so that a
 // shutdown ends the wait. On a malformed, too long or late header (over
 // `time_limit`), a peer that leaves first, or a shutdown: logs one line and
-// returns nullopt; the caller closes the connection.
-net::awaitable<std::optional<std::string>> read_proxy_header(net::tcp::socket& socket,
-                                                             std::chrono::milliseconds time_limit,
-                                                             const SessionList::Entry& session);
+// returns false; the caller closes the connection.
+net::awaitable<bool> read_proxy_header(net::tcp::socket& socket,
+                                       std::chrono::milliseconds time_limit,
+                                       const SessionList::Entry& session, std::string& client);
 
 }  // namespace hello::server

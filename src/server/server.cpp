@@ -10,8 +10,8 @@
 #include <thread>
 
 #include "net/endpoint.hpp"
-#include "net/log.hpp"
 #include "net/listen.hpp"
+#include "net/log.hpp"
 #include "ops/metrics_text.hpp"
 #include "ops/process_stats.hpp"
 #include "ops/status_line.hpp"
@@ -98,7 +98,8 @@ Server::Server(const ServerOptions& options)
     if (options_.metrics) {
         metrics_.emplace(
             control_,
-            net::listen_endpoint(control_, options_.metrics->host, options_.metrics->port, "metrics"),
+            net::listen_endpoint(control_, options_.metrics->host, options_.metrics->port,
+                                 "metrics"),
             [this] { return ops::render_metrics(counters_snapshot(), ops::read_process_stats()); });
     }
 }

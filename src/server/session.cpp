@@ -40,27 +40,60 @@ struct Pacing {
         : timer(socket.get_executor()), input(max_message + 2)
     {
     }
-    asio::steady_timer timer;  // the tutorial's sleep(1), before each reply
-    std::vector<char> input;   // this session's own: it waits while input is unanswered
+    // The tutorial's sleep(1), before each reply. Ending the session cancels it.
+    net::awaitable<void> pause(std::chrono::milliseconds delay)
+    {
+        timer.expires_after(delay);
+        co_await timer.async_wait(use_nothrow_awaitable);
+    }
+
+    asio::steady_timer timer;
+    std::vector<char> input;  // this session's own: it waits while input is unanswered
 };
 
-// What a session amounts to, for its close line and the worker's counters.
-class Tally {
+// One session as its worker and the logs see it: its place in the idle sweep
+// and what it amounted to, for its close line and the worker's counters once
+// it ends, however it ends (an exception too: then as "failed").
+class SessionRecord {
 public:
-    Tally(const std::string& peer, SessionContext& context) : peer_(peer), context_(context)
+    SessionRecord(SessionContext& context, net::tcp::socket& socket, asio::steady_timer* pause)
+        : context_(context), entry_(socket, pause)
+    {
+        context_.sessions.join(entry_);
+    }
+    ~SessionRecord()
+    {
+        context_.sessions.leave(entry_);
+        context_.counters.count_close(reason_);
+        if (!context_.options.quiet && !peer_.empty()) {
+            ops::log_close(peer_, reason_,
+                           {Clock::now() - started_, messages_, bytes_in_, bytes_out_});
+        }
+    }
+    SessionRecord(const SessionRecord&) = delete;
+    SessionRecord& operator=(const SessionRecord&) = delete;
+
+    // How the logs name the client; an unnamed session is never logged.
+    std::string& peer() { return peer_; }
+    void opened()
     {
         if (!context_.options.quiet) {
             ops::log_accept(peer_);
         }
     }
+    const SessionList::Entry& entry() const { return entry_; }
+    // Bytes moved, one way or the other: the idle clock restarts.
+    void made_progress() { context_.sessions.made_progress(entry_); }
+    std::optional<CloseReason> ended_by_server() const { return entry_.ended_by_server(); }
+
     void received(std::size_t bytes)
     {
-        totals_.bytes_in += bytes;
+        bytes_in_ += bytes;
         context_.counters.received_bytes.add(bytes);
     }
     void sent(std::size_t bytes)
     {
-        totals_.bytes_out += bytes;
+        bytes_out_ += bytes;
         context_.counters.sent_bytes.add(bytes);
     }
     void answered(std::string_view message)
@@ -68,35 +101,31 @@ public:
         if (context_.options.verbose) {
             ops::log_message(peer_, message);
         }
-        ++totals_.messages;
+        ++messages_;
         context_.counters.messages.add();
     }
-    void closed(CloseReason reason)
-    {
-        context_.counters.count_close(reason);
-        if (!context_.options.quiet) {
-            totals_.duration = Clock::now() - started_;
-            ops::log_close(peer_, reason, totals_);
-        }
-    }
+    void ended(CloseReason reason) { reason_ = reason; }
+    CloseReason reason() const { return reason_; }
 
 private:
-    const std::string& peer_;
+    std::string peer_;
     SessionContext& context_;
+    SessionList::Entry entry_;
     Clock::time_point started_ = Clock::now();
-    ops::SessionTotals totals_;
+    std::uint64_t bytes_in_ = 0;
+    std::uint64_t bytes_out_ = 0;
+    // Counted in 32 bits, so that with reason_ it fits the word the 64-bit
+    // fields leave (8 bytes less a session); the worker's counter is 64-bit.
+    std::uint32_t messages_ = 0;
+    CloseReason reason_ = CloseReason::failed;  // until the session says why
 };
 
-// The name the logs give the client: its address, or with --proxy-protocol
-// the one the balancer's header names (nothing if there was no valid header).
-net::awaitable<std::optional<std::string>> client_name(net::tcp::socket& socket,
-                                                       const ServerOptions& options,
-                                                       const SessionList::Entry& session)
+// Where each read lands first: a few bytes of the session's own frame, and
+// never more than one read may bring (a raw read over it is refused).
+asio::mutable_buffer first_read(std::array<char, first_read_size>& first_bytes,
+                                std::size_t max_message)
 {
-    if (!options.proxy_protocol) {
-        co_return net::peer_of(socket);
-    }
-    co_return co_await read_proxy_header(socket, options.proxy_header_timeout, session);
+    return asio::buffer(first_bytes.data(), std::min(first_bytes.size(), max_message + 2));
 }
 
 // Writes what the kernel takes at once, without waiting (the socket is
@@ -105,37 +134,62 @@ net::awaitable<std::optional<std::string>> client_name(net::tcp::socket& socket,
 // without the round through the scheduler that an async_write's completion
 // takes, nor a nested coroutine's frame (together about 1,000 instructions a
 // reply, docs/BENCHMARKS.md). True when nothing is owed any more, or the
-// write failed (`error` says which).
+// write failed (then `failed` is set).
 bool written_at_once(net::tcp::socket& socket, protocol::Conversation& conversation,
-                     Tally& tally, asio::error_code& error)
+                     SessionRecord& session, bool& failed)
 {
+    asio::error_code error;
     const auto written = socket.write_some(asio::buffer(conversation.owed()), error);
     if (error == asio::error::would_block) {
-        error = {};
         return false;
     }
     conversation.sent(written);
-    tally.sent(written);
-    return error || conversation.owed().empty();
+    session.sent(written);
+    failed = bool(error);
+    return failed || conversation.owed().empty();
 }
 
 // Writes the rest of what the conversation owes, as the kernel takes it.
 // Every byte it takes is progress, so a client that reads, however slowly, is
 // never closed as idle; one that stops reading is, after --idle-timeout.
-net::awaitable<asio::error_code> send(net::tcp::socket& socket,
-                                      protocol::Conversation& conversation,
-                                      SessionList::Entry& session, Tally& tally)
+// False when the write failed.
+net::awaitable<bool> send(net::tcp::socket& socket, protocol::Conversation& conversation,
+                          SessionRecord& session)
 {
-    asio::error_code error;
-    while (!error && !conversation.owed().empty()) {
-        std::size_t written = 0;
-        std::tie(error, written) = co_await socket.async_write_some(
-            asio::buffer(conversation.owed()), use_nothrow_awaitable);
+    while (!conversation.owed().empty()) {
+        auto [error, written] = co_await socket.async_write_some(asio::buffer(conversation.owed()),
+                                                                 use_nothrow_awaitable);
+        if (error) {
+            co_return false;
+        }
         conversation.sent(written);
-        tally.sent(written);
+        session.sent(written);
         session.made_progress();
     }
-    co_return error;
+    co_return true;
+}
+
+// Answers every message the client's last read brought, all at once.
+void answer_all(protocol::Conversation& conversation, SessionRecord& session)
+{
+    while (const auto message = conversation.next_message()) {
+        session.answered(message->text);
+        conversation.answer(*message);
+    }
+}
+
+// With --delay: answers the next message, if there is one, after the pause,
+// as the tutorial sleeps before each reply.
+net::awaitable<void> answer_one_after_pause(protocol::Conversation& conversation,
+                                            SessionRecord& session, Pacing& pacing,
+                                            std::chrono::milliseconds delay)
+{
+    if (const auto message = conversation.next_message()) {
+        co_await pacing.pause(delay);
+        session.made_progress();  // the client was not idle while we were
+        session.answered(message->text);
+        conversation.answer(*message);
+    }
 }
 
 // Where a read longer than the first bytes lands: room for the longest
@@ -155,23 +209,27 @@ std::span<char> more_bytes(std::size_t size, Pacing* pacing)
     return {shared.data(), size};
 }
 
-// What a read into `first_read` brought, and what else has come. When the
-// read filled them, more may be waiting: it is taken now, without waiting
-// (the socket is non-blocking), so that a raw message arrives whole and
-// pipelined lines are answered in one batch. One read's worth at most
-// (--max-message + 2 bytes) per turn, so one client cannot hold the thread.
-template <typename MoreBytes>
-std::string_view take_input(net::tcp::socket& socket, std::span<const char> first_read,
-                            std::size_t size, MoreBytes more_bytes)
+// Hands the conversation what a read into `first_read` brought, and what
+// else has come: when the read filled it, more may be waiting, and is taken
+// now without waiting (the socket is non-blocking), so that a raw message
+// arrives whole and pipelined lines are answered in one batch. One read's
+// worth at most (--max-message + 2 bytes) per turn, so one client cannot hold
+// the thread. Returns how many bytes that was.
+std::size_t take_input(net::tcp::socket& socket, asio::mutable_buffer first_read, std::size_t size,
+                       protocol::Conversation& conversation, std::size_t max_message,
+                       Pacing* pacing)
 {
+    const auto* first = static_cast<const char*>(first_read.data());
     if (size < first_read.size()) {
-        return {first_read.data(), size};  // nothing more was there
+        conversation.received({first, size});  // nothing more was there
+        return size;
     }
-    const auto more = more_bytes();
-    std::copy_n(first_read.data(), size, more.data());
+    const auto more = more_bytes(max_message + 2, pacing);
+    std::copy_n(first, size, more.data());
     asio::error_code nothing_more;  // would_block: that was all; eof: seen by the next read
     size += socket.read_some(asio::buffer(more.data() + size, more.size() - size), nothing_more);
-    return {more.data(), size};
+    conversation.received({more.data(), size});
+    return size;
 }
 
 // Closing a socket with unread input makes the kernel send a reset, which can
@@ -196,85 +254,70 @@ net::awaitable<void> linger(net::tcp::socket& socket)
 // The tutorial's tcplink(): greet, then answer what the client says until it
 // says "exit" or goes. One coroutine frame holds the whole conversation while
 // it waits for the client; `slot` is held, unused, for as long as it lives.
+// An exception (a bug, or memory exhausted) ends this session only: its record
+// counts it as "failed", and the acceptor's completion handler logs it.
 net::awaitable<void> serve_client(net::tcp::socket socket, [[maybe_unused]] ConnectionSlot slot,
                                   SessionContext& context)
 {
-    const auto& options = context.options;
-    const auto pacing =
-        options.delay.count() > 0 ? std::make_unique<Pacing>(socket, options.max_message) : nullptr;
-    SessionList::Entry session(context.sessions, socket, pacing ? &pacing->timer : nullptr);
-    const auto peer = co_await client_name(socket, options, session);
-    if (!peer) {
-        context.counters.count_close(CloseReason::proxy_header);  // logged; never a session
+    const auto pacing = context.options.delay.count() > 0
+                            ? std::make_unique<Pacing>(socket, context.options.max_message)
+                            : nullptr;
+    SessionRecord session(context, socket, pacing ? &pacing->timer : nullptr);
+    // The name the logs give the client: its address, or with
+    // --proxy-protocol the one the balancer's header names.
+    if (!context.options.proxy_protocol) {
+        session.peer() = net::peer_of(socket);
+    } else if (!co_await read_proxy_header(socket, context.options.proxy_header_timeout,
+                                           session.entry(), session.peer())) {
+        session.ended(CloseReason::proxy_header);  // logged already; never a session
         co_return;
     }
-    Tally tally(*peer, context);
-    auto reason = CloseReason::failed;
-    try {
-        protocol::Conversation conversation(options.max_message);  // owing "Welcome!"
-        std::array<char, first_read_size> first_bytes;
-        // Never more than one read may bring (a raw read over it is refused).
-        const auto first_read =
-            std::span(first_bytes).first(std::min(first_bytes.size(), options.max_message + 2));
-        asio::error_code error;
-        socket.non_blocking(true, error);  // for send()'s first try and take_input()
-        for (;;) {
-            // Answer what the client has said. With --delay, one message a
-            // turn, after the pause: the tutorial sleeps before each reply.
-            while (const auto message = conversation.next_message()) {
-                if (pacing) {
-                    pacing->timer.expires_after(options.delay);
-                    co_await pacing->timer.async_wait(use_nothrow_awaitable);
-                    session.made_progress();  // the client was not idle while we were
-                }
-                tally.answered(message->text);
-                conversation.answer(*message);
-                if (pacing) {
-                    break;
-                }
-            }
-            // Write what it is owed: the greeting, all the replies to one
-            // read at once, or an error line.
-            if (!written_at_once(socket, conversation, tally, error)) {
-                error = co_await send(socket, conversation, session, tally);
-            }
-            if (error || conversation.ending() != protocol::Ending::none ||
-                session.ended_by_server()) {
-                break;
-            }
-            if (!conversation.needs_input()) {
-                continue;  // with --delay: more messages wait for their pause
-            }
-            // Read what it says next.
-            auto [read_error, size] =
-                co_await socket.async_read_some(asio::buffer(first_read.data(), first_read.size()),
-                                             use_nothrow_awaitable);
-            if (read_error == asio::error::eof) {
-                conversation.received_end_of_stream();
-            } else if (read_error) {
-                error = read_error;
-                break;
-            } else {
-                const auto input = take_input(socket, first_read, size, [&] {
-                    return more_bytes(options.max_message + 2, pacing.get());
-                });
-                session.made_progress();  // and for the replies written at once, too
-                tally.received(input.size());
-                conversation.received(input);
-            }
+    session.opened();
+
+    protocol::Conversation conversation(context.options.max_message);  // owing "Welcome!"
+    std::array<char, first_read_size> first_bytes;
+    bool failed = false;  // a read or write failed: the connection is gone
+    for (;;) {
+        // Answer what the client has said: all of it, or with --delay one
+        // message a turn.
+        if (pacing) {
+            co_await answer_one_after_pause(conversation, session, *pacing, context.options.delay);
+        } else {
+            answer_all(conversation, session);
         }
-        // The one place where a session ends, and the one rule for why.
-        reason = protocol::decide_close_reason(session.ended_by_server(), bool(error),
-                                               conversation.ending());
-        if (reason == CloseReason::too_long) {
-            co_await linger(socket);
+        // Write what it is owed: the greeting, the replies to one read, or
+        // an error line.
+        if (!written_at_once(socket, conversation, session, failed)) {
+            failed = !co_await send(socket, conversation, session);
         }
-    } catch (const std::exception& failure) {
-        // The session boundary: a bug or an exhausted resource ends this
-        // client's session, never the server.
-        net::log("Session with {} failed: {}", *peer, failure.what());
+        if (failed || conversation.ending() != protocol::Ending::none ||
+            session.ended_by_server()) {
+            break;
+        }
+        if (!conversation.needs_input()) {
+            continue;  // with --delay: more messages wait for their pause
+        }
+        // Read what it says next.
+        const auto [error, size] = co_await socket.async_read_some(
+            first_read(first_bytes, context.options.max_message), use_nothrow_awaitable);
+        if (error == asio::error::eof) {
+            conversation.received_end_of_stream();
+        } else if (error) {
+            failed = true;
+            break;
+        } else {
+            session.made_progress();  // and for the replies written at once, too
+            session.received(take_input(socket,
+                                        first_read(first_bytes, context.options.max_message), size,
+                                        conversation, context.options.max_message, pacing.get()));
+        }
     }
-    tally.closed(reason);
+    // The one place where a session ends, and the one rule for why.
+    session.ended(
+        protocol::decide_close_reason(session.ended_by_server(), failed, conversation.ending()));
+    if (session.reason() == CloseReason::too_long) {
+        co_await linger(socket);
+    }
 }
 
 }  // namespace hello::server

@@ -2,52 +2,51 @@
 
 namespace hello::server {
 
-SessionList::Entry::Entry(SessionList& list, net::tcp::socket& socket, asio::steady_timer* pause)
-    : list_(list), socket_(socket), pause_(pause), last_progress_(Clock::now())
+void SessionList::join(Entry& entry)
 {
-    ++list_.size_;
-    link_at_back();
+    ++size_;
+    entry.last_progress_ = Clock::now();
+    link_at_back(entry);
 }
 
-SessionList::Entry::~Entry()
+void SessionList::leave(Entry& entry)
 {
-    if (linked()) {
-        unlink();
+    if (entry.linked_) {
+        unlink(entry);
     }
-    if (--list_.size_ == 0 && list_.on_empty_) {
-        list_.on_empty_();
-    }
-}
-
-void SessionList::Entry::made_progress()
-{
-    last_progress_ = Clock::now();
-    if (list_.back_ != this && linked()) {
-        unlink();
-        link_at_back();
+    if (--size_ == 0 && on_empty_) {
+        on_empty_();
     }
 }
 
-void SessionList::Entry::link_at_back()
+void SessionList::made_progress(Entry& entry)
 {
-    previous_ = list_.back_;
-    next_ = nullptr;
-    (previous_ != nullptr ? previous_->next_ : list_.front_) = this;
-    list_.back_ = this;
+    entry.last_progress_ = Clock::now();
+    if (back_ != &entry && entry.linked_) {
+        unlink(entry);
+        link_at_back(entry);
+    }
 }
 
-void SessionList::Entry::unlink()
+void SessionList::link_at_back(Entry& entry)
 {
-    (previous_ != nullptr ? previous_->next_ : list_.front_) = next_;
-    (next_ != nullptr ? next_->previous_ : list_.back_) = previous_;
-    previous_ = next_ = nullptr;
+    entry.previous_ = back_;
+    entry.next_ = nullptr;
+    (back_ != nullptr ? back_->next_ : front_) = &entry;
+    back_ = &entry;
+    entry.linked_ = true;
+}
+
+void SessionList::unlink(Entry& entry)
+{
+    (entry.previous_ != nullptr ? entry.previous_->next_ : front_) = entry.next_;
+    (entry.next_ != nullptr ? entry.next_->previous_ : back_) = entry.previous_;
+    entry.previous_ = entry.next_ = nullptr;
+    entry.linked_ = false;
 }
 
 void SessionList::Entry::close(CloseReason why)
 {
-    if (linked()) {
-        unlink();  // a closed session is done with the list; it leaves on its own
-    }
     ended_by_server_ = why;
     asio::error_code ignored;
     socket_.close(ignored);  // its pending read or write fails at once
@@ -65,7 +64,9 @@ std::size_t SessionList::close_idle(Clock::time_point now)
 {
     std::size_t closed = 0;
     while (front_ != nullptr && front_->last_progress_ + idle_timeout_ <= now) {
-        front_->close(CloseReason::idle);
+        auto& idle = *front_;
+        unlink(idle);  // a closed session is done with the list; it leaves on its own
+        idle.close(CloseReason::idle);
         ++closed;
     }
     return closed;
@@ -85,7 +86,9 @@ void SessionList::request_stop_all()
 void SessionList::close_all()
 {
     while (front_ != nullptr) {
-        front_->close(CloseReason::shutdown);
+        auto& left = *front_;
+        unlink(left);
+        left.close(CloseReason::shutdown);
     }
 }
 

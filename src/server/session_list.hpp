@@ -23,40 +23,43 @@ public:
     using Clock = std::chrono::steady_clock;
     using CloseReason = protocol::CloseReason;
 
-    // A session's place in the list; lives in the session's frame, so that it
-    // lasts exactly as long as the session does.
+    // A session's place in the list. It lives in the session's frame and is
+    // in the list from join() to leave(): no allocation, no back pointer.
     class Entry {
     public:
         // `pause`, if any, is the timer a session waits on before a delayed
         // reply: ending the session cancels it.
-        Entry(SessionList& list, net::tcp::socket& socket, asio::steady_timer* pause = nullptr);
-        ~Entry();
+        explicit Entry(net::tcp::socket& socket, asio::steady_timer* pause = nullptr)
+            : socket_(socket), pause_(pause)
+        {
+        }
         Entry(const Entry&) = delete;
         Entry& operator=(const Entry&) = delete;
 
-        // Bytes moved, one way or the other: the idle clock restarts.
-        void made_progress();
         // Idle or shutdown once the worker has ended (or begun to end) the
         // session; nothing while the session is its own master.
         std::optional<CloseReason> ended_by_server() const { return ended_by_server_; }
 
     private:
         friend class SessionList;
-        bool linked() const { return previous_ != nullptr || list_.front_ == this; }
-        void unlink();
-        void link_at_back();
-        // Ends the session now: its pending operations fail at once, and it
-        // leaves the list (it is no longer the sweep's to close).
+        // Ends the session now: its pending operations fail at once.
         void close(CloseReason why);
 
-        SessionList& list_;
         net::tcp::socket& socket_;
         asio::steady_timer* pause_;
         Entry* previous_ = nullptr;
         Entry* next_ = nullptr;
         Clock::time_point last_progress_;
         std::optional<CloseReason> ended_by_server_;
+        bool linked_ = false;  // closed sessions have left already
     };
+
+    // A new session: its idle clock starts now.
+    void join(Entry& entry);
+    // The session has ended (every joined entry leaves, exactly once).
+    void leave(Entry& entry);
+    // Bytes moved, one way or the other: the entry's idle clock restarts.
+    void made_progress(Entry& entry);
 
     explicit SessionList(Clock::duration idle_timeout) : idle_timeout_(idle_timeout) {}
     SessionList(const SessionList&) = delete;
@@ -83,6 +86,9 @@ public:
     void on_empty(std::function<void()> callback) { on_empty_ = std::move(callback); }
 
 private:
+    void link_at_back(Entry& entry);
+    void unlink(Entry& entry);
+
     Clock::duration idle_timeout_;
     Entry* front_ = nullptr;  // least recent progress
     Entry* back_ = nullptr;   // most recent progress

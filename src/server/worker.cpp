@@ -18,8 +18,8 @@ constexpr auto summary_interval = std::chrono::seconds(1);
 
 }  // namespace
 
-Worker::Worker(const ServerOptions& options, ConnectionLimit& limit,
-               ops::WorkerCounters& counters, int concurrency_hint)
+Worker::Worker(const ServerOptions& options, ConnectionLimit& limit, ops::WorkerCounters& counters,
+               int concurrency_hint)
     : io_(concurrency_hint), context_(options, limit, counters)
 {
 }

@@ -97,7 +97,8 @@ TEST_SUITE("conversation")
         CHECK(conversation.ending() == Ending::end_of_stream);
     }
 
-    TEST_CASE("why a session ended: the server's decision first, then a failed write, then the client")
+    TEST_CASE(
+        "why a session ended: the server's decision first, then a failed write, then the client")
     {
         CHECK(decide_close_reason(CloseReason::idle, true, Ending::none) == CloseReason::idle);
         CHECK(decide_close_reason(CloseReason::shutdown, false, Ending::end_of_stream) ==
