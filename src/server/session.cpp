@@ -84,6 +84,7 @@ public:
     const SessionList::Entry& entry() const { return entry_; }
     // Bytes moved, one way or the other: the idle clock restarts.
     void made_progress() { context_.sessions.made_progress(entry_); }
+    void waiting_to_write() { context_.sessions.waiting_to_write(entry_); }
     std::optional<CloseReason> ended_by_server() const { return entry_.ended_by_server(); }
 
     void received(std::size_t bytes)
@@ -150,13 +151,15 @@ bool written_at_once(net::tcp::socket& socket, protocol::Conversation& conversat
 }
 
 // Writes the rest of what the conversation owes, as the kernel takes it.
-// Every byte it takes is progress, so a client that reads, however slowly, is
-// never closed as idle; one that stops reading is, after --idle-timeout.
+// Every byte taken is progress, and while it waits the sweep watches the
+// client acknowledge what the kernel holds (session_list.hpp): a client that
+// reads, however slowly, is never closed as idle; one that stops reading is.
 // False when the write failed.
 net::awaitable<bool> send(net::tcp::socket& socket, protocol::Conversation& conversation,
                           SessionRecord& session)
 {
     while (!conversation.owed().empty()) {
+        session.waiting_to_write();
         auto [error, written] = co_await socket.async_write_some(asio::buffer(conversation.owed()),
                                                                  use_nothrow_awaitable);
         if (error) {

@@ -1,6 +1,22 @@
 #include "server/session_list.hpp"
 
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
+
 namespace hello::server {
+namespace {
+
+// Bytes written to the socket that its peer has not acknowledged yet.
+std::uint32_t unacknowledged_bytes(net::tcp::socket& socket)
+{
+    int bytes = 0;
+    if (::ioctl(socket.native_handle(), SIOCOUTQ, &bytes) != 0 || bytes < 0) {
+        return 0;
+    }
+    return static_cast<std::uint32_t>(bytes);
+}
+
+}  // namespace
 
 void SessionList::join(Entry& entry)
 {
@@ -22,10 +38,17 @@ void SessionList::leave(Entry& entry)
 void SessionList::made_progress(Entry& entry)
 {
     entry.last_progress_ = Clock::now();
+    entry.looked_ = false;
     if (back_ != &entry && entry.linked_) {
         unlink(entry);
         link_at_back(entry);
     }
+}
+
+void SessionList::waiting_to_write(Entry& entry)
+{
+    entry.unacknowledged_ = unacknowledged_bytes(entry.socket_);
+    entry.looked_ = true;
 }
 
 void SessionList::link_at_back(Entry& entry)
@@ -64,9 +87,19 @@ std::size_t SessionList::close_idle(Clock::time_point now)
 {
     std::size_t closed = 0;
     while (front_ != nullptr && front_->last_progress_ + idle_timeout_ <= now) {
-        auto& idle = *front_;
-        unlink(idle);  // a closed session is done with the list; it leaves on its own
-        idle.close(CloseReason::idle);
+        auto& entry = *front_;
+        unlink(entry);
+        const auto unacknowledged = unacknowledged_bytes(entry.socket_);
+        if (unacknowledged > 0 && (!entry.looked_ || unacknowledged < entry.unacknowledged_)) {
+            // Replies wait in the kernel, and the client took some since the
+            // last look (or there was none since its last progress).
+            entry.unacknowledged_ = unacknowledged;
+            entry.looked_ = true;
+            entry.last_progress_ = now;
+            link_at_back(entry);
+            continue;
+        }
+        entry.close(CloseReason::idle);  // it has left the list: it ends on its own
         ++closed;
     }
     return closed;

@@ -7,9 +7,19 @@
 // ones whose --idle-timeout has run out are always at the front. One timer
 // per worker sweeps them (Worker::sweep); no session has a timer of its own,
 // and the list costs no allocation: its nodes live inside the sessions.
+//
+// A client that reads its replies slowly makes progress the session cannot
+// see: the kernel wakes a blocked writer only once a third of its buffer is
+// free. So before closing a session whose replies wait in the kernel, the
+// sweep asks the kernel how many bytes the client has not yet acknowledged
+// (SIOCOUTQ): if fewer than at the last look, the client is taking them, and
+// the session is not idle. The first look after other progress only notes
+// the figure, so such a session is closed one or two timeouts after its
+// client stopped reading.
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <optional>
 
@@ -51,7 +61,9 @@ public:
         Entry* next_ = nullptr;
         Clock::time_point last_progress_;
         std::optional<CloseReason> ended_by_server_;
-        bool linked_ = false;  // closed sessions have left already
+        bool linked_ = false;               // closed sessions have left already
+        bool looked_ = false;               // unacknowledged_ is from after the last progress
+        std::uint32_t unacknowledged_ = 0;  // bytes the client had not acknowledged then
     };
 
     // A new session: its idle clock starts now.
@@ -60,6 +72,9 @@ public:
     void leave(Entry& entry);
     // Bytes moved, one way or the other: the entry's idle clock restarts.
     void made_progress(Entry& entry);
+    // The session waits for the kernel to take more of its replies: notes
+    // how many bytes the client has yet to acknowledge, for the sweep.
+    void waiting_to_write(Entry& entry);
 
     explicit SessionList(Clock::duration idle_timeout) : idle_timeout_(idle_timeout) {}
     SessionList(const SessionList&) = delete;

@@ -2,6 +2,7 @@
 still get its whole transcript, and the server must still exit cleanly."""
 
 import os
+import re
 import resource
 import signal
 import socket
@@ -57,6 +58,65 @@ def test_pipelined_lines_never_read():
         hog.close()
         if not os.environ.get("HELLO_SANITIZED"):
             assert rss_during - rss_before < 8 * 1024, f"RSS grew {rss_during - rss_before} KiB"
+        assert_transcript(server)
+
+
+def _pipelined_names(count):
+    """count names in lines, and the exact bytes the server answers them with."""
+    names = [b"reader-%05d" % index for index in range(count)]
+    replies = b"Welcome!\n" + b"".join(b"Hello, " + name + b"!\n" for name in names)
+    return b"".join(name + b"\n" for name in names), replies
+
+
+def _read_slowly(sock, size, chunk, pause, until=None):
+    """Reads `chunk` bytes every `pause` seconds: at most `size` bytes, or
+    `until` bytes and then no more. Returns what came."""
+    got = bytearray()
+    while len(got) < (until or size):
+        piece = sock.recv(chunk)
+        if not piece:
+            break
+        got += piece
+        time.sleep(pause)
+    return bytes(got)
+
+
+def test_slow_reader_receives_every_reply():
+    # 7,000 pipelined names: 147,009 bytes of replies, far more than the
+    # kernel buffers hold, read at 16 KB/s while --idle-timeout is 1 s. The
+    # kernel wakes a blocked writer only after a third of its buffer drains
+    # (about 1.3 s here), so only the sweep's look at what the client has
+    # acknowledged can tell this reader from an idle one.
+    names, replies = _pipelined_names(7_000)
+    with Server("--idle-timeout", "1s") as server:
+        reader = server.connect(timeout=30, receive_buffer=4096)
+        sender = threading.Thread(target=_send_quietly, args=(reader, names))
+        sender.start()
+        got = _read_slowly(reader, len(replies), 2048, 0.125)
+        sender.join(timeout=30)
+        reader.close()
+        assert len(got) == len(replies) == 147_009, len(got)
+        assert got == replies
+        assert not re.search(r"closed \(idle timeout\)", server.log_text())
+        assert_transcript(server)
+
+
+def test_reader_that_stops_is_closed():
+    names, replies = _pipelined_names(7_000)
+    with Server("--idle-timeout", "1s") as server:
+        reader = server.connect(timeout=30, receive_buffer=4096)
+        sender = threading.Thread(target=_send_quietly, args=(reader, names))
+        sender.start()
+        got = _read_slowly(reader, len(replies), 2048, 0.125, until=20_000)
+        stopped = time.monotonic()
+        server.wait_for_log(r"closed \(idle timeout\)" + CLOSED_END, timeout=10)
+        waited = time.monotonic() - stopped
+        sender.join(timeout=30)
+        reader.close()
+        assert got == replies[: len(got)]
+        # Not before its timeout; within two of them (the first look at a
+        # client that has stopped only notes what it left unread).
+        assert 0.9 <= waited <= 3.5, waited
         assert_transcript(server)
 
 

@@ -7,11 +7,13 @@ import http.client
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -100,6 +102,85 @@ def test_metrics_hostile_requests():
         assert time.monotonic() - started < 8
         silent.close()
         assert sample(scrape(server), "hello_connections") == 0
+
+
+def _scrapes_answered(address, count, interval):
+    """How many of `count` scrapes, one every `interval` s, were answered
+    with a 200 within 2 s each."""
+    answered = 0
+    for _ in range(count):
+        started = time.monotonic()
+        connection = http.client.HTTPConnection(*address, timeout=2)
+        try:
+            connection.request("GET", "/metrics")
+            answered += connection.getresponse().status == 200
+        except OSError:
+            pass
+        finally:
+            connection.close()
+        time.sleep(max(0.0, interval - (time.monotonic() - started)))
+    return answered
+
+
+def _open_descriptors(server):
+    return len(os.listdir(f"/proc/{server.process.pid}/fd"))
+
+
+def _allow_descriptors(count):
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < count:
+        if hard != resource.RLIM_INFINITY and hard < count:
+            raise Skip(f"needs {count} open files; the hard limit is {hard}")
+        resource.setrlimit(resource.RLIMIT_NOFILE, (count, hard))
+
+
+def test_metrics_idle_connections_cannot_lock_scrapers_out():
+    """1,000 connections to the metrics port that never send a request:
+    every scrape is still answered, the server's descriptors stay bounded
+    and the clients are served meanwhile."""
+    _allow_descriptors(1200)
+    with Server("--metrics", "127.0.0.1:0") as server:
+        address = metrics_address(server)
+        before = _open_descriptors(server)
+        idle = [socket.create_connection(address, timeout=10) for _ in range(1000)]
+        try:
+            assert _scrapes_answered(address, 20, 0.25) == 20
+            assert _open_descriptors(server) <= before + 64 + 2  # at most the endpoint's places
+            assert_transcript(server)
+        finally:
+            for sock in idle:
+                sock.close()
+
+
+def test_metrics_slowloris_cannot_lock_scrapers_out():
+    """16 connections that drip a request one byte a second, each reopened
+    every 2 s: every scrape is still answered."""
+    with Server("--metrics", "127.0.0.1:0") as server:
+        address = metrics_address(server)
+        stop = threading.Event()
+
+        def drip():
+            while not stop.is_set():
+                with socket.create_connection(address, timeout=10) as sock:
+                    for byte in b"GET /metrics HTTP/1.1\r\n"[:2]:
+                        if stop.wait(1):
+                            break
+                        try:
+                            sock.send(bytes([byte]))
+                        except OSError:
+                            break
+
+        drippers = [threading.Thread(target=drip) for _ in range(16)]
+        for dripper in drippers:
+            dripper.start()
+        try:
+            time.sleep(0.5)
+            assert _scrapes_answered(address, 20, 0.25) == 20
+            assert_transcript(server)
+        finally:
+            stop.set()
+            for dripper in drippers:
+                dripper.join(timeout=10)
 
 
 def test_metrics_do_not_count_as_clients():
