@@ -1,8 +1,9 @@
 #pragma once
-// GET /metrics over HTTP/1.1, served on the control thread's io_context (the
-// thread that waits for signals and runs nothing hot), so a scrape never
-// takes time from a worker. One request per connection; its connections are
-// not clients and do not count against --max-connections.
+// GET /metrics over HTTP/1.1, served on the server's control io_context
+// (where signals are waited for): a thread of its own with --threads N, the
+// worker's with one, where a scrape costs the worker one rendering of the
+// counters. One request per connection; its connections are not clients and
+// do not count against --max-connections.
 //
 // A scraper sends its request as soon as it connects. So when every place is
 // taken, the connection that has waited longest without a whole request is
