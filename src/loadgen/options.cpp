@@ -14,6 +14,11 @@ namespace {
 // cap only stops a typo from asking for billions.
 constexpr std::uint64_t max_connections = 1'000'000;
 constexpr std::uint64_t max_threads = 1024;
+// Well past what loopback carries; the cap only catches typos.
+constexpr std::uint64_t max_rate = 100'000'000;
+// Every request in flight fits in a socket's smallest send buffer (4 KiB),
+// so a send never goes out in part.
+constexpr std::uint64_t max_pipeline = 256;
 
 protocol::Framing parse_framing(std::string_view text)
 {
@@ -57,6 +62,19 @@ BenchCommand parse_bench_command(std::span<const std::string_view> arguments, st
                 cli::parse_count(*messages, "message count", 1, std::uint64_t{1} << 40);
         } else if (auto framing = walker.option("--framing")) {
             options.framing = parse_framing(*framing);
+        } else if (auto rate = walker.option("--rate", "-R")) {
+            options.rate = cli::parse_count(*rate, "rate", 0, max_rate);
+            if (options.rate == 0) {
+                throw cli::UsageError(
+                    "--rate 0 would send nothing (leave --rate out for a closed-loop run)");
+            }
+        } else if (auto depth = walker.option("--pipeline", "-P")) {
+            options.pipeline = cli::parse_count(*depth, "pipeline depth", 1, max_pipeline);
+        } else if (auto file = walker.option("--latency-out")) {
+            if (file->empty()) {
+                throw cli::UsageError("--latency-out needs a file name");
+            }
+            options.latency_out = *file;
         } else if (auto count = walker.option("--threads")) {
             threads = cli::parse_count(*count, "thread count", 0, max_threads);
         } else {
@@ -69,6 +87,15 @@ BenchCommand parse_bench_command(std::span<const std::string_view> arguments, st
     }
     if (duration_given && options.duration.count() == 0) {
         throw cli::UsageError("--duration must be more than 0");
+    }
+    if (options.rate && options.messages_per_connection) {
+        throw cli::UsageError(
+            "--rate and -n exclude each other: an open-loop run lasts a time (-d)");
+    }
+    if (options.pipeline > 1 && options.framing == protocol::Framing::raw) {
+        throw cli::UsageError(
+            "-P needs --framing line: raw replies have no delimiter, so replies to pipelined "
+            "names could not be told apart");
     }
     options.threads =
         threads.value_or(1) == 0 ? std::max<std::size_t>(cores, 1) : threads.value_or(1);
