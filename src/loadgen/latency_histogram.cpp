@@ -12,6 +12,7 @@ constexpr std::uint64_t half_count = std::uint64_t{1} << half_bits;
 constexpr std::uint64_t exact_below = 2 * half_count;
 
 static_assert(LatencyHistogram::sub_bucket_count == exact_below);
+static_assert(LatencyHistogram::counter_of(exact_below) == exact_below);
 static_assert(LatencyHistogram::counter_count == (64 - half_bits + 1) * half_count);
 
 }  // namespace
@@ -34,17 +35,6 @@ LatencyHistogram LatencyHistogram::from_counts(const std::vector<std::uint64_t>&
     return histogram;
 }
 
-// Values [0, 256) map to themselves; from 256 on, a value keeps its top 8
-// bits, and the position of its highest bit picks the group of 128 counters.
-std::size_t LatencyHistogram::counter_of(std::uint64_t value)
-{
-    if (value < exact_below) {
-        return static_cast<std::size_t>(value);
-    }
-    const unsigned shift = static_cast<unsigned>(std::bit_width(value)) - (half_bits + 1);
-    return static_cast<std::size_t>((shift + 1) * half_count + (value >> shift) - half_count);
-}
-
 std::uint64_t LatencyHistogram::lowest_in(std::size_t counter)
 {
     if (counter < exact_below) {
@@ -62,14 +52,6 @@ std::uint64_t LatencyHistogram::highest_in(std::size_t counter)
     }
     const auto shift = counter / half_count - 1;
     return lowest_in(counter) + ((std::uint64_t{1} << shift) - 1);
-}
-
-void LatencyHistogram::record(std::uint64_t nanoseconds)
-{
-    ++counts_[counter_of(nanoseconds)];
-    ++count_;
-    max_ = std::max(max_, nanoseconds);
-    sum_ += nanoseconds;
 }
 
 void LatencyHistogram::merge(const LatencyHistogram& other)

@@ -8,6 +8,8 @@
 // merge of several threads' histograms is exactly the histogram of all their
 // values.
 
+#include <algorithm>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -28,11 +30,28 @@ public:
     static LatencyHistogram from_counts(const std::vector<std::uint64_t>& counts);
 
     // The counter a value lands in, and the range of values it stands for.
-    static std::size_t counter_of(std::uint64_t value);
+    // Values [0, 256) have one each; from 256 on, a value keeps its top 8
+    // bits, and the position of its highest bit picks the group of 128.
+    static constexpr std::size_t counter_of(std::uint64_t value)
+    {
+        if (value < sub_bucket_count) {
+            return static_cast<std::size_t>(value);
+        }
+        const unsigned shift = static_cast<unsigned>(std::bit_width(value)) - 8;
+        return static_cast<std::size_t>((shift + 1) * (sub_bucket_count / 2) + (value >> shift) -
+                                        sub_bucket_count / 2);
+    }
     static std::uint64_t lowest_in(std::size_t counter);
     static std::uint64_t highest_in(std::size_t counter);
 
-    void record(std::uint64_t nanoseconds);
+    // Inline: it runs for every reply.
+    void record(std::uint64_t nanoseconds)
+    {
+        ++counts_[counter_of(nanoseconds)];
+        ++count_;
+        max_ = std::max(max_, nanoseconds);
+        sum_ += nanoseconds;
+    }
     void merge(const LatencyHistogram& other);
 
     std::uint64_t count() const { return count_; }

@@ -55,7 +55,11 @@ LoadThread::Connection::Connection(asio::io_context& io, std::size_t index, Exch
 }
 
 LoadThread::LoadThread(const LoadPlan& plan, std::size_t thread_index)
-    : plan_(plan), live_latency_(plan.live_latency ? LatencyHistogram::counter_count : 0)
+    : plan_(plan),
+      open_loop_(plan.rate.has_value()),
+      pipeline_(plan.pipeline),
+      message_limit_(plan.messages_per_connection.value_or(no_limit)),
+      live_latency_(plan.live_latency ? LatencyHistogram::counter_count : 0)
 {
     connections_.reserve(plan.total_connections / plan.threads + 1);
     for (auto index = thread_index; index < plan.total_connections; index += plan.threads) {
@@ -131,9 +135,10 @@ void LoadThread::add_live_latency(std::vector<std::uint64_t>& totals) const
 void LoadThread::converse_all(Clock::time_point start)
 {
     started_ = start;
-    deadline_ = started_ + plan_.duration;
+    // A message count ends the run instead of a time.
+    deadline_ = message_limit_ == no_limit ? started_ + plan_.duration : Clock::time_point::max();
     conversing_.store(true, std::memory_order_relaxed);
-    if (plan_.rate && !connections_.empty()) {
+    if (open_loop_ && !connections_.empty()) {
         // Timers fire this close to when they are asked for (50 us by
         // default), and lateness would count as the server's latency.
         ::prctl(PR_SET_TIMERSLACK, 1000UL, 0UL, 0UL, 0UL);
@@ -158,7 +163,7 @@ void LoadThread::converse_all(Clock::time_point start)
             on_readable(*static_cast<Connection*>(events[static_cast<std::size_t>(i)].data.ptr));
         }
         const auto now = Clock::now();
-        if (plan_.rate) {
+        if (open_loop_) {
             release_due(now);
         }
         if (now >= next_watch) {
@@ -170,17 +175,28 @@ void LoadThread::converse_all(Clock::time_point start)
 }
 
 // Sleeps until a connection is readable, or (open loop) the next message is
-// due, or the watchdog's period is up; to the nanosecond, as the schedule
-// needs.
+// due, or the watchdog's period is up. The schedule needs nanoseconds
+// (epoll_pwait2); where that call is missing (kernels before 5.11, valgrind)
+// the wait is cut to whole milliseconds and polls through the last one.
 int LoadThread::wait_for_events(std::array<epoll_event, 256>& events, Clock::time_point now)
 {
-    auto wait = std::chrono::nanoseconds(watchdog_period);
-    if (!schedule_over_ && next_due_ != Clock::time_point::max()) {
-        wait = std::clamp<std::chrono::nanoseconds>(next_due_ - now, {}, wait);
+    const auto capacity = static_cast<int>(events.size());
+    if (!open_loop_ || schedule_over_) {
+        return ::epoll_wait(epoll_, events.data(), capacity,
+                            static_cast<int>(watchdog_period.count()));
     }
-    const timespec timeout{.tv_sec = 0, .tv_nsec = static_cast<long>(wait.count())};
-    return ::epoll_pwait2(epoll_, events.data(), static_cast<int>(events.size()), &timeout,
-                          nullptr);
+    const auto wait = std::clamp<Clock::duration>(next_due_ - now, {}, watchdog_period);
+    if (precise_wait_) {
+        const timespec timeout{.tv_sec = 0, .tv_nsec = static_cast<long>(wait.count())};
+        const int ready = ::epoll_pwait2(epoll_, events.data(), capacity, &timeout, nullptr);
+        if (ready >= 0 || errno != ENOSYS) {
+            return ready;
+        }
+        precise_wait_ = false;
+    }
+    return ::epoll_wait(
+        epoll_, events.data(), capacity,
+        static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(wait).count()));
 }
 
 Clock::time_point LoadThread::due_time(const Connection& connection, std::uint64_t message) const
@@ -304,15 +320,6 @@ net::awaitable<void> LoadThread::connect(Connection& connection)
     connected_.fetch_add(1, std::memory_order_relaxed);
 }
 
-bool LoadThread::keep_sending(const Connection& connection, Clock::time_point now) const
-{
-    if (plan_.rate) {
-        return connection.due > 0;
-    }
-    return plan_.messages_per_connection ? connection.sent < *plan_.messages_per_connection
-                                         : now < deadline_;
-}
-
 // Sends what the connection may: closed loop, up to the pipeline depth while
 // the run lasts; open loop, what has fallen due, up to the pipeline depth.
 // Says goodbye once nothing is in flight and nothing more will go.
@@ -320,31 +327,31 @@ void LoadThread::send_more(Connection& connection, Clock::time_point now)
 {
     const auto in_flight = connection.sent - connection.replies;
     std::uint64_t count = 0;
-    if (plan_.rate) {
-        count = std::min<std::uint64_t>(connection.due, plan_.pipeline - in_flight);
+    if (open_loop_) {
+        count = std::min(connection.due, pipeline_ - in_flight);
         connection.due -= count;
-    } else if (keep_sending(connection, now)) {
-        count = plan_.pipeline - in_flight;
-        if (plan_.messages_per_connection) {
-            count = std::min(count, *plan_.messages_per_connection - connection.sent);
-        }
+    } else if (now < deadline_) {
+        count = std::min(pipeline_ - in_flight, message_limit_ - connection.sent);
     }
     if (count > 0) {
         send_requests(connection, count, now);
-    } else if (in_flight == 0 && (schedule_over_ || !plan_.rate)) {
+    } else if (in_flight == 0 && (schedule_over_ || !open_loop_)) {
         say_goodbye(connection);
     }
 }
 
-void LoadThread::send_requests(Connection& connection, std::uint64_t count, Clock::time_point now)
+inline void LoadThread::send_requests(Connection& connection, std::uint64_t count,
+                                      Clock::time_point now)
 {
-    const auto pipeline = plan_.pipeline;
     if (connection.sent == connection.replies) {
         connection.waiting_since = now;
     }
     for (std::uint64_t i = 0; i < count; ++i) {
-        const auto message = connection.sent + i;
-        connection.in_flight[message % pipeline] = plan_.rate ? due_time(connection, message) : now;
+        connection.in_flight[connection.send_slot] =
+            open_loop_ ? due_time(connection, connection.sent + i) : now;
+        if (++connection.send_slot == pipeline_) {
+            connection.send_slot = 0;
+        }
     }
     connection.sent += count;
     // At most `pipeline` requests are ever unanswered, and max_pipeline of
@@ -353,15 +360,29 @@ void LoadThread::send_requests(Connection& connection, std::uint64_t count, Cloc
     const auto size = count * connection.exchange.request.size();
     const auto sent = ::send(connection.descriptor, connection.requests.data(), size, MSG_NOSIGNAL);
     if (sent != static_cast<ssize_t>(size)) {
-        fail(connection, ErrorKind::closed,
-             sent < 0 ? fmt::format("cannot send: {}", std::strerror(errno))
-                      : fmt::format("cannot send: only {} of {} bytes went", sent, size));
+        fail_to_send(connection, sent, size);
     }
 }
 
-// Every byte must continue the replies expected: one that differs, or any
-// byte when no reply is awaited, is a mismatch, and nothing of that read
-// counts.
+// Out of the way of the loop (cold, never inlined): formatting needs
+// registers the usual path then need not save.
+void LoadThread::fail_to_send(Connection& connection, ssize_t sent, std::size_t size)
+{
+    fail(connection, ErrorKind::closed,
+         sent < 0 ? fmt::format("cannot send: {}", std::strerror(errno))
+                  : fmt::format("cannot send: only {} of {} bytes went", sent, size));
+}
+
+void LoadThread::fail_to_receive(Connection& connection, ssize_t got)
+{
+    if (got < 0 && (errno == EAGAIN || errno == EINTR)) {
+        return;
+    }
+    fail(connection, ErrorKind::closed,
+         got == 0 ? std::string("the server closed the connection")
+                  : fmt::format("lost the connection: {}", std::strerror(errno)));
+}
+
 void LoadThread::on_readable(Connection& connection)
 {
     if (connection.descriptor < 0) {
@@ -371,15 +392,35 @@ void LoadThread::on_readable(Connection& connection)
     const auto got = ::recv(connection.descriptor, buffer.data() + connection.received,
                             buffer.size() - connection.received, 0);
     if (got <= 0) {
-        if (got < 0 && (errno == EAGAIN || errno == EINTR)) {
-            return;
-        }
-        fail(connection, ErrorKind::closed,
-             got == 0 ? std::string("the server closed the connection")
-                      : fmt::format("lost the connection: {}", std::strerror(errno)));
+        fail_to_receive(connection, got);
         return;
     }
     connection.received += static_cast<std::size_t>(got);
+    const auto expected = connection.expected;
+    std::uint64_t whole = 1;
+    // The usual read: exactly the one reply awaited.
+    if (connection.received == expected.size() && connection.sent != connection.replies &&
+        std::memcmp(buffer.data(), expected.data(), expected.size()) == 0) {
+        connection.received = 0;
+        connection.expected = connection.exchange.reply;
+    } else {
+        whole = take_replies(connection);
+        if (whole == 0) {
+            return;
+        }
+    }
+    const auto now = Clock::now();
+    record_replies(connection, whole, now);
+    send_more(connection, now);
+}
+
+// Every byte must continue the replies expected: one that differs, or any
+// byte when no reply is awaited, is a mismatch, and nothing of that read
+// counts. Returns the whole replies taken from the buffer (0 also when the
+// connection failed).
+std::uint64_t LoadThread::take_replies(Connection& connection)
+{
+    auto& buffer = connection.buffer;
     const std::string_view bytes(buffer.data(), connection.received);
     const auto awaited = connection.sent - connection.replies;
     auto expected = connection.expected;
@@ -394,7 +435,7 @@ void LoadThread::on_readable(Connection& connection)
                  fmt::format(
                      "expected \"{}\", got \"{}\"", protocol::printable(expected),
                      protocol::printable(bytes.substr(whole == awaited ? reply_start : used))));
-            return;
+            return 0;
         }
         if (rest.size() < expected.size()) {
             break;
@@ -404,26 +445,23 @@ void LoadThread::on_readable(Connection& connection)
         ++whole;
         expected = connection.exchange.reply;
     }
-    if (whole == 0) {
-        return;
-    }
     connection.expected = expected;
     connection.received -= used;
-    if (connection.received > 0) {
+    if (whole > 0 && connection.received > 0) {
         std::memmove(buffer.data(), buffer.data() + used, connection.received);
     }
-    const auto now = Clock::now();
-    record_replies(connection, whole, now);
-    send_more(connection, now);
+    return whole;
 }
 
-void LoadThread::record_replies(Connection& connection, std::uint64_t count, Clock::time_point now)
+inline void LoadThread::record_replies(Connection& connection, std::uint64_t count,
+                                       Clock::time_point now)
 {
-    const auto pipeline = plan_.pipeline;
     for (std::uint64_t i = 0; i < count; ++i) {
-        const auto started = connection.in_flight[(connection.replies + i) % pipeline];
-        const auto nanoseconds =
-            static_cast<std::uint64_t>(std::chrono::nanoseconds(now - started).count());
+        const auto nanoseconds = static_cast<std::uint64_t>(
+            std::chrono::nanoseconds(now - connection.in_flight[connection.reply_slot]).count());
+        if (++connection.reply_slot == pipeline_) {
+            connection.reply_slot = 0;
+        }
         latency_.record(nanoseconds);
         if (!live_latency_.empty()) {
             auto& counter = live_latency_[LatencyHistogram::counter_of(nanoseconds)];

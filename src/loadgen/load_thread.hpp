@@ -106,9 +106,12 @@ private:
         std::uint64_t sent = 0;
         std::uint64_t replies = 0;
         std::uint64_t due = 0;  // open loop: fallen due, not sent yet
-        // Message n's start (its send, or in open loop when it was due) is
-        // in_flight[n % pipeline] until its reply.
+        // When each message in flight started (its send, or in open loop
+        // when it was due): a ring of `pipeline` slots, the next send's and
+        // the next reply's.
         std::vector<Clock::time_point> in_flight;
+        std::size_t send_slot = 0;
+        std::size_t reply_slot = 0;
         std::string_view expected;  // the next reply...
         std::size_t received = 0;   // ...and the bytes of replies in `buffer`
         std::array<char, 256> buffer{};
@@ -125,13 +128,19 @@ private:
     void run_until_all_done(std::size_t coroutines);
 
     // Conversing: the epoll loop.
-    void send_requests(Connection& connection, std::uint64_t count, Clock::time_point now);
+    // Inlined into their callers: they run for every message.
+    [[gnu::always_inline]] void send_requests(Connection& connection, std::uint64_t count,
+                                              Clock::time_point now);
     void send_more(Connection& connection, Clock::time_point now);
     void on_readable(Connection& connection);
-    void record_replies(Connection& connection, std::uint64_t count, Clock::time_point now);
+    std::uint64_t take_replies(Connection& connection);
+    [[gnu::cold, gnu::noinline]] void fail_to_send(Connection& connection, ssize_t sent,
+                                                   std::size_t size);
+    [[gnu::cold, gnu::noinline]] void fail_to_receive(Connection& connection, ssize_t got);
+    [[gnu::always_inline]] void record_replies(Connection& connection, std::uint64_t count,
+                                               Clock::time_point now);
     void say_goodbye(Connection& connection);
     void close_stalled(Clock::time_point now);
-    bool keep_sending(const Connection& connection, Clock::time_point now) const;
     Clock::time_point due_time(const Connection& connection, std::uint64_t message) const;
     // Open loop: marks every message due by `now` on its connection, and
     // ends the schedule at the deadline.
@@ -142,7 +151,13 @@ private:
     void fail(Connection& connection, ErrorKind kind, std::string_view what);
     void close(Connection& connection);
 
+    static constexpr std::uint64_t no_limit = UINT64_MAX;
+
     const LoadPlan& plan_;
+    // The plan's choices the loop asks for every message, at hand.
+    const bool open_loop_;
+    const std::uint64_t pipeline_;
+    const std::uint64_t message_limit_;  // per connection; no_limit: a time limit
     asio::io_context io_{1};
     std::vector<Connection> connections_;
     std::size_t next_to_connect_ = 0;
@@ -159,6 +174,7 @@ private:
     std::size_t cursor_ = 0;
     Clock::time_point next_due_ = Clock::time_point::max();
     bool schedule_over_ = false;
+    bool precise_wait_ = true;  // epoll_pwait2 works here
     std::uint64_t unsent_ = 0;
 
     LatencyHistogram latency_;

@@ -106,9 +106,13 @@ std::string bench_usage()
 {
     return R"(Usage: hello_bench [OPTION]...
 Load generator for hello_server: opens CONNECTIONS connections, reads each
-one's "Welcome!", then on every connection sends a name and waits for its
-reply, in lockstep, checking every reply byte for byte. Reports replies per
-second and the latency of a reply (p50, p90, p99, max).
+one's "Welcome!", then sends names and checks every reply byte for byte.
+Closed loop (the default): each connection sends its next name when a reply
+arrives (-P names in flight). Open loop (--rate): names go on a schedule,
+RATE per second across all connections, and a reply's latency counts from
+when its name was due, so a server that stalls is charged for every message
+it delayed (no coordinated omission). Reports replies per second and latency
+percentiles (p50 to p99.99 and max, within 1%).
 
 Options:
   --host HOST              server name or address (default 127.0.0.1)
@@ -116,16 +120,25 @@ Options:
   -c, --connections N      connections to open (default 1)
   -d, --duration DURATION  send for this long (default 10s) ...
   -n, --messages N         ... or send N messages on every connection
+  -R, --rate N             open loop: N messages per second in all, each
+                           connection on its own evenly spaced schedule
+  -P, --pipeline N         up to N messages in flight per connection (default 1;
+                           at most 256; line framing only)
   --framing raw|line       raw: a bare name per message, as the tutorial's client
                            sends (default); line: one name per line, as nc sends
-  --threads N              threads generating load (default 1; 0: one per core)
+  --threads N              threads generating load (default 1; 0: one per core);
+                           connections, and the rate with them, are dealt out in turn
   --proxy-v1               start every connection with a PROXY protocol v1 header
                            ("PROXY TCP4 ...\r\n"), for hello_server --proxy-protocol
+  --latency-out FILE       write the latency distribution to FILE in HdrHistogram's
+                           percentile-distribution format (values in microseconds)
   --json                   print the results as one JSON object
   -h, --help               show this help and exit
   --version                show the version and exit
 
 DURATION is a whole number with a unit: 250ms, 1s, 5m, 2h (a bare number is seconds).
+An open-loop run ends when the duration is up: what fell due but could not go
+(its connection still had -P replies to wait for) is reported as unsent.
 Connecting, and each reply, must take less than 10s. The soft limit on open
 files is raised to the hard one; past 25,000 connections to 127.0.0.1 the
 connections come from 127.0.0.2, 127.0.0.3, ... so ephemeral ports last.
