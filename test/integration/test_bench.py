@@ -358,5 +358,6 @@ def test_progress_line_on_a_terminal():
     assert process.returncode == 0, shown
     assert b"replies" in out
     progress = shown.decode()
-    assert re.search(r"\r\x1b\[K\d+\.\ds  \d+ replies  \d+/s \(asked 500/s\)  p99 [\d.]+us  0 errors", progress), progress
+    line = r"\r\x1b\[K\d+\.\ds  \d+ replies  \d+/s \(asked 500/s\)  p99 [\d.]+us  0 errors"
+    assert re.search(line, progress), progress
     assert progress.endswith("\r\x1b[K"), progress
