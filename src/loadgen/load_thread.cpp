@@ -139,8 +139,8 @@ void LoadThread::converse_all(Clock::time_point start)
     deadline_ = message_limit_ == no_limit ? started_ + plan_.duration : Clock::time_point::max();
     conversing_.store(true, std::memory_order_relaxed);
     if (open_loop_ && !connections_.empty()) {
-        // Timers fire this close to when they are asked for (50 us by
-        // default), and lateness would count as the server's latency.
+        // A timer may fire up to its thread's slack late (50 us by default,
+        // 1 us here): lateness would count as the server's latency.
         ::prctl(PR_SET_TIMERSLACK, 1000UL, 0UL, 0UL, 0UL);
         next_due_ = due_time(connections_.front(), 0);
     } else {
