@@ -14,6 +14,7 @@
 
 #include "loadgen/descriptor_limit.hpp"
 #include "loadgen/load_thread.hpp"
+#include "loadgen/schedule.hpp"
 #include "net/connect.hpp"
 
 namespace hello::bench {
@@ -58,10 +59,12 @@ net::tcp::endpoint find_server(const BenchOptions& options)
     return server;
 }
 
-// Waits for the load_threads, showing progress meanwhile when asked to.
-class Progress {
+// Waits for the load threads, showing progress meanwhile when asked to: the
+// replies per second and the p99 of the last period, from the counts each
+// thread keeps for it.
+class ProgressLine {
 public:
-    explicit Progress(bool shown) : shown_(shown) {}
+    ProgressLine(bool shown, const BenchOptions& options) : shown_(shown), options_(options) {}
 
     void worker_finished()
     {
@@ -70,17 +73,13 @@ public:
         changed_.notify_one();
     }
 
-    void wait_for(const std::vector<std::unique_ptr<LoadThread>>& load_threads, std::size_t wanted)
+    void wait_for(const std::vector<std::unique_ptr<LoadThread>>& load_threads)
     {
         std::unique_lock lock(mutex_);
-        std::optional<Clock::time_point> running_since;
         while (!changed_.wait_for(lock, progress_period,
                                   [&] { return finished_ == load_threads.size(); })) {
-            if (!running_since && load_threads.front()->conversing()) {
-                running_since = Clock::now();
-            }
             if (shown_) {
-                show(load_threads, wanted, running_since);
+                show(load_threads);
             }
         }
         if (shown_ && shown_once_) {
@@ -89,43 +88,79 @@ public:
     }
 
 private:
-    void show(const std::vector<std::unique_ptr<LoadThread>>& load_threads, std::size_t wanted,
-              std::optional<Clock::time_point> running_since)
+    void show(const std::vector<std::unique_ptr<LoadThread>>& load_threads)
     {
-        std::size_t connected = 0;
-        std::uint64_t replies = 0;
-        std::uint64_t errors = 0;
-        for (const auto& worker : load_threads) {
-            connected += worker->connected();
-            replies += worker->replies();
-            errors += worker->error_count();
+        const auto now = Clock::now();
+        if (!running_since_ && load_threads.front()->conversing()) {
+            running_since_ = now;
+            last_shown_ = now;
         }
-        const auto elapsed = running_since ? Clock::now() - *running_since : Clock::duration{};
-        fmt::print(stderr, "\r\033[K{}",
-                   format_progress(connected, wanted, running_since.has_value(), replies, errors,
-                                   elapsed));
+        Progress progress;
+        progress.wanted = options_.connections;
+        progress.running = running_since_.has_value();
+        progress.rate = options_.rate;
+        std::vector<std::uint64_t> counts;
+        for (const auto& worker : load_threads) {
+            progress.connected += worker->connected();
+            progress.replies += worker->replies();
+            progress.errors += worker->error_count();
+            worker->add_live_latency(counts);
+        }
+        if (running_since_) {
+            progress.elapsed = now - *running_since_;
+            const auto period = std::chrono::duration<double>(now - last_shown_).count();
+            if (period > 0) {
+                progress.recent_rate =
+                    static_cast<double>(progress.replies - last_replies_) / period;
+            }
+            auto recent = counts;
+            for (std::size_t i = 0; i < last_counts_.size(); ++i) {
+                recent[i] -= last_counts_[i];
+            }
+            const auto histogram = LatencyHistogram::from_counts(recent);
+            if (histogram.count() > 0) {
+                progress.recent_p99 = histogram.percentile(99);
+            }
+            last_counts_ = std::move(counts);
+            last_replies_ = progress.replies;
+            last_shown_ = now;
+        }
+        fmt::print(stderr, "\r\033[K{}", format_progress(progress));
         std::fflush(stderr);
         shown_once_ = true;
     }
 
     bool shown_;
+    const BenchOptions& options_;
     bool shown_once_ = false;
     std::mutex mutex_;
     std::condition_variable changed_;
     std::size_t finished_ = 0;
+    std::optional<Clock::time_point> running_since_;
+    Clock::time_point last_shown_;
+    std::uint64_t last_replies_ = 0;
+    std::vector<std::uint64_t> last_counts_;
+};
+
+// Marks the start of the measured window, the same for every thread: the
+// open-loop schedule counts from it.
+struct StartClock {
+    Clock::time_point* start;
+    void operator()() noexcept { *start = Clock::now(); }
 };
 
 // A worker thread: connect, wait until every worker has connected (so that
 // the measurement starts with all clients ready), then converse.
-void drive(LoadThread& worker, std::barrier<>& all_connected, Progress& progress,
-           std::exception_ptr& failure)
+void drive(LoadThread& worker, std::barrier<StartClock>& all_connected,
+           const Clock::time_point& start, ProgressLine& progress, std::exception_ptr& failure)
 {
     bool arrived = false;
     try {
         worker.connect_all();
+        worker.prepare_conversations();
         arrived = true;
         all_connected.arrive_and_wait();
-        worker.converse_all();
+        worker.converse_all(start);
     } catch (...) {
         failure = std::current_exception();
         if (!arrived) {
@@ -140,17 +175,28 @@ RunSummary add_up(const BenchOptions& options,
 {
     RunSummary summary;
     summary.connections_wanted = options.connections;
-    summary.threads = options.threads;
+    summary.threads = load_threads.size();
     summary.framing = options.framing;
+    summary.rate = options.rate;
+    summary.pipeline = options.pipeline;
     auto first_start = Clock::time_point::max();
     auto last_finish = Clock::time_point::min();
-    for (const auto& worker : load_threads) {
-        summary.connections_made += worker->connected();
-        summary.replies += worker->replies();
-        summary.latency.merge(worker->latency());
-        summary.errors += worker->errors();
-        first_start = std::min(first_start, worker->started());
-        last_finish = std::max(last_finish, worker->finished());
+    for (std::size_t i = 0; i < load_threads.size(); ++i) {
+        const auto& worker = *load_threads[i];
+        summary.connections_made += worker.connected();
+        summary.replies += worker.replies();
+        summary.latency.merge(worker.latency());
+        summary.errors += worker.errors();
+        summary.unsent += worker.unsent();
+        summary.per_thread.push_back(ThreadShare{
+            .connections = connections_of_thread(options.connections, load_threads.size(), i),
+            .rate = options.rate
+                        ? rate_of_thread(*options.rate, options.connections, load_threads.size(), i)
+                        : 0.0,
+            .replies = worker.latency().count(),
+        });
+        first_start = std::min(first_start, worker.started());
+        last_finish = std::max(last_finish, worker.finished());
     }
     summary.elapsed = std::max(Clock::duration{}, last_finish - first_start);
     summary.started =
@@ -171,23 +217,27 @@ RunResult run_bench(const BenchOptions& options, bool show_progress)
         .framing = options.framing,
         .messages_per_connection = options.messages_per_connection,
         .duration = options.duration,
+        .rate = options.rate,
+        .pipeline = options.pipeline,
         .proxy_v1 = options.proxy_v1,
+        .live_latency = show_progress,
     };
 
     std::vector<std::unique_ptr<LoadThread>> load_threads;
     for (std::size_t i = 0; i < threads; ++i) {
         load_threads.push_back(std::make_unique<LoadThread>(plan, i));
     }
-    std::barrier all_connected(static_cast<std::ptrdiff_t>(threads));
-    Progress progress(show_progress);
+    Clock::time_point start;
+    std::barrier all_connected(static_cast<std::ptrdiff_t>(threads), StartClock{&start});
+    ProgressLine progress(show_progress, options);
     std::vector<std::exception_ptr> failures(threads);
     {
         std::vector<std::jthread> running;
         for (std::size_t i = 0; i < threads; ++i) {
             running.emplace_back(drive, std::ref(*load_threads[i]), std::ref(all_connected),
-                                 std::ref(progress), std::ref(failures[i]));
+                                 std::cref(start), std::ref(progress), std::ref(failures[i]));
         }
-        progress.wait_for(load_threads, options.connections);
+        progress.wait_for(load_threads);
     }
     for (const auto& failure : failures) {
         if (failure) {
@@ -196,7 +246,6 @@ RunResult run_bench(const BenchOptions& options, bool show_progress)
     }
 
     RunResult result{.summary = add_up(options, load_threads), .error_samples = {}};
-    result.summary.threads = threads;
     for (const auto& worker : load_threads) {
         for (const auto& sample : worker->error_samples()) {
             result.error_samples.push_back(sample);

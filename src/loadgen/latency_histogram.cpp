@@ -7,51 +7,57 @@
 namespace hello::bench {
 namespace {
 
-constexpr unsigned sub_bucket_bits = 7;
-constexpr std::uint64_t sub_buckets = std::uint64_t{1} << sub_bucket_bits;  // per power of two
-constexpr std::uint64_t exact_below = 2 * sub_buckets;
-constexpr unsigned value_bits = 64;
-constexpr std::size_t bucket_count = (value_bits - sub_bucket_bits + 1) * sub_buckets;
+constexpr unsigned half_bits = 7;  // 128 counters per power of two
+constexpr std::uint64_t half_count = std::uint64_t{1} << half_bits;
+constexpr std::uint64_t exact_below = 2 * half_count;
 
-// Values [0, 256) map to themselves; from 256 on, a value keeps its top 8
-// bits, and the position of its highest bit picks the group of 128 buckets.
-std::size_t bucket_of(std::uint64_t value)
-{
-    if (value < exact_below) {
-        return static_cast<std::size_t>(value);
-    }
-    const unsigned shift = static_cast<unsigned>(std::bit_width(value)) - (sub_bucket_bits + 1);
-    return static_cast<std::size_t>((shift + 1) * sub_buckets + (value >> shift) - sub_buckets);
-}
-
-// The largest value that lands in `bucket`.
-std::uint64_t highest_in(std::size_t bucket)
-{
-    if (bucket < exact_below) {
-        return bucket;
-    }
-    const auto shift = bucket / sub_buckets - 1;
-    const auto top_bits = bucket % sub_buckets + sub_buckets;
-    const auto lowest = std::uint64_t{top_bits} << shift;
-    return lowest + ((std::uint64_t{1} << shift) - 1);
-}
+static_assert(LatencyHistogram::sub_bucket_count == exact_below);
+static_assert(LatencyHistogram::counter_of(exact_below) == exact_below);
+static_assert(LatencyHistogram::counter_count == (64 - half_bits + 1) * half_count);
 
 }  // namespace
 
-LatencyHistogram::LatencyHistogram() : buckets_(bucket_count, 0) {}
+LatencyHistogram::LatencyHistogram() : counts_(counter_count, 0) {}
 
-void LatencyHistogram::record(std::uint64_t nanoseconds)
+LatencyHistogram LatencyHistogram::from_counts(const std::vector<std::uint64_t>& counts)
 {
-    ++buckets_[bucket_of(nanoseconds)];
-    ++count_;
-    max_ = std::max(max_, nanoseconds);
-    sum_ += nanoseconds;
+    LatencyHistogram histogram;
+    for (std::size_t counter = 0; counter < counts.size() && counter < counter_count; ++counter) {
+        const auto count = counts[counter];
+        if (count == 0) {
+            continue;
+        }
+        histogram.counts_[counter] = count;
+        histogram.count_ += count;
+        histogram.max_ = highest_in(counter);
+        histogram.sum_ += static_cast<long double>(count) * histogram.max_;
+    }
+    return histogram;
+}
+
+std::uint64_t LatencyHistogram::lowest_in(std::size_t counter)
+{
+    if (counter < exact_below) {
+        return counter;
+    }
+    const auto shift = counter / half_count - 1;
+    const auto top_bits = counter % half_count + half_count;
+    return std::uint64_t{top_bits} << shift;
+}
+
+std::uint64_t LatencyHistogram::highest_in(std::size_t counter)
+{
+    if (counter < exact_below) {
+        return counter;
+    }
+    const auto shift = counter / half_count - 1;
+    return lowest_in(counter) + ((std::uint64_t{1} << shift) - 1);
 }
 
 void LatencyHistogram::merge(const LatencyHistogram& other)
 {
-    for (std::size_t i = 0; i < buckets_.size(); ++i) {
-        buckets_[i] += other.buckets_[i];
+    for (std::size_t i = 0; i < counts_.size(); ++i) {
+        counts_[i] += other.counts_[i];
     }
     count_ += other.count_;
     max_ = std::max(max_, other.max_);
@@ -61,6 +67,24 @@ void LatencyHistogram::merge(const LatencyHistogram& other)
 double LatencyHistogram::mean() const
 {
     return count_ == 0 ? 0.0 : static_cast<double>(sum_ / count_);
+}
+
+double LatencyHistogram::standard_deviation() const
+{
+    if (count_ == 0) {
+        return 0.0;
+    }
+    const long double mean = sum_ / count_;
+    long double squares = 0;
+    for (std::size_t counter = 0; counter < counts_.size(); ++counter) {
+        if (counts_[counter] == 0) {
+            continue;
+        }
+        const auto low = static_cast<long double>(lowest_in(counter));
+        const auto middle = low + (static_cast<long double>(highest_in(counter)) - low) / 2;
+        squares += counts_[counter] * (middle - mean) * (middle - mean);
+    }
+    return static_cast<double>(std::sqrt(squares / count_));
 }
 
 std::uint64_t LatencyHistogram::percentile(double percent) const
@@ -73,10 +97,10 @@ std::uint64_t LatencyHistogram::percentile(double percent) const
     const auto rank =
         std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::ceil(wanted * (1 - 1e-12))));
     std::uint64_t seen = 0;
-    for (std::size_t bucket = 0; bucket < buckets_.size(); ++bucket) {
-        seen += buckets_[bucket];
+    for (std::size_t counter = 0; counter < counts_.size(); ++counter) {
+        seen += counts_[counter];
         if (seen >= rank) {
-            return std::min(highest_in(bucket), max_);
+            return std::min(highest_in(counter), max_);
         }
     }
     return max_;

@@ -2,6 +2,7 @@
 
 #include <netinet/in.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -9,9 +10,11 @@
 
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <system_error>
 #include <utility>
 
+#include "loadgen/schedule.hpp"
 #include "loadgen/source_address.hpp"
 #include "protocol/printable.hpp"
 #include "protocol/replies.hpp"
@@ -42,16 +45,38 @@ bool is_loopback_v4(const net::tcp::endpoint& endpoint)
 
 }  // namespace
 
-LoadThread::Connection::Connection(asio::io_context& io, std::size_t index, Exchange exchange)
-    : socket(io), index(index), exchange(std::move(exchange))
+LoadThread::Connection::Connection(asio::io_context& io, std::size_t index, Exchange exchange,
+                                   std::size_t pipeline)
+    : socket(io), index(index), exchange(std::move(exchange)), in_flight(pipeline)
 {
+    for (std::size_t i = 0; i < pipeline; ++i) {
+        requests += this->exchange.request;
+    }
 }
 
-LoadThread::LoadThread(const LoadPlan& plan, std::size_t thread_index) : plan_(plan)
+LoadThread::LoadThread(const LoadPlan& plan, std::size_t thread_index)
+    : plan_(plan),
+      open_loop_(plan.rate.has_value()),
+      pipeline_(plan.pipeline),
+      message_limit_(plan.messages_per_connection.value_or(no_limit)),
+      live_latency_(plan.live_latency ? LatencyHistogram::counter_count : 0)
 {
     connections_.reserve(plan.total_connections / plan.threads + 1);
     for (auto index = thread_index; index < plan.total_connections; index += plan.threads) {
-        connections_.emplace_back(io_, index, exchange_for(plan.framing, name_of(index)));
+        connections_.emplace_back(io_, index, exchange_for(plan.framing, name_of(index)),
+                                  plan.pipeline);
+    }
+}
+
+LoadThread::~LoadThread()
+{
+    for (auto& connection : connections_) {
+        if (connection.descriptor >= 0) {
+            ::close(connection.descriptor);
+        }
+    }
+    if (epoll_ >= 0) {
+        ::close(epoll_);
     }
 }
 
@@ -66,19 +91,12 @@ void LoadThread::connect_all()
     run_until_all_done(connectors);
 }
 
-// Every connection sends its first request, then each reply that arrives
-// whole is checked, timed and answered with the next request, until the time
-// or message count is up. Level-triggered: one recv() per readiness, and
-// whatever is left is reported again by the next epoll_wait().
-void LoadThread::converse_all()
+void LoadThread::prepare_conversations()
 {
-    const int epoll = ::epoll_create1(EPOLL_CLOEXEC);
-    if (epoll < 0) {
+    epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
+    if (epoll_ < 0) {
         throw std::system_error(errno, std::generic_category(), "epoll_create1");
     }
-    started_ = Clock::now();
-    deadline_ = started_ + plan_.duration;
-    conversing_.store(true, std::memory_order_relaxed);
     for (auto& connection : connections_) {
         if (!connection.socket.is_open()) {
             continue;
@@ -91,35 +109,135 @@ void LoadThread::converse_all()
         epoll_event interest{};
         interest.events = EPOLLIN;
         interest.data.ptr = &connection;
-        if (::epoll_ctl(epoll, EPOLL_CTL_ADD, connection.descriptor, &interest) != 0) {
+        if (::epoll_ctl(epoll_, EPOLL_CTL_ADD, connection.descriptor, &interest) != 0) {
             fail(connection, ErrorKind::closed, fmt::format("epoll_ctl: {}", std::strerror(errno)));
             continue;
         }
         connection.expected = connection.exchange.first_reply;
-        send_request(connection, Clock::now());
+    }
+}
+
+void LoadThread::add_live_latency(std::vector<std::uint64_t>& totals) const
+{
+    totals.resize(LatencyHistogram::counter_count);
+    for (std::size_t i = 0; i < live_latency_.size(); ++i) {
+        totals[i] += live_latency_[i].load(std::memory_order_relaxed);
+    }
+}
+
+// Closed loop: every connection sends its first requests (up to the
+// pipeline depth), then each reply that arrives whole is checked, timed and
+// answered with the next request, until the time or message count is up.
+// Open loop: requests go when they fall due, if fewer than the pipeline depth
+// are in flight, or else as soon as a reply makes room; a reply's latency
+// counts from when its request was due. Level-triggered: one recv() per
+// readiness, and whatever is left is reported again by the next wait.
+void LoadThread::converse_all(Clock::time_point start)
+{
+    started_ = start;
+    // A message count ends the run instead of a time.
+    deadline_ = message_limit_ == no_limit ? started_ + plan_.duration : Clock::time_point::max();
+    conversing_.store(true, std::memory_order_relaxed);
+    if (open_loop_ && !connections_.empty()) {
+        // A timer may fire up to its thread's slack late (50 us by default,
+        // 1 us here): lateness would count as the server's latency.
+        ::prctl(PR_SET_TIMERSLACK, 1000UL, 0UL, 0UL, 0UL);
+        next_due_ = due_time(connections_.front(), 0);
+    } else {
+        const auto now = Clock::now();
+        for (auto& connection : connections_) {
+            if (connection.descriptor >= 0) {
+                send_more(connection, now);
+            }
+        }
     }
 
     std::array<epoll_event, 256> events;
-    const auto watchdog_ms = static_cast<int>(watchdog_period.count());
     auto next_watch = Clock::now() + watchdog_period;
     while (conversing_connections_ > 0) {
-        const int ready =
-            ::epoll_wait(epoll, events.data(), static_cast<int>(events.size()), watchdog_ms);
+        const int ready = wait_for_events(events, Clock::now());
         if (ready < 0 && errno != EINTR) {
-            const int error = errno;
-            ::close(epoll);
-            throw std::system_error(error, std::generic_category(), "epoll_wait");
+            throw std::system_error(errno, std::generic_category(), "epoll_wait");
         }
         for (int i = 0; i < ready; ++i) {
             on_readable(*static_cast<Connection*>(events[static_cast<std::size_t>(i)].data.ptr));
         }
-        if (const auto now = Clock::now(); now >= next_watch) {
+        const auto now = Clock::now();
+        if (open_loop_) {
+            release_due(now);
+        }
+        if (now >= next_watch) {
             close_stalled(now);
             next_watch = now + watchdog_period;
         }
     }
-    ::close(epoll);
     finished_ = Clock::now();
+}
+
+// Sleeps until a connection is readable, or (open loop) the next message is
+// due, or the watchdog's period is up. The schedule needs nanoseconds
+// (epoll_pwait2); where that call is missing (kernels before 5.11, valgrind)
+// the wait is cut to whole milliseconds and polls through the last one.
+int LoadThread::wait_for_events(std::array<epoll_event, 256>& events, Clock::time_point now)
+{
+    const auto capacity = static_cast<int>(events.size());
+    if (!open_loop_ || schedule_over_) {
+        return ::epoll_wait(epoll_, events.data(), capacity,
+                            static_cast<int>(watchdog_period.count()));
+    }
+    const auto wait = std::clamp<Clock::duration>(next_due_ - now, {}, watchdog_period);
+    if (precise_wait_) {
+        const timespec timeout{.tv_sec = 0, .tv_nsec = static_cast<long>(wait.count())};
+        const int ready = ::epoll_pwait2(epoll_, events.data(), capacity, &timeout, nullptr);
+        if (ready >= 0 || errno != ENOSYS) {
+            return ready;
+        }
+        precise_wait_ = false;
+    }
+    return ::epoll_wait(
+        epoll_, events.data(), capacity,
+        static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(wait).count()));
+}
+
+Clock::time_point LoadThread::due_time(const Connection& connection, std::uint64_t message) const
+{
+    return started_ + std::chrono::duration_cast<Clock::duration>(due_after(
+                          message, connection.index, plan_.total_connections, *plan_.rate));
+}
+
+void LoadThread::release_due(Clock::time_point now)
+{
+    while (!schedule_over_ && next_due_ <= now) {
+        if (next_due_ >= deadline_) {
+            end_schedule();
+            return;
+        }
+        auto& connection = connections_[cursor_];
+        if (connection.descriptor >= 0) {
+            ++connection.due;
+            send_more(connection, now);
+        }
+        if (++cursor_ == connections_.size()) {
+            cursor_ = 0;
+            ++round_;
+        }
+        next_due_ = due_time(connections_[cursor_], round_);
+    }
+}
+
+// What fell due and could not go is counted, not sent late: the run is over.
+void LoadThread::end_schedule()
+{
+    schedule_over_ = true;
+    for (auto& connection : connections_) {
+        if (connection.descriptor < 0) {
+            continue;
+        }
+        unsent_ += std::exchange(connection.due, 0);
+        if (connection.sent == connection.replies) {
+            say_goodbye(connection);
+        }
+    }
 }
 
 void LoadThread::run_until_all_done(std::size_t coroutines)
@@ -202,27 +320,69 @@ net::awaitable<void> LoadThread::connect(Connection& connection)
     connected_.fetch_add(1, std::memory_order_relaxed);
 }
 
-bool LoadThread::keep_sending(std::uint64_t sent, Clock::time_point now) const
+// Sends what the connection may: closed loop, up to the pipeline depth while
+// the run lasts; open loop, what has fallen due, up to the pipeline depth.
+// Says goodbye once nothing is in flight and nothing more will go.
+void LoadThread::send_more(Connection& connection, Clock::time_point now)
 {
-    return plan_.messages_per_connection ? sent < *plan_.messages_per_connection : now < deadline_;
-}
-
-void LoadThread::send_request(Connection& connection, Clock::time_point now)
-{
-    connection.waiting_since = now;
-    const auto& request = connection.exchange.request;
-    // In lockstep the send buffer is empty: a request of a few bytes goes
-    // whole or the connection is broken.
-    const auto sent = ::send(connection.descriptor, request.data(), request.size(), MSG_NOSIGNAL);
-    if (sent != static_cast<ssize_t>(request.size())) {
-        fail(connection, ErrorKind::closed,
-             sent < 0 ? fmt::format("cannot send: {}", std::strerror(errno))
-                      : fmt::format("cannot send: only {} of {} bytes went", sent, request.size()));
+    const auto in_flight = connection.sent - connection.replies;
+    std::uint64_t count = 0;
+    if (open_loop_) {
+        count = std::min(connection.due, pipeline_ - in_flight);
+        connection.due -= count;
+    } else if (now < deadline_) {
+        count = std::min(pipeline_ - in_flight, message_limit_ - connection.sent);
+    }
+    if (count > 0) {
+        send_requests(connection, count, now);
+    } else if (in_flight == 0 && (schedule_over_ || !open_loop_)) {
+        say_goodbye(connection);
     }
 }
 
-// A byte that differs from the expected reply, or one byte more than it, is
-// a mismatch: in lockstep the server has nothing else to say.
+inline void LoadThread::send_requests(Connection& connection, std::uint64_t count,
+                                      Clock::time_point now)
+{
+    if (connection.sent == connection.replies) {
+        connection.waiting_since = now;
+    }
+    for (std::uint64_t i = 0; i < count; ++i) {
+        connection.in_flight[connection.send_slot] =
+            open_loop_ ? due_time(connection, connection.sent + i) : now;
+        if (++connection.send_slot == pipeline_) {
+            connection.send_slot = 0;
+        }
+    }
+    connection.sent += count;
+    // At most `pipeline` requests are ever unanswered, and max_pipeline of
+    // them fit in the smallest send buffer: they go whole or the connection
+    // is broken.
+    const auto size = count * connection.exchange.request.size();
+    const auto sent = ::send(connection.descriptor, connection.requests.data(), size, MSG_NOSIGNAL);
+    if (sent != static_cast<ssize_t>(size)) {
+        fail_to_send(connection, sent, size);
+    }
+}
+
+// Out of the way of the loop (cold, never inlined): formatting needs
+// registers the usual path then need not save.
+void LoadThread::fail_to_send(Connection& connection, ssize_t sent, std::size_t size)
+{
+    fail(connection, ErrorKind::closed,
+         sent < 0 ? fmt::format("cannot send: {}", std::strerror(errno))
+                  : fmt::format("cannot send: only {} of {} bytes went", sent, size));
+}
+
+void LoadThread::fail_to_receive(Connection& connection, ssize_t got)
+{
+    if (got < 0 && (errno == EAGAIN || errno == EINTR)) {
+        return;
+    }
+    fail(connection, ErrorKind::closed,
+         got == 0 ? std::string("the server closed the connection")
+                  : fmt::format("lost the connection: {}", std::strerror(errno)));
+}
+
 void LoadThread::on_readable(Connection& connection)
 {
     if (connection.descriptor < 0) {
@@ -232,39 +392,87 @@ void LoadThread::on_readable(Connection& connection)
     const auto got = ::recv(connection.descriptor, buffer.data() + connection.received,
                             buffer.size() - connection.received, 0);
     if (got <= 0) {
-        if (got < 0 && (errno == EAGAIN || errno == EINTR)) {
-            return;
-        }
-        fail(connection, ErrorKind::closed,
-             got == 0 ? std::string("the server closed the connection")
-                      : fmt::format("lost the connection: {}", std::strerror(errno)));
+        fail_to_receive(connection, got);
         return;
     }
     connection.received += static_cast<std::size_t>(got);
     const auto expected = connection.expected;
-    const std::string_view so_far(buffer.data(), connection.received);
-    if (connection.received > expected.size() ||
-        so_far != expected.substr(0, connection.received)) {
-        fail(connection, ErrorKind::mismatch,
-             fmt::format("expected \"{}\", got \"{}\"", protocol::printable(expected),
-                         protocol::printable(so_far)));
-        return;
-    }
-    if (connection.received < expected.size()) {
-        return;
+    std::uint64_t whole = 1;
+    // The usual read: exactly the one reply awaited.
+    if (connection.received == expected.size() && connection.sent != connection.replies &&
+        std::memcmp(buffer.data(), expected.data(), expected.size()) == 0) {
+        connection.received = 0;
+        connection.expected = connection.exchange.reply;
+    } else {
+        whole = take_replies(connection);
+        if (whole == 0) {
+            return;
+        }
     }
     const auto now = Clock::now();
-    latency_.record(static_cast<std::uint64_t>(
-        std::chrono::nanoseconds(now - connection.waiting_since).count()));
-    // Only this thread writes the count: no read-modify-write needed.
-    replies_.store(replies_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-    connection.expected = connection.exchange.reply;
-    connection.received = 0;
-    if (keep_sending(++connection.replies, now)) {
-        send_request(connection, now);
-    } else {
-        say_goodbye(connection);
+    record_replies(connection, whole, now);
+    send_more(connection, now);
+}
+
+// Every byte must continue the replies expected: one that differs, or any
+// byte when no reply is awaited, is a mismatch, and nothing of that read
+// counts. Returns the whole replies taken from the buffer (0 also when the
+// connection failed).
+std::uint64_t LoadThread::take_replies(Connection& connection)
+{
+    auto& buffer = connection.buffer;
+    const std::string_view bytes(buffer.data(), connection.received);
+    const auto awaited = connection.sent - connection.replies;
+    auto expected = connection.expected;
+    std::size_t used = 0;
+    std::size_t reply_start = 0;  // of the reply checked last, for the error
+    std::uint64_t whole = 0;
+    while (used < bytes.size()) {
+        const auto rest = bytes.substr(used);
+        if (whole == awaited ||
+            rest.substr(0, expected.size()) != expected.substr(0, rest.size())) {
+            fail(connection, ErrorKind::mismatch,
+                 fmt::format(
+                     "expected \"{}\", got \"{}\"", protocol::printable(expected),
+                     protocol::printable(bytes.substr(whole == awaited ? reply_start : used))));
+            return 0;
+        }
+        if (rest.size() < expected.size()) {
+            break;
+        }
+        reply_start = used;
+        used += expected.size();
+        ++whole;
+        expected = connection.exchange.reply;
     }
+    connection.expected = expected;
+    connection.received -= used;
+    if (whole > 0 && connection.received > 0) {
+        std::memmove(buffer.data(), buffer.data() + used, connection.received);
+    }
+    return whole;
+}
+
+inline void LoadThread::record_replies(Connection& connection, std::uint64_t count,
+                                       Clock::time_point now)
+{
+    for (std::uint64_t i = 0; i < count; ++i) {
+        const auto nanoseconds = static_cast<std::uint64_t>(
+            std::chrono::nanoseconds(now - connection.in_flight[connection.reply_slot]).count());
+        if (++connection.reply_slot == pipeline_) {
+            connection.reply_slot = 0;
+        }
+        latency_.record(nanoseconds);
+        if (!live_latency_.empty()) {
+            auto& counter = live_latency_[LatencyHistogram::counter_of(nanoseconds)];
+            counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+        }
+    }
+    connection.replies += count;
+    connection.waiting_since =
+        connection.sent > connection.replies ? now : Clock::time_point::max();
+    // Only this thread writes the count: no read-modify-write needed.
+    replies_.store(replies_.load(std::memory_order_relaxed) + count, std::memory_order_relaxed);
 }
 
 // As a client should; the server closes its side.

@@ -14,6 +14,11 @@ namespace {
 // cap only stops a typo from asking for billions.
 constexpr std::uint64_t max_connections = 1'000'000;
 constexpr std::uint64_t max_threads = 1024;
+// Well past what loopback carries; the cap only catches typos.
+constexpr std::uint64_t max_rate = 100'000'000;
+// Every request in flight fits in a socket's smallest send buffer (4 KiB),
+// so a send never goes out in part.
+constexpr std::uint64_t max_pipeline = 256;
 
 protocol::Framing parse_framing(std::string_view text)
 {
@@ -57,6 +62,19 @@ BenchCommand parse_bench_command(std::span<const std::string_view> arguments, st
                 cli::parse_count(*messages, "message count", 1, std::uint64_t{1} << 40);
         } else if (auto framing = walker.option("--framing")) {
             options.framing = parse_framing(*framing);
+        } else if (auto rate = walker.option("--rate", "-R")) {
+            options.rate = cli::parse_count(*rate, "rate", 0, max_rate);
+            if (options.rate == 0) {
+                throw cli::UsageError(
+                    "--rate 0 would send nothing (leave --rate out for a closed-loop run)");
+            }
+        } else if (auto depth = walker.option("--pipeline", "-P")) {
+            options.pipeline = cli::parse_count(*depth, "pipeline depth", 1, max_pipeline);
+        } else if (auto file = walker.option("--latency-out")) {
+            if (file->empty()) {
+                throw cli::UsageError("--latency-out needs a file name");
+            }
+            options.latency_out = *file;
         } else if (auto count = walker.option("--threads")) {
             threads = cli::parse_count(*count, "thread count", 0, max_threads);
         } else {
@@ -70,6 +88,15 @@ BenchCommand parse_bench_command(std::span<const std::string_view> arguments, st
     if (duration_given && options.duration.count() == 0) {
         throw cli::UsageError("--duration must be more than 0");
     }
+    if (options.rate && options.messages_per_connection) {
+        throw cli::UsageError(
+            "--rate and -n exclude each other: an open-loop run lasts a time (-d)");
+    }
+    if (options.pipeline > 1 && options.framing == protocol::Framing::raw) {
+        throw cli::UsageError(
+            "-P needs --framing line: raw replies have no delimiter, so replies to pipelined "
+            "names could not be told apart");
+    }
     options.threads =
         threads.value_or(1) == 0 ? std::max<std::size_t>(cores, 1) : threads.value_or(1);
     return command;
@@ -79,9 +106,13 @@ std::string bench_usage()
 {
     return R"(Usage: hello_bench [OPTION]...
 Load generator for hello_server: opens CONNECTIONS connections, reads each
-one's "Welcome!", then on every connection sends a name and waits for its
-reply, in lockstep, checking every reply byte for byte. Reports replies per
-second and the latency of a reply (p50, p90, p99, max).
+one's "Welcome!", then sends names and checks every reply byte for byte.
+Closed loop (the default): each connection sends its next name when a reply
+arrives (-P names in flight). Open loop (--rate): names go on a schedule,
+RATE per second across all connections, and a reply's latency counts from
+when its name was due, so a server that stalls is charged for every message
+it delayed (no coordinated omission). Reports replies per second and latency
+percentiles (p50 to p99.99 and max, within 1%).
 
 Options:
   --host HOST              server name or address (default 127.0.0.1)
@@ -89,16 +120,25 @@ Options:
   -c, --connections N      connections to open (default 1)
   -d, --duration DURATION  send for this long (default 10s) ...
   -n, --messages N         ... or send N messages on every connection
+  -R, --rate N             open loop: N messages per second in all, each
+                           connection on its own evenly spaced schedule
+  -P, --pipeline N         up to N messages in flight per connection (default 1;
+                           at most 256; line framing only)
   --framing raw|line       raw: a bare name per message, as the tutorial's client
                            sends (default); line: one name per line, as nc sends
-  --threads N              threads generating load (default 1; 0: one per core)
+  --threads N              threads generating load (default 1; 0: one per core);
+                           connections, and the rate with them, are dealt out in turn
   --proxy-v1               start every connection with a PROXY protocol v1 header
                            ("PROXY TCP4 ...\r\n"), for hello_server --proxy-protocol
+  --latency-out FILE       write the latency distribution to FILE in HdrHistogram's
+                           percentile-distribution format (values in microseconds)
   --json                   print the results as one JSON object
   -h, --help               show this help and exit
   --version                show the version and exit
 
 DURATION is a whole number with a unit: 250ms, 1s, 5m, 2h (a bare number is seconds).
+An open-loop run ends when the duration is up: what fell due but could not go
+(its connection still had -P replies to wait for) is reported as unsent.
 Connecting, and each reply, must take less than 10s. The soft limit on open
 files is raised to the hard one; past 25,000 connections to 127.0.0.1 the
 connections come from 127.0.0.2, 127.0.0.3, ... so ephemeral ports last.

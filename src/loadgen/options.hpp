@@ -26,6 +26,14 @@ struct BenchOptions {
     // Send a PROXY protocol v1 header first, as a load balancer would, for a
     // server started with --proxy-protocol.
     bool proxy_v1 = false;
+    // Open loop: this many messages per second across all connections, each
+    // connection on its own evenly spaced schedule, latency counted from when
+    // each message was due. Without it, closed loop: each connection sends
+    // its next message when a reply arrives.
+    std::optional<std::uint64_t> rate;
+    // Messages in flight per connection (line framing only).
+    std::size_t pipeline = 1;
+    std::string latency_out;  // HdrHistogram percentile distribution; empty: none
     bool json = false;
 };
 

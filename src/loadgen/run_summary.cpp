@@ -22,6 +22,17 @@ std::string_view name_of(protocol::Framing framing)
     return framing == protocol::Framing::raw ? "raw" : "line";
 }
 
+// "closed loop, 1 in flight per connection" or "open loop at 5000/s, ...".
+std::string load_of(const RunSummary& summary)
+{
+    const auto in_flight = fmt::format("{} in flight per connection", summary.pipeline);
+    if (!summary.rate) {
+        return fmt::format("closed loop, {}", in_flight);
+    }
+    return fmt::format("open loop at {}/s, {}, {} unsent", *summary.rate, in_flight,
+                       summary.unsent);
+}
+
 }  // namespace
 
 ErrorCounts& ErrorCounts::operator+=(const ErrorCounts& other)
@@ -49,12 +60,16 @@ std::string format_table(const RunSummary& summary)
     row("connections", fmt::format("{} of {} ({} framing, {} thread{})", summary.connections_made,
                                    summary.connections_wanted, name_of(summary.framing),
                                    summary.threads, summary.threads == 1 ? "" : "s"));
+    row("load", load_of(summary));
     row("replies", fmt::format("{} in {:.3f}s", summary.replies, seconds(summary.elapsed)));
     row("replies/s", fmt::format("{:.0f}", summary.replies_per_second()));
     row("latency",
-        fmt::format("p50 {:.1f}us  p90 {:.1f}us  p99 {:.1f}us  max {:.1f}us",
+        fmt::format("p50 {:.1f}us  p90 {:.1f}us  p99 {:.1f}us",
                     microseconds(latency.percentile(50)), microseconds(latency.percentile(90)),
-                    microseconds(latency.percentile(99)), microseconds(latency.max())));
+                    microseconds(latency.percentile(99))));
+    row("", fmt::format("p99.9 {:.1f}us  p99.99 {:.1f}us  max {:.1f}us",
+                        microseconds(latency.percentile(99.9)),
+                        microseconds(latency.percentile(99.99)), microseconds(latency.max())));
     const auto& errors = summary.errors;
     row("errors", fmt::format("{} (connect {}, timeout {}, closed {}, mismatch {})", errors.total(),
                               errors.connect, errors.timeout, errors.closed, errors.mismatch));
@@ -65,30 +80,49 @@ std::string format_json(const RunSummary& summary)
 {
     const auto& latency = summary.latency;
     const auto& errors = summary.errors;
+    std::string per_thread;
+    for (const auto& share : summary.per_thread) {
+        fmt::format_to(std::back_inserter(per_thread),
+                       "{}{{\"connections\":{},\"rate\":{:.3f},\"replies\":{}}}",
+                       per_thread.empty() ? "" : ",", share.connections, share.rate, share.replies);
+    }
     return fmt::format(
         R"({{"connections":{{"wanted":{},"made":{}}},"framing":"{}","threads":{},)"
+        R"("mode":"{}","rate":{},"pipeline":{},"unsent":{},)"
         R"("replies":{},"elapsed_s":{:.6f},"started_monotonic_s":{:.6f},"replies_per_s":{:.1f},)"
-        R"("latency_us":{{"p50":{:.1f},"p90":{:.1f},"p99":{:.1f},"max":{:.1f},"mean":{:.1f}}},)"
-        R"("errors":{{"total":{},"connect":{},"timeout":{},"closed":{},"mismatch":{}}}}})"
+        R"("latency_us":{{"count":{},"p50":{:.1f},"p90":{:.1f},"p99":{:.1f},"p99.9":{:.1f},)"
+        R"("p99.99":{:.1f},"max":{:.1f},"mean":{:.1f}}},)"
+        R"("errors":{{"total":{},"connect":{},"timeout":{},"closed":{},"mismatch":{}}},)"
+        R"("per_thread":[{}]}})"
         "\n",
         summary.connections_wanted, summary.connections_made, name_of(summary.framing),
-        summary.threads, summary.replies, seconds(summary.elapsed), seconds(summary.started),
-        summary.replies_per_second(), microseconds(latency.percentile(50)),
+        summary.threads, summary.rate ? "open" : "closed",
+        summary.rate ? std::to_string(*summary.rate) : "null", summary.pipeline, summary.unsent,
+        summary.replies, seconds(summary.elapsed), seconds(summary.started),
+        summary.replies_per_second(), latency.count(), microseconds(latency.percentile(50)),
         microseconds(latency.percentile(90)), microseconds(latency.percentile(99)),
+        microseconds(latency.percentile(99.9)), microseconds(latency.percentile(99.99)),
         microseconds(latency.max()), latency.mean() / 1000.0, errors.total(), errors.connect,
-        errors.timeout, errors.closed, errors.mismatch);
+        errors.timeout, errors.closed, errors.mismatch, per_thread);
 }
 
-std::string format_progress(std::size_t connected, std::size_t wanted, bool running,
-                            std::uint64_t replies, std::uint64_t errors,
-                            std::chrono::nanoseconds elapsed)
+std::string format_progress(const Progress& progress)
 {
-    if (!running) {
-        return fmt::format("connecting {}/{}  {} errors", connected, wanted, errors);
+    if (!progress.running) {
+        return fmt::format("connecting {}/{}  {} errors", progress.connected, progress.wanted,
+                           progress.errors);
     }
-    const auto duration = seconds(elapsed);
-    const auto rate = duration > 0 ? static_cast<double>(replies) / duration : 0.0;
-    return fmt::format("{:.1f}s  {} replies  {:.0f}/s  {} errors", duration, replies, rate, errors);
+    std::string out = fmt::format("{:.1f}s  {} replies  {:.0f}/s", seconds(progress.elapsed),
+                                  progress.replies, progress.recent_rate);
+    auto line = std::back_inserter(out);
+    if (progress.rate) {
+        fmt::format_to(line, " (asked {}/s)", *progress.rate);
+    }
+    if (progress.recent_p99) {
+        fmt::format_to(line, "  p99 {:.1f}us", microseconds(*progress.recent_p99));
+    }
+    fmt::format_to(line, "  {} errors", progress.errors);
+    return out;
 }
 
 }  // namespace hello::bench

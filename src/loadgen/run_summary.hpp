@@ -4,7 +4,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "loadgen/latency_histogram.hpp"
 #include "protocol/framing.hpp"
@@ -22,18 +24,32 @@ struct ErrorCounts {
     ErrorCounts& operator+=(const ErrorCounts& other);
 };
 
+// What one thread did: its connections, its share of the open-loop rate,
+// and how many latencies its histogram holds.
+struct ThreadShare {
+    std::size_t connections = 0;
+    double rate = 0;  // messages per second; 0 in closed loop
+    std::uint64_t replies = 0;
+};
+
 struct RunSummary {
     std::size_t connections_wanted = 0;
     std::size_t connections_made = 0;  // connected and greeted with "Welcome!"
     std::size_t threads = 1;
     protocol::Framing framing = protocol::Framing::raw;
+    std::optional<std::uint64_t> rate;  // offered, in open loop; nullopt: closed loop
+    std::size_t pipeline = 1;
+    std::uint64_t unsent = 0;  // open loop: fell due, never sent (the connection was full)
+    std::vector<ThreadShare> per_thread;
     std::uint64_t replies = 0;            // correct replies only
     std::chrono::nanoseconds elapsed{0};  // from the first message to the last reply
     // When the first message went, on the steady clock (CLOCK_MONOTONIC on
     // Linux, Python's time.monotonic()): lets a script measure the server over
     // exactly the window hello_bench measured.
     std::chrono::nanoseconds started{0};
-    LatencyHistogram latency;  // nanoseconds from send to whole reply
+    // Nanoseconds to the whole reply, from the send (closed loop) or from when
+    // the message was due (open loop).
+    LatencyHistogram latency;
     ErrorCounts errors;
 
     double replies_per_second() const;
@@ -42,9 +58,22 @@ struct RunSummary {
 std::string format_table(const RunSummary& summary);
 // One JSON object on one line; latencies in microseconds, times in seconds.
 std::string format_json(const RunSummary& summary);
-// "connecting 5000/10000" or "12.0s  1,234,567 replies  98,765/s  0 errors".
-std::string format_progress(std::size_t connected, std::size_t wanted, bool running,
-                            std::uint64_t replies, std::uint64_t errors,
-                            std::chrono::nanoseconds elapsed);
+
+// What the progress line shows, one second at a time.
+struct Progress {
+    std::size_t connected = 0;
+    std::size_t wanted = 0;
+    bool running = false;  // conversing, after connecting
+    std::uint64_t replies = 0;
+    std::uint64_t errors = 0;
+    std::chrono::nanoseconds elapsed{0};
+    std::optional<std::uint64_t> rate;        // asked for, open loop
+    double recent_rate = 0;                   // replies per second over the last period
+    std::optional<std::uint64_t> recent_p99;  // nanoseconds, over the last period
+};
+
+// "connecting 5000/10000  0 errors", then
+// "12.0s  1234567 replies  98765/s (asked 100000/s)  p99 250.3us  0 errors".
+std::string format_progress(const Progress& progress);
 
 }  // namespace hello::bench

@@ -6,9 +6,11 @@ bench/compare, and their numbers go to docs/BENCHMARKS.md.
 
 import json
 import os
+import pty
 import re
 import socket
 import subprocess
+import tempfile
 import threading
 
 from harness import BUILD_DIR, Server
@@ -210,3 +212,154 @@ def test_threaded_server_speaks_the_protocol():
 
 def test_naive_asio_server_speaks_the_protocol():
     assert_speaks_the_protocol("naive_asio_server")
+
+
+def p99_ms(report):
+    return report["latency_us"]["p99"] / 1000
+
+
+def test_open_loop_counts_what_a_slow_server_delays():
+    # Coordinated omission, shown: 4 connections to a server that takes
+    # 100 ms per reply carry 40 replies/s; asked for 80/s, an open-loop run
+    # falls further behind every second, and its p99 (counted from when
+    # each message was due) grows with the run's length. The lockstep
+    # generator waits for each reply before it sends again, so it sees
+    # 100 ms however long it runs. The runs overlap to save time (the load
+    # is a few messages per second); only large ratios are asserted (the
+    # measured ones: 2.8x, 5.5x and 15x).
+    with Server("--quiet", "--delay", "100ms") as server:
+        runs = {}
+        for name, args in (("lockstep_short", ["-d", "1s"]), ("lockstep_long", ["-d", "3s"]),
+                           ("open_short", ["-d", "1s", "--rate", "80"]),
+                           ("open_long", ["-d", "3s", "--rate", "80"])):
+            runs[name] = subprocess.Popen(
+                [BENCH, "--port", str(server.port), "--json", "-c", "4", *args],
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        reports = {}
+        for name, process in runs.items():
+            out, err = process.communicate(timeout=60)
+            assert process.returncode == 0, (name, err)
+            reports[name] = json.loads(out)
+    for report in reports.values():
+        assert report["errors"]["total"] == 0, report
+        assert report["latency_us"]["p50"] >= 100_000, report  # never faster than the delay
+    lockstep_short, lockstep_long = p99_ms(reports["lockstep_short"]), p99_ms(reports["lockstep_long"])
+    open_short, open_long = p99_ms(reports["open_short"]), p99_ms(reports["open_long"])
+    # Lockstep: about 100 ms, whatever the length (a stall of the machine can
+    # add tens of ms to a p99 of 40 or 120 replies: 2x is far from growth).
+    assert lockstep_long < 2 * lockstep_short, (lockstep_short, lockstep_long)
+    # Open loop: about 100 + 50 * (replies per connection) ms, so ~0.6 s
+    # after 1 s and ~1.6 s after 3 s.
+    assert open_long > 1.8 * open_short, (open_short, open_long)
+    assert open_short > 2.5 * lockstep_short, (open_short, lockstep_short)
+    assert open_long > 5 * lockstep_long, (open_long, lockstep_long)
+    # The messages the server had no time for are counted, not hidden.
+    assert reports["open_long"]["mode"] == "open" and reports["open_long"]["rate"] == 80
+    assert reports["open_long"]["unsent"] > 50, reports["open_long"]
+    assert reports["lockstep_long"]["mode"] == "closed" and reports["lockstep_long"]["unsent"] == 0
+
+
+def test_open_loop_keeps_its_rate():
+    # 2000/s for 1 s: messages 0-1999 fall due, each sent and answered or
+    # counted as unsent (a reply late at the very end leaves its
+    # connection's next message unsent), none lost from the figures.
+    with Server("--quiet") as server:
+        report = bench_json(server, "-c", "10", "-d", "1s", "--rate", "2000")
+    assert report["errors"]["total"] == 0, report
+    assert report["replies"] + report["unsent"] == 2000, report
+    assert report["replies"] >= 1800, report
+    assert report["latency_us"]["count"] == report["replies"], report
+
+
+def test_threads_split_rate_and_connections_exactly():
+    # 3 threads, 10 connections, 3000/s: 4+3+3 connections at 1200+900+900/s;
+    # the merged histogram holds every thread's latencies.
+    with Server("--quiet") as server:
+        report = bench_json(server, "-c", "10", "--threads", "3", "-d", "500ms", "--rate", "3000")
+        closed = bench_json(server, "-c", "7", "--threads", "2", "-n", "50")
+    assert report["errors"]["total"] == 0, report
+    shares = report["per_thread"]
+    assert [share["connections"] for share in shares] == [4, 3, 3], shares
+    assert [share["rate"] for share in shares] == [1200, 900, 900], shares
+    assert sum(share["replies"] for share in shares) == report["latency_us"]["count"] == report["replies"]
+    assert report["replies"] + report["unsent"] == 1500, report  # every message due in 500 ms at 3000/s
+    assert [share["replies"] for share in closed["per_thread"]] == [200, 150], closed
+    assert closed["latency_us"]["count"] == closed["replies"] == 350, closed
+
+
+def test_pipelining():
+    # 8 names in flight per connection: the replies come back in order, often
+    # several to a read, and each is checked and timed.
+    with Server("--quiet") as server:
+        report = bench_json(server, "-c", "5", "-n", "200", "-P", "8", "--framing", "line")
+        assert_clean(report, 5, 1000)
+        assert report["pipeline"] == 8, report
+        report = bench_json(server, "-c", "4", "-d", "500ms", "-P", "4", "--framing", "line",
+                            "--rate", "4000")
+        assert report["errors"]["total"] == 0 and report["replies"] > 0, report
+    for name in ("epoll_server", "naive_asio_server"):
+        with ComparisonServer(name) as server:
+            assert_clean(bench_json(server, "-c", "3", "-n", "100", "-P", "16", "--framing", "line"),
+                         3, 300)
+
+
+def test_latency_out_is_hdrhistogram_text():
+    with tempfile.TemporaryDirectory() as directory:
+        path = os.path.join(directory, "latency.txt")
+        with Server("--quiet") as server:
+            report = bench_json(server, "-c", "4", "-n", "500", "--latency-out", path)
+        with open(path) as text:
+            lines = text.read().splitlines()
+    assert lines[0].split() == ["Value", "Percentile", "TotalCount", "1/(1-Percentile)"], lines[0]
+    rows = [line.split() for line in lines[2:] if not line.startswith("#")]
+    assert rows[0][1] == "0.000000000000" and rows[-1][1] == "1.000000000000", rows
+    assert int(rows[-1][2]) == report["latency_us"]["count"] == 2000
+    # The last row is the top of the maximum's counter: within 1% of it.
+    assert report["latency_us"]["max"] <= float(rows[-1][0]) <= report["latency_us"]["max"] * 1.01
+    assert lines[-1].startswith("#[Buckets =") and "Total count    =         2000]" in lines[-2]
+
+
+def test_latency_out_unwritable():
+    result = run_bench("-n", "1", "--latency-out", "/nonexistent/dir/h.txt")
+    assert result.returncode == 1, result
+    assert result.stderr.decode().startswith("hello_bench: cannot write /nonexistent/dir/h.txt"), result.stderr
+
+
+def test_bad_combinations_are_usage_errors():
+    for args, says in ((["--rate", "100", "-n", "5"], "--rate and -n exclude each other"),
+                       (["-P", "4"], "raw replies have no delimiter"),
+                       (["-P", "4", "--framing", "raw"], "raw replies have no delimiter"),
+                       (["--rate", "0"], "--rate 0 would send nothing")):
+        result = run_bench(*args)
+        assert result.returncode == 2, (args, result)
+        assert says in result.stderr.decode(), (args, result.stderr)
+
+
+def test_progress_line_on_a_terminal():
+    # stderr on a pseudo-terminal: a line every second with the achieved and
+    # the asked rate and the recent p99, erased at the end.
+    with Server("--quiet") as server:
+        leader, follower = pty.openpty()
+        try:
+            process = subprocess.Popen(
+                [BENCH, "--port", str(server.port), "-c", "2", "-d", "2500ms", "--rate", "500"],
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=follower)
+            os.close(follower)
+            out, _ = process.communicate(timeout=30)
+            shown = b""
+            while True:
+                try:
+                    chunk = os.read(leader, 4096)
+                except OSError:
+                    break  # EIO: the terminal's other end is closed
+                if not chunk:
+                    break
+                shown += chunk
+        finally:
+            os.close(leader)
+    assert process.returncode == 0, shown
+    assert b"replies" in out
+    progress = shown.decode()
+    line = r"\r\x1b\[K\d+\.\ds  \d+ replies  \d+/s \(asked 500/s\)  p99 [\d.]+us  0 errors"
+    assert re.search(line, progress), progress
+    assert progress.endswith("\r\x1b[K"), progress

@@ -35,6 +35,41 @@ TEST_SUITE("bench_options")
         CHECK(options.threads == 1);
         CHECK_FALSE(options.json);
         CHECK_FALSE(options.proxy_v1);
+        CHECK_FALSE(options.rate.has_value());
+        CHECK(options.pipeline == 1);
+        CHECK(options.latency_out.empty());
+    }
+
+    TEST_CASE("open loop, pipelining and the distribution file")
+    {
+        const auto options = parse({"--rate", "5000", "-P", "16", "--framing", "line",
+                                    "--latency-out", "hist.txt", "-d", "30s"})
+                                 .options;
+        CHECK(options.rate == 5000);
+        CHECK(options.pipeline == 16);
+        CHECK(options.latency_out == "hist.txt");
+        CHECK(parse({"-R", "10"}).options.rate == 10);  // wrk2's letter
+        CHECK(parse({"--pipeline=4", "--framing=line"}).options.pipeline == 4);
+        CHECK(parse({"-P", "1"}).options.pipeline == 1);  // one in flight is lockstep, raw is fine
+    }
+
+    TEST_CASE("combinations that cannot work are usage errors that say why")
+    {
+        CHECK_THROWS_WITH_AS(parse({"--rate", "100", "-n", "5"}),
+                             "--rate and -n exclude each other: an open-loop run lasts a time (-d)",
+                             UsageError);
+        CHECK_THROWS_WITH_AS(parse({"-P", "2"}),
+                             "-P needs --framing line: raw replies have no delimiter, so replies "
+                             "to pipelined names could not be told apart",
+                             UsageError);
+        CHECK_THROWS_WITH_AS(parse({"--rate", "0"}),
+                             "--rate 0 would send nothing (leave --rate out for a closed-loop run)",
+                             UsageError);
+        CHECK_THROWS_AS(parse({"--rate", "-5"}), UsageError);
+        CHECK_THROWS_AS(parse({"--rate", "fast"}), UsageError);
+        CHECK_THROWS_AS(parse({"-P", "0", "--framing", "line"}), UsageError);
+        CHECK_THROWS_AS(parse({"-P", "257", "--framing", "line"}), UsageError);
+        CHECK_THROWS_AS(parse({"--latency-out", ""}), UsageError);
     }
 
     TEST_CASE("every option, short and long")

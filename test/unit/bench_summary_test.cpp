@@ -51,10 +51,23 @@ TEST_SUITE("bench_summary")
     {
         const auto table = hello::bench::format_table(sample_summary());
         CHECK(table == "connections      99 of 100 (line framing, 2 threads)\n"
+                       "load             closed loop, 1 in flight per connection\n"
                        "replies          50000 in 2.000s\n"
                        "replies/s        25000\n"
-                       "latency          p50 20.1us  p90 20.1us  p99 20.1us  max 150.0us\n"
+                       "latency          p50 20.1us  p90 20.1us  p99 20.1us\n"
+                       "                 p99.9 150.0us  p99.99 150.0us  max 150.0us\n"
                        "errors           1 (connect 1, timeout 0, closed 0, mismatch 0)\n");
+    }
+
+    TEST_CASE("open loop: the rate asked for, the depth and what could not go")
+    {
+        auto summary = sample_summary();
+        summary.rate = 30'000;
+        summary.pipeline = 4;
+        summary.unsent = 12;
+        const auto table = hello::bench::format_table(summary);
+        CHECK(table.find("load             open loop at 30000/s, 4 in flight per connection, "
+                         "12 unsent\n") != std::string::npos);
     }
 
     TEST_CASE("JSON is one line with microsecond latencies")
@@ -63,17 +76,44 @@ TEST_SUITE("bench_summary")
         CHECK(
             json ==
             R"({"connections":{"wanted":100,"made":99},"framing":"line","threads":2,)"
+            R"("mode":"closed","rate":null,"pipeline":1,"unsent":0,)"
             R"("replies":50000,"elapsed_s":2.000000,"started_monotonic_s":0.000000,"replies_per_s":25000.0,)"
-            R"("latency_us":{"p50":20.1,"p90":20.1,"p99":20.1,"max":150.0,"mean":21.3},)"
-            R"("errors":{"total":1,"connect":1,"timeout":0,"closed":0,"mismatch":0}})"
+            R"("latency_us":{"count":101,"p50":20.1,"p90":20.1,"p99":20.1,"p99.9":150.0,)"
+            R"("p99.99":150.0,"max":150.0,"mean":21.3},)"
+            R"("errors":{"total":1,"connect":1,"timeout":0,"closed":0,"mismatch":0},)"
+            R"("per_thread":[]})"
             "\n");
+    }
+
+    TEST_CASE("JSON in open loop: the rate, and each thread's share")
+    {
+        auto summary = sample_summary();
+        summary.rate = 1000;
+        summary.per_thread = {{.connections = 50, .rate = 500, .replies = 60},
+                              {.connections = 49, .rate = 490, .replies = 41}};
+        const auto json = hello::bench::format_json(summary);
+        CHECK(json.find(R"("mode":"open","rate":1000,)") != std::string::npos);
+        CHECK(json.find(R"("per_thread":[{"connections":50,"rate":500.000,"replies":60},)"
+                        R"({"connections":49,"rate":490.000,"replies":41}]})") !=
+              std::string::npos);
     }
 
     TEST_CASE("progress: connecting, then running")
     {
-        CHECK(hello::bench::format_progress(500, 10'000, false, 0, 0, 0s) ==
-              "connecting 500/10000  0 errors");
-        CHECK(hello::bench::format_progress(10'000, 10'000, true, 30'000, 2, 3s) ==
-              "3.0s  30000 replies  10000/s  2 errors");
+        hello::bench::Progress progress;
+        progress.connected = 500;
+        progress.wanted = 10'000;
+        CHECK(hello::bench::format_progress(progress) == "connecting 500/10000  0 errors");
+        progress.connected = 10'000;
+        progress.running = true;
+        progress.replies = 30'000;
+        progress.errors = 2;
+        progress.elapsed = 3s;
+        progress.recent_rate = 9'876.4;
+        CHECK(hello::bench::format_progress(progress) == "3.0s  30000 replies  9876/s  2 errors");
+        progress.rate = 10'000;
+        progress.recent_p99 = 250'340;
+        CHECK(hello::bench::format_progress(progress) ==
+              "3.0s  30000 replies  9876/s (asked 10000/s)  p99 250.3us  2 errors");
     }
 }
