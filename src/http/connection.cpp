@@ -1,6 +1,7 @@
 #include "http/connection.hpp"
 
 #include <fmt/format.h>
+#include <openssl/ssl.h>
 
 #include <array>
 #include <string>
@@ -23,11 +24,12 @@
 namespace hello::http {
 namespace {
 
-net::awaitable<net::tcp::socket> connect_within(const Route& route, const StepLimit& limit)
+net::awaitable<net::tcp::socket> connect_within(const Route& route, net::IpFamily family,
+                                                const StepLimit& limit)
 {
     try {
         co_return co_await net::connect_to(route.connect_host, std::to_string(route.connect_port),
-                                           limit.left);
+                                           limit.left, family);
     } catch (const net::TimeoutError&) {
         throw_timed_out(
             limit, fmt::format("connecting to {} port {}", route.connect_host, route.connect_port));
@@ -83,16 +85,26 @@ net::awaitable<void> open_tunnel(net::tcp::socket& socket, const Url& origin,
 
 net::awaitable<Connection> Connection::open(const Url& origin, const Route& route,
                                             asio::ssl::context& tls, bool verify,
-                                            std::string_view user_agent, const TransferClock& clock,
-                                            const Tracer& trace)
+                                            std::string_view user_agent, net::IpFamily family,
+                                            const TransferClock& clock, const Tracer& trace)
 {
     const auto started = TransferClock::clock::now();
     trace(fmt::format("Connecting to {} port {}{}", route.connect_host, route.connect_port,
                       route.proxy ? " (the proxy)" : ""));
-    auto socket = co_await connect_within(route, clock.for_connect(started));
-    trace("Connected");
+    auto socket = co_await connect_within(route, family, clock.for_connect(started));
+    const auto connected_at = TransferClock::clock::now();
+    asio::error_code ignored;
+    const auto address = socket.remote_endpoint(ignored).address().to_string();
+    trace(fmt::format("Connected to {} ({}) port {}", route.connect_host, address,
+                      route.connect_port));
+    const auto opened = [&](Stream stream) {
+        Connection connection(std::move(stream));
+        connection.remote_address_ = address;
+        connection.connected_at_ = connected_at;
+        return connection;
+    };
     if (origin.scheme == Scheme::http) {
-        co_return Connection(std::move(socket));
+        co_return opened(std::move(socket));
     }
     if (route.tunnel()) {
         co_await open_tunnel(socket, origin, user_agent, clock, started, trace);
@@ -101,7 +113,11 @@ net::awaitable<Connection> Connection::open(const Url& origin, const Route& rout
     co_await handshake(stream, origin.host, verify, clock.for_connect(started));
     trace(fmt::format("TLS handshake with {} done{}", origin.host,
                       verify ? ", certificate verified" : " (not verified: --insecure)"));
-    co_return Connection(std::move(stream));
+    trace(fmt::format("{} with {}", SSL_get_version(stream.native_handle()),
+                      SSL_get_cipher_name(stream.native_handle())));
+    auto connection = opened(std::move(stream));
+    connection.secured_at_ = TransferClock::clock::now();
+    co_return connection;
 }
 
 net::awaitable<std::tuple<asio::error_code, std::size_t>> Connection::read_some(

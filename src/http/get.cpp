@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -29,12 +32,38 @@ namespace {
 // Enough to keep a fast link busy; the only body memory we ever hold.
 constexpr std::size_t read_buffer_size = 64 * 1024;
 
-// What one download needs besides its options: the limits' clock, TLS, and
-// where the reports go.
+using FilePointer = std::unique_ptr<std::FILE, int (*)(std::FILE*)>;
+
+// -D FILE: written directly as the heads arrive, as curl does ("-": stdout).
+FilePointer open_dump_file(const std::optional<std::string>& path)
+{
+    if (!path) {
+        return {nullptr, std::fclose};
+    }
+    if (*path == standard_output) {
+        return {stdout, [](std::FILE*) { return 0; }};
+    }
+    FilePointer file(std::fopen(path->c_str(), "wb"), std::fclose);
+    if (!file) {
+        throw FileError(fmt::format("cannot open {}: {}", *path, std::strerror(errno)));
+    }
+    return file;
+}
+
+// What one download needs besides its options: the limits' clock, TLS, where
+// the reports go, and what -w will say about it.
 struct Transfer {
     const GetOptions& options;
     TransferClock clock;
     asio::ssl::context tls;
+    TransferFacts& facts;
+    FilePointer dump = open_dump_file(options.dump_header);
+    TransferClock::clock::time_point started = TransferClock::clock::now();
+
+    double seconds_since_start(TransferClock::clock::time_point when) const
+    {
+        return std::chrono::duration<double>(when - started).count();
+    }
 
     // Reports on stderr ("Saved ...", "Following ..."), unless -s.
     template <typename... Args>
@@ -96,12 +125,17 @@ net::awaitable<std::string_view> receive(Connection& connection, std::span<char>
 
 // Reads until the parser has the head; returns the bytes read past it (the body's start).
 net::awaitable<std::string> read_head(Connection& connection, ResponseParser& parser,
-                                      const TransferClock& clock)
+                                      Transfer& transfer)
 {
     std::array<char, 16 * 1024> buffer;
     const auto no_body_yet = [](std::string_view) {};
-    for (;;) {
-        const auto bytes = co_await receive(connection, buffer, clock, "waiting for the response");
+    for (bool first = true;; first = false) {
+        const auto bytes =
+            co_await receive(connection, buffer, transfer.clock, "waiting for the response");
+        if (first) {
+            transfer.facts.time_starttransfer =
+                transfer.seconds_since_start(TransferClock::clock::now());
+        }
         if (bytes.empty()) {
             parser.close();  // throws: the head is not complete
         }
@@ -142,11 +176,29 @@ bool to_stdout(const GetOptions& options)
     return options.output == standard_output;
 }
 
+// The head as it came, lines ending in CRLF and an empty line after them
+// (for -i and -D, which show what the server sent).
+std::string wire_form(const ResponseHead& head)
+{
+    std::string text;
+    for (const char c : head.to_string()) {
+        if (c == '\n') {
+            text += '\r';
+        }
+        text += c;
+    }
+    return text + "\r\n";
+}
+
 net::awaitable<void> save_body(Connection& connection, ResponseParser& parser,
-                               std::string_view start, const Transfer& transfer)
+                               std::string_view start, Transfer& transfer)
 {
     const auto& path = transfer.options.output;
     BodyFile file(path);
+    if (transfer.options.include_head && !to_stdout(transfer.options)) {
+        file.write(wire_form(parser.head()));
+    }
+    const auto head_size = file.size();
     // Without -s, a progress bar (on a terminal); never over a body on the same terminal.
     std::optional<ProgressMeter> progress;
     if (!transfer.options.silent && !to_stdout(transfer.options)) {
@@ -160,6 +212,7 @@ net::awaitable<void> save_body(Connection& connection, ResponseParser& parser,
     };
     co_await read_body(connection, parser, start, write, transfer.clock);
     file.finish();
+    transfer.facts.size_download = file.size() - head_size;
     if (progress) {
         progress->finish(file.size());
     }
@@ -171,15 +224,28 @@ net::awaitable<void> save_body(Connection& connection, ResponseParser& parser,
 }
 
 // The head goes to stdout, or to stderr when stdout carries the body (and
-// not twice there: -v shows it already).
+// not twice there: -v shows it already; not at all with -s). With -i it goes
+// into the output instead: onto stdout before the body, or into the file
+// (save_body). -D writes it to its file besides.
 void print_head(const ResponseHead& head, const Transfer& transfer)
 {
+    const auto& options = transfer.options;
     const auto text = head.to_string();
     transfer.trace(text + "\n", "< ");
-    if (!to_stdout(transfer.options)) {
+    if (transfer.dump) {
+        const auto wire = wire_form(head);
+        std::fwrite(wire.data(), 1, wire.size(), transfer.dump.get());
+        std::fflush(transfer.dump.get());
+    }
+    if (options.include_head) {
+        if (to_stdout(options)) {
+            fmt::print("{}", wire_form(head));
+            std::fflush(stdout);
+        }
+    } else if (!to_stdout(options)) {
         fmt::print("{}\n", text);
         std::fflush(stdout);  // before any progress on stderr, and before an error
-    } else if (!transfer.options.verbose) {
+    } else if (!options.verbose && !options.silent) {
         fmt::print(stderr, "{}\n", text);
     }
 }
@@ -196,23 +262,33 @@ Url redirect_target(const Url& from, std::string_view location)
 
 // One request and its response. Returns where to go next when the response
 // is a redirect that -L follows; otherwise saves the body (unless --head).
-net::awaitable<std::optional<Url>> exchange(const Url& url, Transfer& transfer)
+net::awaitable<std::optional<Url>> exchange(const Url& url, const RequestOptions& request_for_url,
+                                            Transfer& transfer)
 {
     const auto& options = transfer.options;
     const auto method = options.header_only ? Method::head : Method::get;
     const auto route = route_for(url, options.proxies, options.resolve_overrides);
     const auto trace_step = [&transfer](std::string_view line) { transfer.trace(line, "* "); };
-    auto connection =
-        co_await Connection::open(url, route, transfer.tls, !options.insecure,
-                                  options.request.user_agent, transfer.clock, trace_step);
-    auto request_options = options.request;
+    auto connection = co_await Connection::open(url, route, transfer.tls, !options.insecure,
+                                                options.request.user_agent, options.ip_family,
+                                                transfer.clock, trace_step);
+    auto& facts = transfer.facts;
+    facts.url_effective = url.to_string();
+    facts.remote_ip = connection.remote_address();
+    facts.time_connect = transfer.seconds_since_start(connection.connected_at());
+    if (const auto secured_at = connection.secured_at()) {
+        facts.time_appconnect = transfer.seconds_since_start(*secured_at);
+    }
+    auto request_options = request_for_url;
     request_options.absolute_form = route.proxy.has_value() && !route.tunnel();
     const auto request = build_request(method, url, request_options);
     transfer.trace(request, "> ");
     co_await send(connection, request, transfer.clock);
     ResponseParser parser(method);
-    const auto body_start = co_await read_head(connection, parser, transfer.clock);
+    const auto body_start = co_await read_head(connection, parser, transfer);
     const auto& head = parser.head();
+    facts.http_code = head.status.code;
+    facts.content_type = std::string(head.value("Content-Type").value_or(""));
     print_head(head, transfer);
 
     const auto location = head.value("Location");
@@ -230,24 +306,48 @@ net::awaitable<std::optional<Url>> exchange(const Url& url, Transfer& transfer)
                                       head.status.code,
                                       protocol::printable(head.status.reason, 100)));
     }
-    if (!options.header_only) {
-        co_await save_body(connection, parser, body_start, transfer);
+    if (options.header_only) {
+        co_return std::nullopt;
     }
+    if (parser.framing().kind == BodyFraming::Kind::none) {
+        // A 304 says "what you have is current": an empty file would destroy it.
+        if (!to_stdout(options)) {
+            transfer.report("No body to save ({} {}): {} left as it was", head.status.code,
+                            protocol::printable(head.status.reason, 100), options.output);
+        }
+        co_return std::nullopt;
+    }
+    co_await save_body(connection, parser, body_start, transfer);
     co_return std::nullopt;
+}
+
+// The user's credentials go only where the user sent them: to the origin of
+// the URL given on the command line, unless a redirect's URL names its own.
+RequestOptions request_for(const Url& url, const GetOptions& options)
+{
+    auto request =
+        same_origin(url, options.url) ? options.request : without_credentials(options.request);
+    if (url.credentials) {
+        request.credentials = url.credentials;
+    }
+    return request;
 }
 
 }  // namespace
 
-net::awaitable<void> get(const GetOptions& options)
+net::awaitable<void> get(const GetOptions& options, TransferFacts& facts)
 {
-    Transfer transfer{options, TransferClock(options.limits), make_tls_context(options.ca_file)};
+    Transfer transfer{options, TransferClock(options.limits), make_tls_context(options.ca_file),
+                      facts};
     auto url = options.url;
     int redirects = 0;
-    while (auto next = co_await exchange(url, transfer)) {
-        if (++redirects > max_redirects) {
-            throw TooManyRedirects(fmt::format("more than {} redirects (the last to {})",
-                                               max_redirects, next->to_string()));
+    while (auto next = co_await exchange(url, request_for(url, options), transfer)) {
+        if (options.max_redirects >= 0 && redirects == options.max_redirects) {
+            throw TooManyRedirects(
+                fmt::format("more than {} redirects (--max-redirs; the next to {})",
+                            options.max_redirects, next->to_string()));
         }
+        facts.num_redirects = ++redirects;
         url = std::move(*next);
         transfer.report("Following the redirect to {}", url.to_string());
     }

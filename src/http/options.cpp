@@ -2,6 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <string>
+
 #include "cli/arguments.hpp"
 #include "cli/values.hpp"
 #include "http/errors.hpp"
@@ -10,11 +15,54 @@
 namespace hello::http {
 namespace {
 
+// curl's durations are seconds with a fraction ("0.5"); ours take a unit too
+// ("2.5s", "250ms", "1.5m"), rounded to the millisecond, at most a day.
+std::chrono::milliseconds parse_fractional_duration(std::string_view text)
+{
+    const auto invalid = [text] {
+        return cli::UsageError(fmt::format(
+            "invalid duration '{}' (expected a number with a unit: 0.5, 250ms, 2.5s, 5m, 2h; at "
+            "most 24h)",
+            text));
+    };
+    const auto number_end = text.find_first_not_of("0123456789.");
+    const auto number = text.substr(0, number_end);
+    const auto unit =
+        number_end == std::string_view::npos ? std::string_view{} : text.substr(number_end);
+    const auto point = number.find('.');
+    const auto whole = number.substr(0, point);
+    const auto fraction =
+        point == std::string_view::npos ? std::string_view{} : number.substr(point + 1);
+    if (number.empty() || number == "." || fraction.find('.') != std::string_view::npos ||
+        whole.size() > 9 || fraction.size() > 9) {
+        throw invalid();
+    }
+    double milliseconds_per_unit = 0;
+    if (unit == "ms") {
+        milliseconds_per_unit = 1;
+    } else if (unit.empty() || unit == "s") {
+        milliseconds_per_unit = 1000;
+    } else if (unit == "m") {
+        milliseconds_per_unit = 60'000;
+    } else if (unit == "h") {
+        milliseconds_per_unit = 3'600'000;
+    } else {
+        throw invalid();
+    }
+    const double value =
+        std::stod(std::string(number.front() == '.' ? "0" : "") + std::string(number));
+    const double milliseconds = value * milliseconds_per_unit;
+    if (milliseconds > 24.0 * 3'600'000) {
+        throw invalid();
+    }
+    return std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(milliseconds)));
+}
+
 std::chrono::milliseconds positive_duration(std::string_view text, std::string_view option)
 {
-    const auto duration = cli::parse_duration(text);
+    const auto duration = parse_fractional_duration(text);
     if (duration.count() == 0) {
-        throw cli::UsageError(fmt::format("{} must be more than 0", option));
+        throw cli::UsageError(fmt::format("{} must be at least 1ms", option));
     }
     return duration;
 }
@@ -32,6 +80,20 @@ auto usage_checked(Parse&& parse)
     }
 }
 
+// -u USER:PASSWORD, as curl takes it (without a password curl would prompt
+// for one; a script cannot answer, so that is a usage error here).
+std::string parse_credentials(std::string_view text)
+{
+    const auto colon = text.find(':');
+    if (colon == std::string_view::npos || colon == 0) {
+        throw InvalidSetting("-u takes USER:PASSWORD");
+    }
+    if (std::ranges::any_of(text, [](char c) { return static_cast<unsigned char>(c) < 0x20; })) {
+        throw InvalidSetting("-u: control characters are not allowed");
+    }
+    return std::string(text);
+}
+
 }  // namespace
 
 GetCommand parse_get_command(std::span<const std::string_view> arguments)
@@ -42,6 +104,7 @@ GetCommand parse_get_command(std::span<const std::string_view> arguments)
     std::optional<std::string_view> url;
     std::optional<std::string_view> output;
     bool remote_name = false;
+    std::optional<std::string> credentials;
     cli::ArgumentWalker walker(arguments);
     while (!walker.done()) {
         if (cli::take_help_or_version(walker, command.action)) {
@@ -57,6 +120,26 @@ GetCommand parse_get_command(std::span<const std::string_view> arguments)
             options.verbose = true;
         } else if (walker.flag("--silent", "-s")) {
             options.silent = true;
+        } else if (walker.flag("--show-error", "-S")) {
+            options.show_error = true;
+        } else if (walker.flag("--include", "-i")) {
+            options.include_head = true;
+        } else if (walker.flag("--ipv4", "-4")) {
+            options.ip_family = IpFamily::v4;
+        } else if (walker.flag("--ipv6", "-6")) {
+            options.ip_family = IpFamily::v6;
+        } else if (auto file = walker.option("--dump-header", "-D")) {
+            if (file->empty()) {
+                throw cli::UsageError("the --dump-header file name is empty");
+            }
+            options.dump_header = std::string(*file);
+        } else if (auto format = walker.option("--write-out", "-w")) {
+            options.write_out = usage_checked([&] { return parse_write_out(*format); });
+        } else if (auto count = walker.option("--max-redirs")) {
+            options.max_redirects =
+                *count == "-1"
+                    ? -1
+                    : static_cast<int>(cli::parse_count(*count, "--max-redirs", 0, 1000));
         } else if (walker.flag("--insecure", "-k")) {
             options.insecure = true;
         } else if (walker.flag("--remote-name", "-O")) {
@@ -79,6 +162,12 @@ GetCommand parse_get_command(std::span<const std::string_view> arguments)
         } else if (auto header = walker.option("--header", "-H")) {
             options.request.extra_headers.push_back(
                 usage_checked([&] { return parse_header_option(*header); }));
+        } else if (auto referer = walker.option("--referer", "-e")) {
+            const auto field = usage_checked(
+                [&] { return parse_header_option(fmt::format("Referer: {}", *referer)); });
+            options.request.referer = field.value;
+        } else if (auto user = walker.option("--user", "-u")) {
+            credentials = usage_checked([&] { return parse_credentials(*user); });
         } else if (auto entry = walker.option("--resolve")) {
             options.resolve_overrides.push_back(
                 usage_checked([&] { return parse_resolve_override(*entry); }));
@@ -106,6 +195,7 @@ GetCommand parse_get_command(std::span<const std::string_view> arguments)
         throw cli::UsageError("the output file name is empty");
     }
     options.url = usage_checked([&] { return parse_url(*url); });
+    options.request.credentials = credentials ? credentials : options.url.credentials;
     options.output = output ? std::string(*output) : default_file_name(options.url);
     return command;
 }
@@ -128,14 +218,30 @@ Output:
                           (also --header-only)
   -f, --fail              a final status that is not 2xx is an error (exit 11):
                           nothing is saved
+  -i, --include           put the head into the output, before the body (with
+                          -o -, every head; into a file, the final one)
+  -D, --dump-header FILE  write every response head to FILE ('-': stdout)
+  -w, --write-out FORMAT  print FORMAT on stdout at the end, with %{http_code},
+                          %{size_download}, %{time_total}, %{time_connect},
+                          %{time_appconnect}, %{time_starttransfer},
+                          %{url_effective}, %{num_redirects}, %{remote_ip},
+                          %{content_type}, %{exitcode}, %{errormsg} replaced;
+                          \n, \t, \r, \\ and %% as in curl
   -v, --verbose           show the request and response heads on stderr,
-                          prefixed '> ' and '< '
-  -s, --silent            no progress bar and no reports on stderr; errors
-                          are still reported
+                          prefixed '> ' and '< ', and the connection's steps
+                          ('* ': the address, the TLS version and cipher)
+  -s, --silent            no progress bar, no reports, no error messages
+  -S, --show-error        with -s, still report errors (-sS)
 
 Request:
   -L, --location          follow redirects (301, 302, 303, 307, 308; at most 10)
+      --max-redirs N      follow at most N redirects (-1: no limit)
   -A, --user-agent TEXT   send TEXT as the User-Agent
+  -e, --referer URL       send URL as the Referer
+  -u, --user USER:PASSWORD
+                          send Basic credentials (as does USER:PASSWORD@ in
+                          the URL); a redirect to another scheme, host or port
+                          drops them, and -H's Authorization and Cookie
   -H, --header 'NAME: VALUE'
                           add a header, or replace the default one of that
                           name; 'NAME:' removes it (repeatable)
@@ -143,6 +249,8 @@ Request:
                           connect to ADDRESS for HOST:PORT instead of asking
                           DNS (repeatable); the Host header, SNI and the
                           certificate check still use HOST
+  -4, --ipv4              connect to IPv4 addresses only
+  -6, --ipv6              connect to IPv6 addresses only
   -x, --proxy URL         use this http:// proxy for http and https (default:
                           the http_proxy, https_proxy and no_proxy variables;
                           an empty URL turns proxies off)
@@ -161,8 +269,10 @@ Time limits (each failure names the one that ran out):
   -h, --help              show this help and exit
       --version           show the version and exit
 
-DURATION is a whole number with a unit: 250ms, 1s, 5m, 2h (a bare number is
-seconds). On a terminal, a progress bar is drawn on stderr.
+DURATION is a number with a unit: 250ms, 2.5s, 5m, 2h (a bare number such as
+0.5 is seconds). On a terminal, a progress bar is drawn on stderr.
+SIGINT, SIGTERM and SIGHUP remove the partial file, and the program then ends
+by that signal (a shell shows 130, 143 or 129), as curl does.
 
 Exit status:
   0  the response arrived whole (whatever its status code, without --fail)
@@ -174,7 +284,7 @@ Exit status:
   6  a time limit ran out (--max-time, --connect-timeout or --stall-timeout)
   7  the response is not valid HTTP/1.x
   8  the connection closed or broke before the response was complete
-  9  -L met more than 10 redirects
+  9  -L met more redirects than --max-redirs (10) allows
   10 the output file (or the --cacert file) cannot be used
   11 --fail, and the status is not 2xx
 )";

@@ -8,6 +8,7 @@ byte for byte.
 import os
 import random
 import re
+import signal
 import resource
 import socket
 import subprocess
@@ -624,9 +625,9 @@ def test_proxy():
         assert saved(directory, "3000") == body_of(3000)
         assert b"hello-test-proxy" in origin.requests[-1], f"not through the proxy: {origin.requests[-1]}"
 
-        # Upper-case name, and no_proxy naming the origin: straight there.
+        # no_proxy naming the origin: straight there.
         result = run_get_with_environment(origin.url("/files/10"), cwd=directory,
-                                          environment={"HTTP_PROXY": proxy.url(), "no_proxy": "127.0.0.1"})
+                                          environment={"http_proxy": proxy.url(), "no_proxy": "127.0.0.1"})
         assert_exit(result, 0)
         assert b"hello-test-proxy" not in origin.requests[-1], "no_proxy was ignored"
         result = run_get_with_environment("--proxy", proxy.url(), origin.url("/files/20"), cwd=directory,
@@ -676,3 +677,114 @@ def test_idn():
             result = run_get("--cacert", ca_file, "--resolve", f"{punycode}:{server.port}:127.0.0.1",
                              "-o", "again", url, cwd=directory)
             assert_exit(result, 0)
+
+
+def test_not_modified_keeps_the_file():
+    """A 304 (and a HEAD) has no body to save: the existing file is left as it was."""
+    def respond(request, connection):
+        if b"\r\nIf-None-Match: \"v1\"" in request:
+            connection.sendall(response_head("304 Not Modified", [("ETag", '"v1"')]))
+        else:
+            send_with_length(connection, b"fresh", headers=[("ETag", '"v1"')])
+
+    with ScriptedServer(respond) as server, tempfile.TemporaryDirectory() as directory:
+        with open(os.path.join(directory, "h.txt"), "wb") as file:
+            file.write(b"what we had")
+        result = run_get("-H", 'If-None-Match: "v1"', "-o", "h.txt", server.url("/h.txt"), cwd=directory)
+        assert_exit(result, 0, "No body to save (304 Not Modified): h.txt left as it was")
+        assert saved(directory, "h.txt") == b"what we had"
+        result = run_get("-I", "-o", "h.txt", server.url("/h.txt"), cwd=directory)
+        assert_exit(result, 0)
+        assert saved(directory, "h.txt") == b"what we had"
+        assert os.listdir(directory) == ["h.txt"], os.listdir(directory)
+
+
+def test_signal_removes_the_temporary_file():
+    """SIGINT, SIGTERM and SIGHUP in the middle of a body: the temporary file goes,
+    the old file stays, and the program ends by the signal, as curl does."""
+    body = body_of(200_000, seed=8)
+
+    def respond(request, connection):
+        connection.sendall(response_head("200 OK", [("Content-Length", len(body) * 100)]) + body)
+        while not server.stopping:
+            time.sleep(0.05)  # never finishes
+
+    with ScriptedServer(respond) as server, tempfile.TemporaryDirectory() as directory:
+        with open(os.path.join(directory, "big"), "wb") as file:
+            file.write(b"old")
+        for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            process = subprocess.Popen([HTTP_GET, "-o", "big", server.url("/")], cwd=directory,
+                                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.PIPE)
+            deadline = time.monotonic() + 20
+            temporary = []
+            while time.monotonic() < deadline and not temporary:
+                temporary = [name for name in os.listdir(directory)
+                             if name.startswith(".big.http_get-")
+                             and os.path.getsize(os.path.join(directory, name)) > 0]
+                time.sleep(0.02)
+            assert temporary, "no temporary file with the first bytes appeared"
+            process.send_signal(number)
+            _, stderr = process.communicate(timeout=20)
+            assert process.returncode == -number, f"{number!r}: exit {process.returncode}; {stderr!r}"
+            assert os.listdir(directory) == ["big"], os.listdir(directory)
+            assert saved(directory, "big") == b"old"
+
+
+def test_upper_case_http_proxy_ignored():
+    """HTTP_PROXY is what CGI makes of a client's Proxy header (httpoxy): ignored."""
+    def trap(request, connection):
+        send_with_length(connection, b"from the trap")
+
+    with ScriptedServer(serve_bodies) as origin, ScriptedServer(trap) as proxy, \
+            tempfile.TemporaryDirectory() as directory:
+        result = run_get_with_environment("-o", "x", origin.url("/files/30"), cwd=directory,
+                                          environment={"HTTP_PROXY": proxy.url()})
+        assert_exit(result, 0)
+        assert proxy.requests == [], "went through HTTP_PROXY"
+        assert saved(directory, "x") == body_of(30)
+
+
+def test_credentials_stay_with_their_origin():
+    """-L: Authorization, Cookie, -u and URL credentials follow a redirect on the
+    same origin, and are dropped when it goes to another port (another origin)."""
+    def other(request, connection):
+        send_with_length(connection, b"elsewhere")
+
+    with ScriptedServer(other) as elsewhere:
+        def origin(request, connection):
+            path = request_path(request)
+            if path == "/away":
+                target = elsewhere.url("/landed")
+            elif path == "/here":
+                target = "/final"
+            else:
+                send_with_length(connection, b"home")
+                return
+            connection.sendall(response_head("302 Found", [("Location", target), ("Content-Length", 0)]))
+
+        with ScriptedServer(origin) as server, tempfile.TemporaryDirectory() as directory:
+            secrets = [b"Authorization: Bearer s3cret", b"Cookie: session=abc"]
+            headers = ["-H", "Authorization: Bearer s3cret", "-H", "Cookie: session=abc", "-H", "X-Other: 1"]
+            result = run_get("-L", *headers, "-o", "a", server.url("/away"), cwd=directory)
+            assert_exit(result, 0)
+            assert all(secret in server.requests[-1] for secret in secrets), server.requests[-1]
+            landed = elsewhere.requests[-1]
+            assert not any(secret in landed for secret in secrets), landed
+            assert b"X-Other: 1" in landed, landed
+
+            result = run_get("-L", *headers, "-o", "b", server.url("/here"), cwd=directory)
+            assert_exit(result, 0)
+            assert all(secret in server.requests[-1] for secret in secrets), server.requests[-1]
+
+            basic = b"Authorization: Basic dXNlcjpwQHNz"  # user:p@ss
+            url = server.url("/away").replace("http://", "http://user:p%40ss@")
+            result = run_get("-L", "-o", "c", url, cwd=directory)
+            assert_exit(result, 0)
+            assert basic in server.requests[-1], server.requests[-1]
+            assert b"Authorization" not in elsewhere.requests[-1], elsewhere.requests[-1]
+            assert b"p%40ss" not in result.stdout + result.stderr, "the password was printed"
+            result = run_get("-L", "-u", "user:p@ss", "-o", "d", server.url("/away"), cwd=directory)
+            assert_exit(result, 0)
+            assert basic in server.requests[-1], server.requests[-1]
+            assert b"Authorization" not in elsewhere.requests[-1], elsewhere.requests[-1]
