@@ -788,3 +788,77 @@ def test_credentials_stay_with_their_origin():
             assert_exit(result, 0)
             assert basic in server.requests[-1], server.requests[-1]
             assert b"Authorization" not in elsewhere.requests[-1], elsewhere.requests[-1]
+
+
+def test_scripting_options():
+    """-w, -sS, -s -o -, -i, -D, -e, --max-redirs and fractional durations, as curl users type them."""
+    def respond(request, connection):
+        path = request_path(request)
+        if path.startswith("/hop"):
+            hops = int(path[4:])
+            target = f"/hop{hops - 1}" if hops > 1 else "/page"
+            connection.sendall(response_head("302 Found", [("Location", target), ("Content-Length", 0)]))
+        elif path == "/slow":
+            connection.sendall(response_head("200 OK", [("Content-Length", 10)]))
+            time.sleep(3)
+        else:
+            send_with_length(connection, b"the page", headers=[("Content-Type", "text/plain")])
+
+    with ScriptedServer(respond) as server, tempfile.TemporaryDirectory() as directory:
+        result = run_get("-s", "-L", "-o", "p", "-w",
+                         r"%{http_code} %{size_download} %{num_redirects} %{remote_ip} %{content_type} "
+                         r"%{url_effective} %{exitcode}\n%{time_connect} %{time_starttransfer} %{time_total}",
+                         server.url("/hop2"), cwd=directory)
+        assert_exit(result, 0)
+        assert result.stderr == b"", result.stderr
+        lines = result.stdout.decode().splitlines()
+        assert lines[-2] == f"200 8 2 127.0.0.1 text/plain {server.url('/page')} 0", lines
+        connect, first_byte, total = (float(value) for value in lines[-1].split())
+        assert 0 < connect <= first_byte <= total < 30, lines[-1]
+
+        # --max-redirs, and an error reported by -w (with -sS, on stderr too).
+        result = run_get("-sS", "-L", "--max-redirs", "1", "-o", "p", "-w", "%{exitcode}:%{errormsg}",
+                         server.url("/hop2"), cwd=directory)
+        assert_exit(result, 9, "more than 1 redirects")
+        assert result.stdout.decode().endswith("9:more than 1 redirects (--max-redirs; the next to "
+                                               f"{server.url('/page')})"), result.stdout
+        result = run_get("-s", "-L", "--max-redirs", "1", "-o", "p", server.url("/hop2"), cwd=directory)
+        assert_exit(result, 9)
+        assert result.stderr == b"", "-s without -S shows errors"
+
+        # -m 0.5: a fraction of a second.
+        started = time.monotonic()
+        result = run_get("-sS", "-m", "0.5", "-o", "slow", server.url("/slow"), cwd=directory)
+        assert_exit(result, 6, "--max-time 500ms")
+        assert time.monotonic() - started < 2.5
+
+        # -s -o -: the body and nothing else; -i puts the head before it, -D into its file, -e sends a Referer.
+        result = run_get("-s", "-o", "-", server.url("/page"), cwd=directory)
+        assert_exit(result, 0)
+        assert result.stdout == b"the page" and result.stderr == b"", result
+        result = run_get("-s", "-i", "-D", "heads", "-e", "http://from.example/", "-o", "-",
+                         server.url("/page"), cwd=directory)
+        assert_exit(result, 0)
+        assert result.stdout.startswith(b"HTTP/1.1 200 OK\r\nContent-Length: 8\r\n"), result.stdout
+        assert result.stdout.endswith(b"\r\n\r\nthe page"), result.stdout
+        assert saved(directory, "heads") == result.stdout[:-len(b"the page")]
+        assert b"\r\nReferer: http://from.example/" in server.requests[-1], server.requests[-1]
+        result = run_get("-i", "-o", "with-head", server.url("/page"), cwd=directory)
+        assert_exit(result, 0)
+        assert saved(directory, "with-head") == saved(directory, "heads") + b"the page"
+        assert result.stdout == b"", "-i: the head went to the file, not stdout"
+
+
+def test_address_family_and_verbose_connection():
+    """-4/-6 choose the addresses tried; -v names the address and the TLS version and cipher."""
+    with tempfile.TemporaryDirectory() as keys, tempfile.TemporaryDirectory() as directory:
+        ca_file, tls = make_certificates(keys)
+        with ScriptedServer(serve_bodies, tls=tls) as server:
+            url = server.url("/files/5", scheme="https", host="localhost")
+            result = run_get("-v", "-4", "--cacert", ca_file, url, cwd=directory)
+            assert_exit(result, 0, f"* Connected to localhost (127.0.0.1) port {server.port}",
+                        "certificate verified")
+            assert re.search(r"\* TLSv1\.[23] with \S+", result.stderr.decode()), result.stderr
+            result = run_get("-6", "--cacert", ca_file, server.url("/files/5", scheme="https",
+                                                                   host="127.0.0.1"), cwd=directory)
+            assert_exit(result, 3)
