@@ -52,6 +52,11 @@ struct ProxyRefused : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// --max-filesize: the body is (or would be) larger.
+struct FileTooLarge : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
 // The output file (or the --cacert file) cannot be opened, written or closed.
 struct FileError : std::runtime_error {
     using std::runtime_error::runtime_error;

@@ -14,6 +14,7 @@
 
 #include "http/body_file.hpp"
 #include "http/connection.hpp"
+#include "http/content_decoder.hpp"
 #include "http/errors.hpp"
 #include "http/progress_meter.hpp"
 #include "http/redirect.hpp"
@@ -193,24 +194,53 @@ std::string wire_form(const ResponseHead& head)
 net::awaitable<void> save_body(Connection& connection, ResponseParser& parser,
                                std::string_view start, Transfer& transfer)
 {
-    const auto& path = transfer.options.output;
+    const auto& options = transfer.options;
+    const auto& path = options.output;
+    // Before the file is opened, so that a refusal leaves everything as it was.
+    std::optional<ContentDecoder> decoder;
+    if (options.compressed) {
+        decoder.emplace(parser.head().value("Content-Encoding").value_or(""));
+    }
+    const auto announced = announced_length(parser.framing());
+    if (options.max_filesize && !options.compressed && announced &&
+        *announced > *options.max_filesize) {
+        throw FileTooLarge(fmt::format("the body is {} bytes, more than --max-filesize {} (nothing "
+                                       "saved)",
+                                       *announced, *options.max_filesize));
+    }
     BodyFile file(path);
-    if (transfer.options.include_head && !to_stdout(transfer.options)) {
+    if (options.include_head && !to_stdout(options)) {
         file.write(wire_form(parser.head()));
     }
     const auto head_size = file.size();
     // Without -s, a progress bar (on a terminal); never over a body on the same terminal.
+    // Decoded bytes have no known total.
     std::optional<ProgressMeter> progress;
-    if (!transfer.options.silent && !to_stdout(transfer.options)) {
-        progress.emplace(announced_length(parser.framing()));
+    if (!options.silent && !to_stdout(options)) {
+        progress.emplace(options.compressed ? std::nullopt : announced);
     }
-    const auto write = [&file, &progress](std::string_view bytes) {
+    const auto write = [&](std::string_view bytes) {
+        if (options.max_filesize &&
+            file.size() - head_size + bytes.size() > *options.max_filesize) {
+            throw FileTooLarge(
+                fmt::format("the body is larger than --max-filesize {} (nothing saved)",
+                            *options.max_filesize));
+        }
+        // A decompression bomb turns each read into much writing: the time
+        // limit is checked here too, not only between reads.
+        check_time_left(transfer.clock.for_transfer(), "saving the body");
         file.write(bytes);
         if (progress) {
             progress->update(file.size());
         }
     };
-    co_await read_body(connection, parser, start, write, transfer.clock);
+    if (decoder) {
+        const auto decode = [&](std::string_view bytes) { decoder->decode(bytes, write); };
+        co_await read_body(connection, parser, start, decode, transfer.clock);
+        decoder->finish();
+    } else {
+        co_await read_body(connection, parser, start, write, transfer.clock);
+    }
     file.finish();
     transfer.facts.size_download = file.size() - head_size;
     if (progress) {

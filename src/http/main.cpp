@@ -52,6 +52,8 @@ ExitCode exit_code_of(const std::exception_ptr& failure)
         return ExitCode::too_many_redirects;
     } catch (const http::FileError&) {
         return ExitCode::file_error;
+    } catch (const http::FileTooLarge&) {
+        return ExitCode::file_too_large;
     } catch (const http::ErrorStatus&) {
         return ExitCode::error_status;
     } catch (...) {

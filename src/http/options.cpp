@@ -9,6 +9,7 @@
 
 #include "cli/arguments.hpp"
 #include "cli/values.hpp"
+#include "http/content_decoder.hpp"
 #include "http/errors.hpp"
 #include "version.hpp"
 
@@ -56,6 +57,29 @@ std::chrono::milliseconds parse_fractional_duration(std::string_view text)
         throw invalid();
     }
     return std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(milliseconds)));
+}
+
+// curl's SIZE: bytes, or with a suffix k, M or G (powers of 1024).
+std::uint64_t parse_size(std::string_view text)
+{
+    std::uint64_t unit = 1;
+    auto digits = text;
+    if (!digits.empty()) {
+        switch (digits.back()) {
+        case 'k':
+        case 'K': unit = 1ULL << 10; break;
+        case 'm':
+        case 'M': unit = 1ULL << 20; break;
+        case 'g':
+        case 'G': unit = 1ULL << 30; break;
+        default: break;
+        }
+        if (unit != 1) {
+            digits.remove_suffix(1);
+        }
+    }
+    constexpr std::uint64_t max_size = 1ULL << 50;  // a PiB: far beyond any disk, far from overflow
+    return cli::parse_count(digits, "--max-filesize", 0, max_size / unit) * unit;
 }
 
 std::chrono::milliseconds positive_duration(std::string_view text, std::string_view option)
@@ -135,6 +159,11 @@ GetCommand parse_get_command(std::span<const std::string_view> arguments)
             options.dump_header = std::string(*file);
         } else if (auto format = walker.option("--write-out", "-w")) {
             options.write_out = usage_checked([&] { return parse_write_out(*format); });
+        } else if (walker.flag("--compressed")) {
+            options.compressed = true;
+            options.request.accept_encoding = accepted_encodings();
+        } else if (auto size = walker.option("--max-filesize")) {
+            options.max_filesize = parse_size(*size);
         } else if (auto count = walker.option("--max-redirs")) {
             options.max_redirects =
                 *count == "-1"
@@ -216,6 +245,10 @@ Output:
                           (the default)
   -I, --head              send HEAD, print the headers, save nothing
                           (also --header-only)
+      --compressed        ask for a compressed body (gzip, deflate, and br and
+                          zstd when built with them) and save it decoded
+      --max-filesize SIZE fail (exit 63, nothing saved) when the body is larger
+                          than SIZE bytes (suffixes k, M, G), decoded or not
   -f, --fail              a final status that is not 2xx is an error (exit 11):
                           nothing is saved
   -i, --include           put the head into the output, before the body (with
@@ -287,6 +320,7 @@ Exit status:
   9  -L met more redirects than --max-redirs (10) allows
   10 the output file (or the --cacert file) cannot be used
   11 --fail, and the status is not 2xx
+  63 --max-filesize, and the body is larger
 )";
 }
 

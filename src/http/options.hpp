@@ -1,6 +1,7 @@
 #pragma once
 // http_get's command line: what it accepts and what it means.
 
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -40,6 +41,8 @@ struct GetOptions {
     std::vector<WriteOutPiece> write_out;       // -w FORMAT, parsed
     IpFamily ip_family = IpFamily::any;         // -4, -6
     int max_redirects = default_max_redirects;  // --max-redirs; -1: no limit
+    bool compressed = false;                    // --compressed: ask for it, save it decoded
+    std::optional<std::uint64_t> max_filesize;  // --max-filesize BYTES (of the saved body)
     bool insecure = false;                      // --insecure: no certificate verification
     std::optional<std::string> ca_file;  // --cacert FILE: trust these CAs instead of the system's
     TimeLimits limits;                   // --max-time, --connect-timeout, --stall-timeout

@@ -37,6 +37,9 @@ std::string build_request(Method method, const Url& url, const RequestOptions& o
         {"Accept", "*/*"},
         {"Connection", "close"},
     };
+    if (options.accept_encoding) {
+        fields.push_back({"Accept-Encoding", *options.accept_encoding});
+    }
     if (options.referer) {
         fields.push_back({"Referer", *options.referer});
     }

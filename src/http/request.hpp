@@ -20,10 +20,11 @@ enum class Method { get, head };
 
 struct RequestOptions {
     std::string user_agent;
-    std::optional<std::string> referer;      // -e URL
-    std::optional<std::string> credentials;  // -u or the URL's "user:password": Basic
-    std::vector<HeaderField> extra_headers;  // -H, in order; an empty value removes
-    bool absolute_form = false;              // to a proxy: "GET http://host/path HTTP/1.1"
+    std::optional<std::string> referer;          // -e URL
+    std::optional<std::string> credentials;      // -u or the URL's "user:password": Basic
+    std::optional<std::string> accept_encoding;  // --compressed: what we can decode
+    std::vector<HeaderField> extra_headers;      // -H, in order; an empty value removes
+    bool absolute_form = false;                  // to a proxy: "GET http://host/path HTTP/1.1"
 };
 
 std::string build_request(Method method, const Url& url, const RequestOptions& options);

@@ -14,6 +14,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import zlib
 
 from harness import BUILD_DIR, Skip
 from http_servers import (ScriptedServer, drip, make_certificates, request_path, response_head,
@@ -862,3 +863,83 @@ def test_address_family_and_verbose_connection():
             result = run_get("-6", "--cacert", ca_file, server.url("/files/5", scheme="https",
                                                                    host="127.0.0.1"), cwd=directory)
             assert_exit(result, 3)
+
+
+def test_compressed():
+    """--compressed asks for gzip and deflate and saves the decoded body, byte for byte;
+    a corrupt one is an error that saves nothing; a bomb stops at --max-filesize."""
+    text = b"".join(b"line %d of a page that compresses well\n" % n for n in range(50_000))
+    encoders = {
+        "/gzip": ("gzip", lambda data: zlib.compress(data, wbits=31)),
+        "/deflate": ("deflate", lambda data: zlib.compress(data)),
+        "/raw-deflate": ("deflate", lambda data: zlib.compress(data, wbits=-15)),
+    }
+
+    def respond(request, connection):
+        path = request_path(request)
+        if path == "/bomb":
+            send_with_length(connection, zlib.compress(bytes(200 << 20), wbits=31),
+                             headers=[("Content-Encoding", "gzip")])
+        elif path == "/corrupt":
+            body = bytearray(zlib.compress(text, wbits=31))
+            body[len(body) // 2] ^= 0xFF
+            send_with_length(connection, bytes(body), headers=[("Content-Encoding", "gzip")])
+        elif b"Accept-Encoding: gzip, deflate" in request:
+            coding, encode = encoders[path]
+            connection.sendall(response_head("200 OK", [("Content-Encoding", coding),
+                                                        ("Transfer-Encoding", "chunked")]))
+            body = encode(text)
+            for at in range(0, len(body), 5000):
+                piece = body[at:at + 5000]
+                connection.sendall(b"%x\r\n%s\r\n" % (len(piece), piece))
+            connection.sendall(b"0\r\n\r\n")
+        else:
+            send_with_length(connection, text)
+
+    with ScriptedServer(respond) as server, tempfile.TemporaryDirectory() as directory:
+        for path in encoders:
+            result = run_get("--compressed", "-o", "page", server.url(path), cwd=directory)
+            assert_exit(result, 0, f"Saved {len(text)} bytes to page")
+            assert saved(directory, "page") == text, path
+        result = run_get("-o", "plain", server.url("/gzip"), cwd=directory)
+        assert_exit(result, 0)
+        assert b"Accept-Encoding" not in server.requests[-1]
+
+        with open(os.path.join(directory, "page"), "wb") as file:
+            file.write(b"old")
+        result = run_get("--compressed", "-o", "page", server.url("/corrupt"), cwd=directory)
+        assert_exit(result, 7, "the gzip body is corrupt")
+        started = time.monotonic()
+        result = run_get("--compressed", "--max-filesize", "10M", "-o", "page", server.url("/bomb"),
+                         cwd=directory)
+        assert_exit(result, 63, "larger than --max-filesize 10485760")
+        assert time.monotonic() - started < 20
+        assert sorted(os.listdir(directory)) == ["page", "plain"], os.listdir(directory)
+        assert saved(directory, "page") == b"old"
+
+
+def test_max_filesize():
+    """--max-filesize: an announced length over it fails before anything is written,
+    a body without one fails when it passes it; exit 63 as curl's."""
+    body = body_of(100_000, seed=9)
+
+    def respond(request, connection):
+        if request_path(request) == "/chunked":
+            connection.sendall(response_head("200 OK", [("Transfer-Encoding", "chunked")]))
+            for at in range(0, len(body), 10_000):
+                connection.sendall(b"%x\r\n%s\r\n" % (10_000, body[at:at + 10_000]))
+            connection.sendall(b"0\r\n\r\n")
+        else:
+            send_with_length(connection, body)
+
+    with ScriptedServer(respond) as server, tempfile.TemporaryDirectory() as directory:
+        for path in ("/length", "/chunked"):
+            result = run_get("--max-filesize", "99999", "-o", "f", server.url(path), cwd=directory)
+            assert_exit(result, 63, "--max-filesize 99999")
+            assert os.listdir(directory) == [], os.listdir(directory)
+            result = run_get("--max-filesize", "100000", "-o", "f", server.url(path), cwd=directory)
+            assert_exit(result, 0)
+            assert saved(directory, "f") == body
+            os.remove(os.path.join(directory, "f"))
+        result = run_get("--max-filesize", "1k", "-o", "f", server.url("/length"), cwd=directory)
+        assert_exit(result, 63, "more than --max-filesize 1024")
