@@ -4,25 +4,31 @@
 
 #include <array>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <exception>
 #include <memory>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "http/body_file.hpp"
 #include "http/connection.hpp"
 #include "http/content_decoder.hpp"
+#include "http/content_range.hpp"
 #include "http/errors.hpp"
 #include "http/progress_meter.hpp"
 #include "http/redirect.hpp"
 #include "http/request.hpp"
 #include "http/response_parser.hpp"
+#include "http/retry.hpp"
 #include "http/route.hpp"
 #include "http/time_limits.hpp"
 #include "http/trace.hpp"
+#include "net/connect.hpp"
 #include "net/log.hpp"
 #include "net/timeout.hpp"
 #include "protocol/printable.hpp"
@@ -32,6 +38,15 @@ namespace {
 
 // Enough to keep a fast link busy; the only body memory we ever hold.
 constexpr std::size_t read_buffer_size = 64 * 1024;
+
+// A status --retry tries again after, while tries are left (never seen by main).
+struct TransientStatus : std::runtime_error {
+    TransientStatus(const std::string& what, std::optional<std::chrono::seconds> retry_after)
+        : std::runtime_error(what), retry_after(retry_after)
+    {
+    }
+    std::optional<std::chrono::seconds> retry_after;
+};
 
 using FilePointer = std::unique_ptr<std::FILE, int (*)(std::FILE*)>;
 
@@ -60,10 +75,18 @@ struct Transfer {
     TransferFacts& facts;
     FilePointer dump = open_dump_file(options.dump_header);
     TransferClock::clock::time_point started = TransferClock::clock::now();
+    int retries_done = 0;
+    std::optional<PartialFile> partial = std::nullopt;  // -C -: what this try continues
 
     double seconds_since_start(TransferClock::clock::time_point when) const
     {
         return std::chrono::duration<double>(when - started).count();
+    }
+
+    std::chrono::milliseconds since_first_try() const
+    {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(TransferClock::clock::now() -
+                                                                     started);
     }
 
     // Reports on stderr ("Saved ...", "Following ..."), unless -s.
@@ -192,7 +215,8 @@ std::string wire_form(const ResponseHead& head)
 }
 
 net::awaitable<void> save_body(Connection& connection, ResponseParser& parser,
-                               std::string_view start, Transfer& transfer)
+                               std::string_view start, Transfer& transfer,
+                               BodyFile::Mode mode = BodyFile::Mode::replace)
 {
     const auto& options = transfer.options;
     const auto& path = options.output;
@@ -208,8 +232,11 @@ net::awaitable<void> save_body(Connection& connection, ResponseParser& parser,
                                        "saved)",
                                        *announced, *options.max_filesize));
     }
-    BodyFile file(path);
-    if (options.include_head && !to_stdout(options)) {
+    BodyFile file(path, mode);
+    if (options.resume) {
+        file.keep_partial(if_range_validator(parser.head()));
+    }
+    if (options.include_head && !to_stdout(options) && mode == BodyFile::Mode::replace) {
         file.write(wire_form(parser.head()));
     }
     const auto head_size = file.size();
@@ -248,6 +275,8 @@ net::awaitable<void> save_body(Connection& connection, ResponseParser& parser,
     }
     if (to_stdout(transfer.options)) {
         transfer.report("Wrote {} bytes to standard output", file.size());
+    } else if (mode == BodyFile::Mode::append) {
+        transfer.report("Appended {} bytes to {}", file.size(), path);
     } else {
         transfer.report("Saved {} bytes to {}", file.size(), path);
     }
@@ -288,6 +317,47 @@ Url redirect_target(const Url& from, std::string_view location)
     } catch (const InvalidUrl& error) {
         throw MalformedResponse(fmt::format("cannot follow the redirect: {}", error.what()));
     }
+}
+
+// -C -: what the answer to a Range request means. Returns true when it is
+// dealt with (the rest appended, or nothing was missing); false when the
+// server sent the whole resource (it changed since the partial file began,
+// or ignores ranges), which is then saved like any body, replacing the
+// partial file only once it has arrived whole.
+net::awaitable<bool> resumed(Connection& connection, ResponseParser& parser,
+                             std::string_view body_start, Transfer& transfer)
+{
+    const auto& head = parser.head();
+    const auto& path = transfer.options.output;
+    const auto offset = transfer.partial->size;
+    const auto range = head.value("Content-Range");
+    if (head.status.code == 416 && range) {
+        const auto unsatisfied = parse_content_range(*range);
+        if (!unsatisfied.first && unsatisfied.complete_length == offset) {
+            transfer.report("{} is complete already ({} bytes): nothing to resume", path, offset);
+            co_return true;
+        }
+    }
+    if (head.status.code == 206) {
+        if (!range) {
+            throw MalformedResponse("a 206 response without Content-Range");
+        }
+        const auto resumed_at = parse_content_range(*range).first;
+        if (resumed_at != offset) {
+            throw MalformedResponse(fmt::format(
+                "the server resumed at byte {}, not at {} where {} ends ({} left as it was)",
+                resumed_at.value_or(0), offset, path, path));
+        }
+        co_await save_body(connection, parser, body_start, transfer, BodyFile::Mode::append);
+        co_return true;
+    }
+    if (head.status.code < 200 || head.status.code > 299) {
+        throw ErrorStatus(
+            fmt::format("cannot resume: the server answered {} {} ({} left as it was)",
+                        head.status.code, protocol::printable(head.status.reason, 100), path));
+    }
+    transfer.report("The server sent the whole resource (changed, or no ranges): starting over");
+    co_return false;
 }
 
 // One request and its response. Returns where to go next when the response
@@ -331,6 +401,22 @@ net::awaitable<std::optional<Url>> exchange(const Url& url, const RequestOptions
         transfer.report("The server redirects to {} (-L follows redirects)",
                         protocol::printable(*location, 200));
     }
+    const auto code = head.status.code;
+    if (is_transient_status(code) && !options.header_only) {
+        const auto retry_after = parse_retry_after(head.value("Retry-After").value_or(""),
+                                                   std::chrono::system_clock::now());
+        if (retry_wait(options.retry, true, transfer.retries_done, transfer.since_first_try(),
+                       retry_after)) {
+            throw TransientStatus(fmt::format("the server answered {} {}", code,
+                                              protocol::printable(head.status.reason, 100)),
+                                  retry_after);
+        }
+    }
+    if (transfer.partial && !options.header_only) {
+        if (co_await resumed(connection, parser, body_start, transfer)) {
+            co_return std::nullopt;
+        }
+    }
     if (options.fail_on_error && (head.status.code < 200 || head.status.code > 299)) {
         throw ErrorStatus(fmt::format("the server answered {} {} (--fail: nothing saved)",
                                       head.status.code,
@@ -363,23 +449,80 @@ RequestOptions request_for(const Url& url, const GetOptions& options)
     return request;
 }
 
+// Which failures --retry tries again, and the server's Retry-After if it said one.
+bool is_transient(const std::exception_ptr& failure,
+                  std::optional<std::chrono::seconds>& retry_after)
+{
+    try {
+        std::rethrow_exception(failure);
+    } catch (const TransientStatus& status) {
+        retry_after = status.retry_after;
+        return true;
+    } catch (const net::NetworkError&) {
+        return true;  // resolving, connecting, or their time limit
+    } catch (const TimedOut&) {
+        return true;
+    } catch (...) {
+        return false;
+    }
+}
+
+// One try: the request, and the redirects -L follows.
+net::awaitable<void> fetch(Transfer& transfer)
+{
+    const auto& options = transfer.options;
+    transfer.partial = options.resume ? partial_file(options.output) : std::nullopt;
+    auto url = options.url;
+    int redirects = 0;
+    for (;;) {
+        auto request = request_for(url, options);
+        if (transfer.partial) {
+            request.range_from = transfer.partial->size;
+            request.if_range = transfer.partial->validator;
+        }
+        auto next = co_await exchange(url, request, transfer);
+        if (!next) {
+            co_return;
+        }
+        if (options.max_redirects >= 0 && redirects == options.max_redirects) {
+            throw TooManyRedirects(
+                fmt::format("more than {} redirects (--max-redirs; the next to {})",
+                            options.max_redirects, next->to_string()));
+        }
+        transfer.facts.num_redirects = ++redirects;
+        url = std::move(*next);
+        transfer.report("Following the redirect to {}", url.to_string());
+    }
+}
+
 }  // namespace
 
 net::awaitable<void> get(const GetOptions& options, TransferFacts& facts)
 {
     Transfer transfer{options, TransferClock(options.limits), make_tls_context(options.ca_file),
                       facts};
-    auto url = options.url;
-    int redirects = 0;
-    while (auto next = co_await exchange(url, request_for(url, options), transfer)) {
-        if (options.max_redirects >= 0 && redirects == options.max_redirects) {
-            throw TooManyRedirects(
-                fmt::format("more than {} redirects (--max-redirs; the next to {})",
-                            options.max_redirects, next->to_string()));
+    for (;; ++transfer.retries_done) {
+        // Each try has the whole of each time limit, as with curl.
+        transfer.clock = TransferClock(options.limits);
+        std::exception_ptr failure;
+        try {
+            co_await fetch(transfer);
+            co_return;
+        } catch (...) {
+            failure = std::current_exception();
         }
-        facts.num_redirects = ++redirects;
-        url = std::move(*next);
-        transfer.report("Following the redirect to {}", url.to_string());
+        std::optional<std::chrono::seconds> retry_after;
+        const bool transient = is_transient(failure, retry_after);
+        const auto wait = retry_wait(options.retry, transient, transfer.retries_done,
+                                     transfer.since_first_try(), retry_after);
+        if (!wait) {
+            std::rethrow_exception(failure);
+        }
+        transfer.report("Transient failure ({}): retrying in {} ({} of {} retries left)",
+                        message_of(failure), describe_duration(*wait),
+                        options.retry.retries - transfer.retries_done, options.retry.retries);
+        asio::steady_timer timer(co_await asio::this_coro::executor, *wait);
+        co_await timer.async_wait(asio::use_awaitable);
     }
 }
 

@@ -61,17 +61,6 @@ ExitCode exit_code_of(const std::exception_ptr& failure)
     }
 }
 
-std::string message_of(const std::exception_ptr& failure)
-{
-    try {
-        std::rethrow_exception(failure);
-    } catch (const std::exception& error) {
-        return error.what();
-    } catch (...) {
-        return "unknown failure";
-    }
-}
-
 // The signals that end a program from a terminal or a service manager, less
 // any its parent told it to ignore (nohup ignores SIGHUP, and means it).
 std::vector<int> stop_signals()
@@ -166,12 +155,12 @@ int main(int argc, char** argv)
         }
         const auto& options = command.options;
         if (outcome.failure && (!options.silent || options.show_error)) {
-            fmt::print(stderr, "http_get: {}\n", message_of(outcome.failure));
+            fmt::print(stderr, "http_get: {}\n", http::message_of(outcome.failure));
         }
         const int status = outcome.failure ? static_cast<int>(exit_code_of(outcome.failure)) : 0;
         if (!options.write_out.empty()) {
             facts.exitcode = status;
-            facts.errormsg = outcome.failure ? message_of(outcome.failure) : "";
+            facts.errormsg = outcome.failure ? http::message_of(outcome.failure) : "";
             facts.time_total =
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
             fmt::print("{}", http::render_write_out(options.write_out, facts));

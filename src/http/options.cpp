@@ -164,6 +164,18 @@ GetCommand parse_get_command(std::span<const std::string_view> arguments)
             options.request.accept_encoding = accepted_encodings();
         } else if (auto size = walker.option("--max-filesize")) {
             options.max_filesize = parse_size(*size);
+        } else if (auto offset = walker.option("--continue-at", "-C")) {
+            if (*offset != "-") {
+                throw cli::UsageError(
+                    "-C takes '-' (continue where the file ends); offsets are not supported");
+            }
+            options.resume = true;
+        } else if (auto count = walker.option("--retry")) {
+            options.retry.retries = static_cast<int>(cli::parse_count(*count, "--retry", 0, 1000));
+        } else if (auto delay = walker.option("--retry-delay")) {
+            options.retry.delay = parse_fractional_duration(*delay);
+        } else if (auto limit = walker.option("--retry-max-time")) {
+            options.retry.max_time = positive_duration(*limit, "--retry-max-time");
         } else if (auto count = walker.option("--max-redirs")) {
             options.max_redirects =
                 *count == "-1"
@@ -219,6 +231,12 @@ GetCommand parse_get_command(std::span<const std::string_view> arguments)
     }
     if (output && remote_name) {
         throw cli::UsageError("-o and -O both name the output file: choose one");
+    }
+    if (options.resume && options.compressed) {
+        throw cli::UsageError("-C - continues the bytes as sent: it cannot go with --compressed");
+    }
+    if (options.resume && output && *output == standard_output) {
+        throw cli::UsageError("-C - continues a file: it cannot go with -o -");
     }
     if (output && output->empty()) {
         throw cli::UsageError("the output file name is empty");

@@ -10,6 +10,7 @@
 
 #include "cli/command.hpp"
 #include "http/request.hpp"
+#include "http/retry.hpp"
 #include "http/route.hpp"
 #include "http/time_limits.hpp"
 #include "http/url.hpp"
@@ -43,6 +44,8 @@ struct GetOptions {
     int max_redirects = default_max_redirects;  // --max-redirs; -1: no limit
     bool compressed = false;                    // --compressed: ask for it, save it decoded
     std::optional<std::uint64_t> max_filesize;  // --max-filesize BYTES (of the saved body)
+    bool resume = false;                        // -C -: continue the partial file
+    RetryOptions retry;                         // --retry, --retry-delay, --retry-max-time
     bool insecure = false;                      // --insecure: no certificate verification
     std::optional<std::string> ca_file;  // --cacert FILE: trust these CAs instead of the system's
     TimeLimits limits;                   // --max-time, --connect-timeout, --stall-timeout

@@ -40,6 +40,12 @@ std::string build_request(Method method, const Url& url, const RequestOptions& o
     if (options.accept_encoding) {
         fields.push_back({"Accept-Encoding", *options.accept_encoding});
     }
+    if (options.range_from) {
+        fields.push_back({"Range", fmt::format("bytes={}-", *options.range_from)});
+        if (options.if_range) {
+            fields.push_back({"If-Range", *options.if_range});
+        }
+    }
     if (options.referer) {
         fields.push_back({"Referer", *options.referer});
     }

@@ -6,6 +6,7 @@
 // "-H 'Name: value'" replaces a default field of that name or adds one,
 // "-H 'Name:'" removes it.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +24,8 @@ struct RequestOptions {
     std::optional<std::string> referer;          // -e URL
     std::optional<std::string> credentials;      // -u or the URL's "user:password": Basic
     std::optional<std::string> accept_encoding;  // --compressed: what we can decode
+    std::optional<std::uint64_t> range_from;     // -C -: "Range: bytes=N-"
+    std::optional<std::string> if_range;         // -C -: the partial file's validator
     std::vector<HeaderField> extra_headers;      // -H, in order; an empty value removes
     bool absolute_form = false;                  // to a proxy: "GET http://host/path HTTP/1.1"
 };

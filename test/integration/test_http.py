@@ -943,3 +943,115 @@ def test_max_filesize():
             os.remove(os.path.join(directory, "f"))
         result = run_get("--max-filesize", "1k", "-o", "f", server.url("/length"), cwd=directory)
         assert_exit(result, 63, "more than --max-filesize 1024")
+
+
+def ranged_server(state):
+    """A server of state["body"] with ETag state["etag"] that honours Range and If-Range as
+    RFC 9110 says; state["cut_at"] cuts the next response's body short once."""
+    def respond(request, connection):
+        body, etag = state["body"], state["etag"]
+        match = re.search(rb"\r\nRange: bytes=(\d+)-", request)
+        if_range = re.search(rb"\r\nIf-Range: (.*)", request)
+        start = int(match.group(1)) if match else None
+        if start is not None and if_range and if_range.group(1).decode() != etag:
+            start = None  # the resource changed: the whole of it
+        if state.get("wrong_offset") and start is not None:
+            start -= 1
+        if start is not None and start >= len(body):
+            connection.sendall(response_head("416 Range Not Satisfiable",
+                                             [("Content-Range", f"bytes */{len(body)}"), ("Content-Length", 0)]))
+            return
+        headers = [("ETag", etag), ("Content-Length", len(body) - (start or 0))]
+        if start is None:
+            head, rest = response_head("200 OK", headers), body
+        else:
+            headers.append(("Content-Range", f"bytes {start}-{len(body) - 1}/{len(body)}"))
+            head, rest = response_head("206 Partial Content", headers), body[start:]
+        cut = state.pop("cut_at", None)
+        connection.sendall(head + (rest[:cut] if cut is not None else rest))
+    return respond
+
+
+def test_resume():
+    """-C -: a failed transfer keeps what arrived; the next one asks for the rest with
+    Range and If-Range and appends it; a changed resource is fetched whole, not spliced."""
+    first, second = body_of(1_000_000, seed=10), body_of(900_000, seed=11)
+    state = {"body": first, "etag": '"v1"', "cut_at": 400_000}
+    with ScriptedServer(ranged_server(state)) as server, tempfile.TemporaryDirectory() as directory:
+        result = run_get("-C", "-", "-o", "f", server.url("/f"), cwd=directory)
+        assert_exit(result, 8)
+        assert saved(directory, "f") == first[:400_000], "the partial file was not kept"
+        result = run_get("-C", "-", "-o", "f", server.url("/f"), cwd=directory)
+        assert_exit(result, 0, "Appended 600000 bytes to f")
+        assert b"\r\nRange: bytes=400000-\r\nIf-Range: \"v1\"" in server.requests[-1], server.requests[-1]
+        assert saved(directory, "f") == first
+        result = run_get("-C", "-", "-o", "f", server.url("/f"), cwd=directory)
+        assert_exit(result, 0, "f is complete already (1000000 bytes)")
+        assert saved(directory, "f") == first
+
+        # The resource changes between the two parts: If-Range makes the server send it whole.
+        os.remove(os.path.join(directory, "f"))
+        state["cut_at"] = 300_000
+        assert_exit(run_get("-C", "-", "-o", "f", server.url("/f"), cwd=directory), 8)
+        state.update(body=second, etag='"v2"')
+        result = run_get("-C", "-", "-o", "f", server.url("/f"), cwd=directory)
+        assert_exit(result, 0, "starting over", "Saved 900000 bytes to f")
+        assert saved(directory, "f") == second
+
+        # A server that resumes elsewhere is not spliced in.
+        os.remove(os.path.join(directory, "f"))
+        state["cut_at"] = 100_000
+        assert_exit(run_get("-C", "-", "-o", "f", server.url("/f"), cwd=directory), 8)
+        state["wrong_offset"] = True
+        result = run_get("-C", "-", "-o", "f", server.url("/f"), cwd=directory)
+        assert_exit(result, 7, "resumed at byte 99999, not at 100000")
+        assert saved(directory, "f") == second[:100_000]
+        assert os.listdir(directory) == ["f"], os.listdir(directory)
+
+
+def test_retry():
+    """--retry: 503 with Retry-After, then success; refused connections; a 404 is not
+    retried; --retry-max-time; the old file is never replaced by an error page between tries."""
+    statuses = []
+
+    def respond(request, connection):
+        status = statuses.pop(0) if statuses else "200 OK"
+        headers = [("Retry-After", "1")] if status.startswith("503") else []
+        send_with_length(connection, status.encode(), status=status, headers=headers)
+
+    with ScriptedServer(respond) as server, tempfile.TemporaryDirectory() as directory:
+        with open(os.path.join(directory, "f"), "wb") as file:
+            file.write(b"old")
+        statuses[:] = ["503 Service Unavailable", "503 Service Unavailable"]
+        started = time.monotonic()
+        result = run_get("--retry", "3", "-o", "f", server.url("/"), cwd=directory)
+        assert_exit(result, 0, "Transient failure (the server answered 503 Service Unavailable): retrying in 1s")
+        assert 1.9 < time.monotonic() - started < 15
+        assert len(server.requests) == 3
+        assert saved(directory, "f") == b"200 OK"
+
+        statuses[:] = ["404 Not Found", "200 OK"]
+        result = run_get("--retry", "3", "-f", "-o", "f", server.url("/"), cwd=directory)
+        assert_exit(result, 11)
+        assert len(server.requests) == 4
+
+        statuses[:] = ["500 Internal Server Error"] * 3
+        result = run_get("--retry", "2", "--retry-delay", "0.1", "-f", "-o", "f", server.url("/"), cwd=directory)
+        assert_exit(result, 11, "500 Internal Server Error")
+        assert len(server.requests) == 7
+        assert saved(directory, "f") == b"200 OK"
+
+        # Retry-After beyond --retry-max-time: no second try.
+        statuses[:] = ["503 Service Unavailable"]
+        result = run_get("--retry", "3", "--retry-max-time", "0.5", "-f", "-o", "f", server.url("/"), cwd=directory)
+        assert_exit(result, 11)
+        assert len(server.requests) == 8
+
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        closed_port = unused.getsockname()[1]
+    with tempfile.TemporaryDirectory() as directory:
+        result = run_get("--retry", "2", "--retry-delay", "100ms", f"http://127.0.0.1:{closed_port}/",
+                         cwd=directory)
+        assert_exit(result, 4)
+        assert result.stderr.decode().count("Transient failure") == 2, result.stderr
