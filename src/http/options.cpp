@@ -267,6 +267,9 @@ Output:
                           zstd when built with them) and save it decoded
       --max-filesize SIZE fail (exit 63, nothing saved) when the body is larger
                           than SIZE bytes (suffixes k, M, G), decoded or not
+  -C, --continue-at -     continue the output file where it ends (Range, with
+                          If-Range when a kept partial has a validator); a
+                          failure then keeps what arrived
   -f, --fail              a final status that is not 2xx is an error (exit 11):
                           nothing is saved
   -i, --include           put the head into the output, before the body (with
@@ -309,7 +312,17 @@ Request:
       --cacert FILE       verify against the CA certificates in FILE (PEM)
                           instead of the system's
 
-Time limits (each failure names the one that ran out):
+Retries:
+      --retry N           retry a try that timed out, did not resolve or
+                          connect, or got 408, 429, 500, 502, 503 or 504, up
+                          to N times (default 0)
+      --retry-delay DURATION
+                          wait this long between tries (default: the
+                          Retry-After header, else 1s doubling each time)
+      --retry-max-time DURATION
+                          start no try after this long (default: no limit)
+
+Time limits (each failure names the one that ran out; each try has them all):
   -m, --max-time DURATION the whole transfer, redirects included (default: none)
       --connect-timeout DURATION
                           resolving, connecting and the TLS handshake, for each
