@@ -5,14 +5,18 @@ http_get has a time limit; every saved file is compared with the served body
 byte for byte.
 """
 
+import fcntl
 import os
+import pty
 import random
 import re
-import signal
 import resource
+import signal
 import socket
+import struct
 import subprocess
 import tempfile
+import termios
 import time
 import zlib
 
@@ -1055,3 +1059,52 @@ def test_retry():
                          cwd=directory)
         assert_exit(result, 4)
         assert result.stderr.decode().count("Transient failure") == 2, result.stderr
+
+
+def progress_frames(url, columns, directory):
+    """http_get's progress frames on a pty of `columns` columns, and how long it ran."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+    started = time.monotonic()
+    process = subprocess.Popen([HTTP_GET, "-o", "f", url], cwd=directory, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL, stderr=slave)
+    os.close(slave)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # EIO: the program closed its end
+            break
+        if not chunk:
+            break
+        output += chunk
+    process.wait(timeout=30)
+    elapsed = time.monotonic() - started
+    os.close(master)
+    assert process.returncode == 0, output
+    frames = [frame for line in output.decode().split("\n") for frame in line.split("\r")]
+    return [frame.rstrip() for frame in frames if "%" in frame], elapsed
+
+
+def test_progress_display():
+    """Every frame fits the terminal, at most four a second, with elapsed time and ETA
+    when there is room, and the first frame claims no rate it has not measured."""
+    block = body_of(100_000, seed=12)
+    blocks = 25
+
+    def respond(request, connection):
+        connection.sendall(response_head("200 OK", [("Content-Length", len(block) * blocks)]))
+        for _ in range(blocks):
+            connection.sendall(block)
+            time.sleep(0.1)
+
+    with ScriptedServer(respond) as server, tempfile.TemporaryDirectory() as directory:
+        for columns in (40, 100):
+            frames, elapsed = progress_frames(server.url("/"), columns, directory)
+            assert len(frames) >= 5, frames
+            assert all(len(frame) < columns for frame in frames), frames
+            assert len(frames) <= elapsed * 4 + 3, f"{len(frames)} frames in {elapsed:.1f}s"
+            assert "--/s" in frames[0], frames[0]
+            assert frames[-1].startswith("100%"), frames[-1]
+            assert saved(directory, "f") == block * blocks
+        assert "[" in frames[0] and any(re.search(r" 0:0\d ETA 0:0\d$", frame) for frame in frames), frames
