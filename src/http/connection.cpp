@@ -1,7 +1,6 @@
 #include "http/connection.hpp"
 
 #include <fmt/format.h>
-#include <openssl/ssl.h>
 
 #include <array>
 #include <string>
@@ -84,7 +83,7 @@ net::awaitable<void> open_tunnel(net::tcp::socket& socket, const Url& origin,
 }  // namespace
 
 net::awaitable<Connection> Connection::open(const Url& origin, const Route& route,
-                                            asio::ssl::context& tls, bool verify,
+                                            asio::ssl::context* tls, bool verify,
                                             std::string_view user_agent, net::IpFamily family,
                                             const TransferClock& clock, const Tracer& trace)
 {
@@ -109,12 +108,11 @@ net::awaitable<Connection> Connection::open(const Url& origin, const Route& rout
     if (route.tunnel()) {
         co_await open_tunnel(socket, origin, user_agent, clock, started, trace);
     }
-    TlsStream stream(std::move(socket), tls);
-    co_await handshake(stream, origin.host, verify, clock.for_connect(started));
+    TlsSocket stream(std::move(socket), *tls);
+    co_await stream.handshake(origin.host, verify, clock.for_connect(started));
     trace(fmt::format("TLS handshake with {} done{}", origin.host,
                       verify ? ", certificate verified" : " (not verified: --insecure)"));
-    trace(fmt::format("{} with {}", SSL_get_version(stream.native_handle()),
-                      SSL_get_cipher_name(stream.native_handle())));
+    trace(stream.description());
     auto connection = opened(std::move(stream));
     connection.secured_at_ = TransferClock::clock::now();
     co_return connection;
@@ -123,25 +121,20 @@ net::awaitable<Connection> Connection::open(const Url& origin, const Route& rout
 net::awaitable<std::tuple<asio::error_code, std::size_t>> Connection::read_some(
     asio::mutable_buffer buffer)
 {
-    auto [error, size] = co_await std::visit(
-        [buffer](auto& stream) {
-            return stream.async_read_some(buffer, net::use_nothrow_awaitable);
-        },
-        stream_);
-    if (error == asio::ssl::error::stream_truncated) {
-        error = asio::error::eof;
+    if (auto* tls = std::get_if<TlsSocket>(&stream_)) {
+        return tls->read_some(buffer);
     }
-    co_return std::tuple{error, size};
+    return std::get<net::tcp::socket>(stream_).async_read_some(buffer, net::use_nothrow_awaitable);
 }
 
 net::awaitable<std::tuple<asio::error_code, std::size_t>> Connection::write(
     asio::const_buffer bytes)
 {
-    return std::visit(
-        [bytes](auto& stream) {
-            return asio::async_write(stream, bytes, net::use_nothrow_awaitable);
-        },
-        stream_);
+    if (auto* tls = std::get_if<TlsSocket>(&stream_)) {
+        return tls->write(bytes);
+    }
+    return asio::async_write(std::get<net::tcp::socket>(stream_), bytes,
+                             net::use_nothrow_awaitable);
 }
 
 }  // namespace hello::http

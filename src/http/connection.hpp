@@ -28,15 +28,15 @@ public:
     // Resolves and connects (every address in turn) to the route's next hop,
     // opens a CONNECT tunnel through a proxy for https, then for https shakes
     // hands with the origin (SNI and certificate for origin.host), all within
-    // the clock's connect limit. Throws net::ResolveError, net::ConnectError,
-    // ProxyRefused, TlsError or TimedOut.
+    // the clock's connect limit. `tls` is needed for https only. Throws net::ResolveError,
+    // net::ConnectError, ProxyRefused, TlsError or TimedOut.
     static net::awaitable<Connection> open(const Url& origin, const Route& route,
-                                           asio::ssl::context& tls, bool verify,
+                                           asio::ssl::context* tls, bool verify,
                                            std::string_view user_agent, net::IpFamily family,
                                            const TransferClock& clock, const Tracer& trace);
 
-    // As the socket's own, except that a TLS peer that closes without saying
-    // so (no close_notify, common on the web) is a plain end of stream: HTTP's
+    // As the socket's own; a TLS peer that closes without saying so (no
+    // close_notify, common on the web) is a plain end of stream too: HTTP's
     // own framing tells a complete body from a cut one.
     net::awaitable<std::tuple<asio::error_code, std::size_t>> read_some(
         asio::mutable_buffer buffer);
@@ -49,7 +49,7 @@ public:
     std::optional<TransferClock::clock::time_point> secured_at() const { return secured_at_; }
 
 private:
-    using Stream = std::variant<net::tcp::socket, TlsStream>;
+    using Stream = std::variant<net::tcp::socket, TlsSocket>;
     explicit Connection(Stream stream) : stream_(std::move(stream)) {}
 
     Stream stream_;

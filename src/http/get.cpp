@@ -71,12 +71,22 @@ FilePointer open_dump_file(const std::optional<std::string>& path)
 struct Transfer {
     const GetOptions& options;
     TransferClock clock;
-    asio::ssl::context tls;
+    std::optional<asio::ssl::context> tls;  // made for the first https URL
     TransferFacts& facts;
     FilePointer dump = open_dump_file(options.dump_header);
     TransferClock::clock::time_point started = TransferClock::clock::now();
     int retries_done = 0;
     std::optional<PartialFile> partial = std::nullopt;  // -C -: what this try continues
+
+    // Loading the system's CA store costs more CPU than a plain 64 MiB
+    // download (250 M instructions): only https pays it.
+    asio::ssl::context& tls_context()
+    {
+        if (!tls) {
+            tls.emplace(make_tls_context(options.ca_file));
+        }
+        return *tls;
+    }
 
     double seconds_since_start(TransferClock::clock::time_point when) const
     {
@@ -369,9 +379,10 @@ net::awaitable<std::optional<Url>> exchange(const Url& url, const RequestOptions
     const auto method = options.header_only ? Method::head : Method::get;
     const auto route = route_for(url, options.proxies, options.resolve_overrides);
     const auto trace_step = [&transfer](std::string_view line) { transfer.trace(line, "* "); };
-    auto connection = co_await Connection::open(url, route, transfer.tls, !options.insecure,
-                                                options.request.user_agent, options.ip_family,
-                                                transfer.clock, trace_step);
+    auto* tls = url.scheme == Scheme::https ? &transfer.tls_context() : nullptr;
+    auto connection =
+        co_await Connection::open(url, route, tls, !options.insecure, options.request.user_agent,
+                                  options.ip_family, transfer.clock, trace_step);
     auto& facts = transfer.facts;
     facts.url_effective = url.to_string();
     facts.remote_ip = connection.remote_address();
@@ -499,8 +510,7 @@ net::awaitable<void> fetch(Transfer& transfer)
 
 net::awaitable<void> get(const GetOptions& options, TransferFacts& facts)
 {
-    Transfer transfer{options, TransferClock(options.limits), make_tls_context(options.ca_file),
-                      facts};
+    Transfer transfer{options, TransferClock(options.limits), std::nullopt, facts};
     for (;; ++transfer.retries_done) {
         // Each try has the whole of each time limit, as with curl.
         transfer.clock = TransferClock(options.limits);
