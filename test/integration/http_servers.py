@@ -162,7 +162,9 @@ class Nginx:
     """Debian's nginx on 127.0.0.1, with its own prefix and configuration in
     `directory`, serving `directory`/www over http and (with `certificate`,
     a (cert, key) pair) https, on free ports; `server_block` adds directives to
-    the main server. Started and stopped by the `with` block."""
+    the main server, `http_block` to the http block (more servers: "@PORT@" and
+    "@TLS_PORT@" in either stand for the ports). Started and stopped by the
+    `with` block."""
 
     def __init__(self, directory, certificate=None, server_block="", http_block=""):
         self.program = nginx_program()
@@ -187,7 +189,7 @@ class Nginx:
             tls = (f"ssl_certificate {self.certificate[0]};\n        "
                    f"ssl_certificate_key {self.certificate[1]};")
         user = "user root;" if os.geteuid() == 0 else ""
-        return f"""
+        config = f"""
 {user}
 worker_processes 1;
 pid {d}/nginx.pid;
@@ -213,6 +215,7 @@ http {{
     }}
 }}
 """
+        return config.replace("@PORT@", str(self.port)).replace("@TLS_PORT@", str(self.tls_port))
 
     def __enter__(self):
         if self.program is None:

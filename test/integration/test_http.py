@@ -21,7 +21,7 @@ import time
 import zlib
 
 from harness import BUILD_DIR, Skip
-from http_servers import (ScriptedServer, drip, make_certificates, request_path, response_head,
+from http_servers import (Nginx, ScriptedServer, drip, make_certificates, request_path, response_head,
                           send_with_length)
 
 HTTP_GET = os.path.abspath(os.path.join(BUILD_DIR, "http_get"))  # the tests run it in temp dirs
@@ -1108,3 +1108,107 @@ def test_progress_display():
             assert frames[-1].startswith("100%"), frames[-1]
             assert saved(directory, "f") == block * blocks
         assert "[" in frames[0] and any(re.search(r" 0:0\d ETA 0:0\d$", frame) for frame in frames), frames
+
+
+def nginx_certificate(directory, names=("localhost",)):
+    """make_certificates' CA file, and the (certificate, key) pair for nginx."""
+    ca_file, _ = make_certificates(directory, names=names)
+    return ca_file, (os.path.join(directory, "server.pem"), os.path.join(directory, "server.key"))
+
+
+def test_nginx_compressed_and_chunked():
+    """--compressed against nginx's gzip (chunked, since the length is unknown): the saved
+    file is the served one byte for byte; and chunked output relayed from an upstream."""
+    text = b"".join(b"%06d: a line of a text file that nginx compresses\n" % n for n in range(40_000))
+    dripped = body_of(300_000, seed=13)
+
+    def upstream(request, connection):
+        connection.sendall(b"HTTP/1.0 200 OK\r\nContent-Type: application/octet-stream\r\n\r\n")
+        for at in range(0, len(dripped), 30_000):
+            connection.sendall(dripped[at:at + 30_000])
+            time.sleep(0.02)
+
+    with tempfile.TemporaryDirectory() as directory, ScriptedServer(upstream) as origin:
+        ca_file, certificate = nginx_certificate(directory)
+        server_block = ("gzip on; gzip_types text/plain; gzip_min_length 0;\n"
+                        f"location /upstream/ {{ proxy_pass http://127.0.0.1:{origin.port}/; "
+                        "proxy_buffering off; proxy_http_version 1.1; }")
+        with Nginx(os.path.join(directory, "nginx"), certificate=certificate, server_block=server_block) as nginx:
+            with open(os.path.join(nginx.root, "text.txt"), "wb") as file:
+                file.write(text)
+            for scheme in ("http", "https"):
+                result = run_get("--compressed", "--cacert", ca_file, "-o", "text.txt",
+                                 nginx.url("/text.txt", scheme=scheme, host="localhost"), cwd=directory)
+                assert_exit(result, 0, f"Saved {len(text)} bytes to text.txt")
+                head = result.stdout.decode()
+                assert "Content-Encoding: gzip" in head and "Transfer-Encoding: chunked" in head, head
+                assert saved(directory, "text.txt") == text
+            result = run_get("-w", "%{size_download}", "-o", "up", nginx.url("/upstream/x"), cwd=directory)
+            assert_exit(result, 0)
+            assert "Transfer-Encoding: chunked" in result.stdout.decode(), result.stdout
+            assert result.stdout.decode().endswith(str(len(dripped)))
+            assert saved(directory, "up") == dripped
+
+
+def test_nginx_ranges_etags_and_vhosts():
+    """Against nginx: -C - with If-Range (the rest appended; a changed file fetched whole;
+    a complete one left alone), a 304 for If-None-Match keeps the file, and two virtual
+    hosts on one port told apart by SNI, each with its own certificate."""
+    first, second = body_of(2_000_000, seed=14), body_of(1_500_000, seed=15)
+    with tempfile.TemporaryDirectory() as directory:
+        for name in ("a", "b"):
+            os.makedirs(os.path.join(directory, name))
+        ca_file, certificate = nginx_certificate(os.path.join(directory, "a"), names=("a.test",))
+        ca_b, certificate_b = nginx_certificate(os.path.join(directory, "b"), names=("b.test",))
+        http_block = (f"server {{ listen 127.0.0.1:@TLS_PORT@ ssl; server_name b.test; "
+                      f"ssl_certificate {certificate_b[0]}; ssl_certificate_key {certificate_b[1]}; "
+                      f"location / {{ return 200 'this is b.test'; }} }}")
+        with Nginx(os.path.join(directory, "nginx"), certificate=certificate, http_block=http_block,
+                   server_block="server_name a.test;") as nginx:
+            served = os.path.join(nginx.root, "f.bin")
+            with open(served, "wb") as file:
+                file.write(first)
+            url = nginx.url("/f.bin")
+            result = run_get("-I", "-D", "heads", url, cwd=directory)
+            assert_exit(result, 0)
+            etag = re.search(rb"ETag: (\S+)", saved(directory, "heads")).group(1).decode()
+
+            # The first 700,000 bytes, as a -C - that failed would have kept them.
+            with open(os.path.join(directory, "f.bin"), "wb") as file:
+                file.write(first[:700_000])
+            os.setxattr(os.path.join(directory, "f.bin"), "user.http_get.validator", etag.encode())
+            result = run_get("-C", "-", "-v", url, cwd=directory)
+            assert_exit(result, 0, "Appended 1300000 bytes to f.bin", f"> If-Range: {etag}", "< HTTP/1.1 206")
+            assert saved(directory, "f.bin") == first
+            result = run_get("-C", "-", url, cwd=directory)
+            assert_exit(result, 0, "complete already")
+
+            # The file changes on the server: If-Range no longer matches, nginx sends it whole.
+            with open(os.path.join(directory, "f.bin"), "r+b") as file:
+                file.truncate(500_000)
+            time.sleep(1.1)  # a Last-Modified second of its own
+            with open(served, "wb") as file:
+                file.write(second)
+            result = run_get("-C", "-", url, cwd=directory)
+            assert_exit(result, 0, "starting over", f"Saved {len(second)} bytes to f.bin")
+            assert saved(directory, "f.bin") == second
+
+            # 304 for the current ETag: the file stays as it is (here: something else entirely).
+            result = run_get("-I", "-D", "heads", url, cwd=directory)
+            etag = re.search(rb"ETag: (\S+)", saved(directory, "heads")).group(1).decode()
+            with open(os.path.join(directory, "mine"), "wb") as file:
+                file.write(b"kept")
+            result = run_get("-H", f"If-None-Match: {etag}", "-o", "mine", url, cwd=directory)
+            assert_exit(result, 0, "No body to save (304 Not Modified)")
+            assert saved(directory, "mine") == b"kept"
+
+            # SNI: one address and port, two names, two certificates.
+            for name, ca, body in (("a.test", ca_file, second), ("b.test", ca_b, b"this is b.test")):
+                path = "/f.bin" if name == "a.test" else "/"
+                result = run_get("--cacert", ca, "--resolve", f"{name}:{nginx.tls_port}:127.0.0.1", "-o", "v",
+                                 f"https://{name}:{nginx.tls_port}{path}", cwd=directory)
+                assert_exit(result, 0)
+                assert saved(directory, "v") == body
+            result = run_get("--cacert", ca_b, "--resolve", f"a.test:{nginx.tls_port}:127.0.0.1", "-o", "v",
+                             f"https://a.test:{nginx.tls_port}/f.bin", cwd=directory)
+            assert_exit(result, 5, "the certificate of a.test was refused")
