@@ -6,24 +6,14 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <string_view>
 
 #include "http/content_range.hpp"
 #include "http/errors.hpp"
+#include "require.hpp"
 
 using namespace hello::http;
-
-namespace {
-
-void require(bool promise_kept)
-{
-    if (!promise_kept) {
-        std::abort();
-    }
-}
-
-}  // namespace
+using hello::fuzz::require;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {

@@ -4,24 +4,14 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <string_view>
 
 #include "http/errors.hpp"
 #include "http/write_out.hpp"
+#include "require.hpp"
 
 using namespace hello::http;
-
-namespace {
-
-void require(bool promise_kept)
-{
-    if (!promise_kept) {
-        std::abort();
-    }
-}
-
-}  // namespace
+using hello::fuzz::require;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {

@@ -47,6 +47,14 @@ std::string follow_links(const std::string& path)
     fail("follow the links at", path, ELOOP);
 }
 
+// The pieces come as large as the transfer's reads (up to 256 KiB): each goes out
+// in one write(2). Through stdio's buffer each was split in two (the buffer's
+// remainder, then the rest), with a copy of part of it.
+void write_unbuffered(std::FILE* file)
+{
+    std::setvbuf(file, nullptr, _IONBF, 0);
+}
+
 // What a new file gets from open(2): 0666 less the umask.
 mode_t new_file_mode()
 {
@@ -85,6 +93,7 @@ BodyFile::BodyFile(std::string path, Mode mode) : path_(std::move(path))
         if (file_ == nullptr) {
             fail("open", path_, errno);
         }
+        write_unbuffered(file_);
         return;
     }
     struct stat existing {};
@@ -95,6 +104,7 @@ BodyFile::BodyFile(std::string path, Mode mode) : path_(std::move(path))
         if (file_ == nullptr) {
             fail("open", path_, errno);
         }
+        write_unbuffered(file_);
         return;
     }
     const auto target = fs::path(destination_);
@@ -115,6 +125,7 @@ BodyFile::BodyFile(std::string path, Mode mode) : path_(std::move(path))
         ::unlink(temporary_.c_str());
         fail("open", temporary_, error);
     }
+    write_unbuffered(file_);
 }
 
 BodyFile::~BodyFile()

@@ -36,8 +36,11 @@
 namespace hello::http {
 namespace {
 
-// Enough to keep a fast link busy; the only body memory we ever hold.
-constexpr std::size_t read_buffer_size = 64 * 1024;
+// The only body memory we ever hold. Each read costs a wait, a timer and a
+// coroutine frame or two besides the copy: 256 KiB (what the kernel has ready
+// on a fast loopback link) makes them a quarter of 64 KiB's, for 1 GiB 4,100
+// reads instead of 16,400.
+constexpr std::size_t read_buffer_size = 256 * 1024;
 
 // A status --retry tries again after, while tries are left (never seen by main).
 struct TransientStatus : std::runtime_error {

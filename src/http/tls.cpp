@@ -158,9 +158,10 @@ net::awaitable<std::tuple<asio::error_code, std::size_t>> TlsSocket::read_some(
         const int result =
             SSL_read(ssl_.get(), data + filled, static_cast<int>(buffer.size() - filled));
         if (result > 0) {
+            // Take what the socket holds already, up to the whole buffer: one
+            // wait (and one timer) per buffer, not per 16 KiB record.
             filled += static_cast<std::size_t>(result);
-            // More records may sit read ahead already: take them without a syscall.
-            if (filled < buffer.size() && SSL_has_pending(ssl_.get()) == 1) {
+            if (filled < buffer.size()) {
                 continue;
             }
             co_return std::tuple{asio::error_code{}, filled};

@@ -44,7 +44,8 @@ public:
     // As a socket's: some bytes, or an error; asio::error::eof when the peer
     // closed, with or without a close_notify (HTTP's framing tells a whole
     // body from a cut one). Fills as much of `buffer` as OpenSSL holds
-    // decrypted or buffered already, so a fast link is read 64 KiB at a time.
+    // decrypted or the socket holds already, up to the whole buffer: one wait
+    // (and one timer) per buffer, not per 16 KiB record.
     net::awaitable<std::tuple<asio::error_code, std::size_t>> read_some(
         asio::mutable_buffer buffer);
     // All of `bytes`, or an error.

@@ -150,6 +150,18 @@ def free_port(host="127.0.0.1"):
         return probe.getsockname()[1]
 
 
+def wait_until_listening(process, port, timeout=10):
+    """True once something accepts on 127.0.0.1:`port`; False if `process` exits or time runs out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return True
+        except OSError:
+            time.sleep(0.05)
+    return False
+
+
 def nginx_program():
     """Debian's nginx, or None."""
     for candidate in ("/usr/sbin/nginx", shutil.which("nginx")):
@@ -229,13 +241,8 @@ http {{
             self.process = subprocess.Popen(
                 [self.program, "-p", self.directory, "-c", config, "-g", "daemon off;"],
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-            deadline = time.monotonic() + 10
-            while time.monotonic() < deadline and self.process.poll() is None:
-                try:
-                    socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                    return self
-                except OSError:
-                    time.sleep(0.05)
+            if wait_until_listening(self.process, self.port):
+                return self
             self.process.kill()
             self.process.wait(timeout=10)
         raise AssertionError("nginx did not start: " + self._log())

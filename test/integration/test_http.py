@@ -22,7 +22,7 @@ import zlib
 
 from harness import BUILD_DIR, Skip
 from http_servers import (Nginx, ScriptedServer, drip, make_certificates, request_path, response_head,
-                          send_with_length)
+                          send_with_length, wait_until_listening)
 
 HTTP_GET = os.path.abspath(os.path.join(BUILD_DIR, "http_get"))  # the tests run it in temp dirs
 
@@ -580,13 +580,8 @@ class TinyProxy:
                            f"LogFile \"{self.log_path}\"\nViaProxyName \"hello-test-proxy\"\n")
             self.process = subprocess.Popen([self.program, "-d", "-c", config], stdin=subprocess.DEVNULL,
                                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            deadline = time.monotonic() + 10
-            while time.monotonic() < deadline and self.process.poll() is None:
-                try:
-                    socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                    return self
-                except OSError:
-                    time.sleep(0.05)
+            if wait_until_listening(self.process, self.port):
+                return self
             self._stop()
         raise AssertionError("tinyproxy did not start")
 
