@@ -416,7 +416,7 @@ net::awaitable<std::optional<Url>> exchange(const Url& url, const RequestOptions
                         protocol::printable(*location, 200));
     }
     const auto code = head.status.code;
-    if (is_transient_status(code) && !options.header_only) {
+    if (is_transient_status(code)) {
         const auto retry_after = parse_retry_after(head.value("Retry-After").value_or(""),
                                                    std::chrono::system_clock::now());
         if (retry_wait(options.retry, true, transfer.retries_done, transfer.since_first_try(),
