@@ -51,6 +51,8 @@ public:
     // -C -: should this transfer fail, what arrived stays at the target if
     // nothing was there, with `validator` for the next try's If-Range.
     void keep_partial(const std::optional<std::string>& validator);
+    // Takes that back: this failure leaves nothing.
+    void discard_partial() { keep_partial_ = false; }
 
     std::uint64_t size() const { return size_; }
     // As the user named it, for messages.

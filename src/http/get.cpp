@@ -262,6 +262,7 @@ net::awaitable<void> save_body(Connection& connection, ResponseParser& parser,
     const auto write = [&](std::string_view bytes) {
         if (options.max_filesize &&
             file.size() - head_size + bytes.size() > *options.max_filesize) {
+            file.discard_partial();  // not a part of what the user wants, even with -C -
             throw FileTooLarge(
                 fmt::format("the body is larger than --max-filesize {} (nothing saved)",
                             *options.max_filesize));

@@ -942,6 +942,10 @@ def test_max_filesize():
             os.remove(os.path.join(directory, "f"))
         result = run_get("--max-filesize", "1k", "-o", "f", server.url("/length"), cwd=directory)
         assert_exit(result, 63, "more than --max-filesize 1024")
+        # -C - keeps what a failed transfer got, but not a body that is too large.
+        result = run_get("-C", "-", "--max-filesize", "99999", "-o", "f", server.url("/chunked"), cwd=directory)
+        assert_exit(result, 63)
+        assert os.listdir(directory) == [], os.listdir(directory)
 
 
 def ranged_server(state):
