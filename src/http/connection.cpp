@@ -23,11 +23,12 @@
 namespace hello::http {
 namespace {
 
-net::awaitable<net::tcp::socket> connect_within(const Route& route, const StepLimit& limit)
+net::awaitable<net::tcp::socket> connect_within(const Route& route, net::IpFamily family,
+                                                const StepLimit& limit)
 {
     try {
         co_return co_await net::connect_to(route.connect_host, std::to_string(route.connect_port),
-                                           limit.left);
+                                           limit.left, family);
     } catch (const net::TimeoutError&) {
         throw_timed_out(
             limit, fmt::format("connecting to {} port {}", route.connect_host, route.connect_port));
@@ -82,50 +83,58 @@ net::awaitable<void> open_tunnel(net::tcp::socket& socket, const Url& origin,
 }  // namespace
 
 net::awaitable<Connection> Connection::open(const Url& origin, const Route& route,
-                                            asio::ssl::context& tls, bool verify,
-                                            std::string_view user_agent, const TransferClock& clock,
-                                            const Tracer& trace)
+                                            asio::ssl::context* tls, bool verify,
+                                            std::string_view user_agent, net::IpFamily family,
+                                            const TransferClock& clock, const Tracer& trace)
 {
     const auto started = TransferClock::clock::now();
     trace(fmt::format("Connecting to {} port {}{}", route.connect_host, route.connect_port,
                       route.proxy ? " (the proxy)" : ""));
-    auto socket = co_await connect_within(route, clock.for_connect(started));
-    trace("Connected");
+    auto socket = co_await connect_within(route, family, clock.for_connect(started));
+    const auto connected_at = TransferClock::clock::now();
+    asio::error_code ignored;
+    const auto address = socket.remote_endpoint(ignored).address().to_string();
+    trace(fmt::format("Connected to {} ({}) port {}", route.connect_host, address,
+                      route.connect_port));
+    const auto opened = [&](Stream stream) {
+        Connection connection(std::move(stream));
+        connection.remote_address_ = address;
+        connection.connected_at_ = connected_at;
+        return connection;
+    };
     if (origin.scheme == Scheme::http) {
-        co_return Connection(std::move(socket));
+        co_return opened(std::move(socket));
     }
     if (route.tunnel()) {
         co_await open_tunnel(socket, origin, user_agent, clock, started, trace);
     }
-    TlsStream stream(std::move(socket), tls);
-    co_await handshake(stream, origin.host, verify, clock.for_connect(started));
+    TlsSocket stream(std::move(socket), *tls);
+    co_await stream.handshake(origin.host, verify, clock.for_connect(started));
     trace(fmt::format("TLS handshake with {} done{}", origin.host,
                       verify ? ", certificate verified" : " (not verified: --insecure)"));
-    co_return Connection(std::move(stream));
+    trace(stream.description());
+    auto connection = opened(std::move(stream));
+    connection.secured_at_ = TransferClock::clock::now();
+    co_return connection;
 }
 
 net::awaitable<std::tuple<asio::error_code, std::size_t>> Connection::read_some(
     asio::mutable_buffer buffer)
 {
-    auto [error, size] = co_await std::visit(
-        [buffer](auto& stream) {
-            return stream.async_read_some(buffer, net::use_nothrow_awaitable);
-        },
-        stream_);
-    if (error == asio::ssl::error::stream_truncated) {
-        error = asio::error::eof;
+    if (auto* tls = std::get_if<TlsSocket>(&stream_)) {
+        return tls->read_some(buffer);
     }
-    co_return std::tuple{error, size};
+    return std::get<net::tcp::socket>(stream_).async_read_some(buffer, net::use_nothrow_awaitable);
 }
 
 net::awaitable<std::tuple<asio::error_code, std::size_t>> Connection::write(
     asio::const_buffer bytes)
 {
-    return std::visit(
-        [bytes](auto& stream) {
-            return asio::async_write(stream, bytes, net::use_nothrow_awaitable);
-        },
-        stream_);
+    if (auto* tls = std::get_if<TlsSocket>(&stream_)) {
+        return tls->write(bytes);
+    }
+    return asio::async_write(std::get<net::tcp::socket>(stream_), bytes,
+                             net::use_nothrow_awaitable);
 }
 
 }  // namespace hello::http

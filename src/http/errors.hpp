@@ -3,7 +3,9 @@
 // its own exit status (see exit_codes.hpp). Every what() is one line that
 // says what went wrong; main prefixes the program name.
 
+#include <exception>
 #include <stdexcept>
+#include <string>
 
 namespace hello::http {
 
@@ -51,6 +53,23 @@ struct ErrorStatus : std::runtime_error {
 struct ProxyRefused : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
+
+// --max-filesize: the body is (or would be) larger.
+struct FileTooLarge : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// The one line a failure says, for stderr and -w's %{errormsg}.
+inline std::string message_of(const std::exception_ptr& failure)
+{
+    try {
+        std::rethrow_exception(failure);
+    } catch (const std::exception& error) {
+        return error.what();
+    } catch (...) {
+        return "unknown failure";
+    }
+}
 
 // The output file (or the --cacert file) cannot be opened, written or closed.
 struct FileError : std::runtime_error {

@@ -18,6 +18,7 @@ enum class ExitCode : int {
     too_many_redirects = 9,   // -L followed 10 redirects and got another
     file_error = 10,          // the output file (or --cacert) cannot be used
     error_status = 11,        // --fail, and the status is not 2xx
+    file_too_large = 63,      // --max-filesize: curl's number for it
 };
 
 }  // namespace hello::http

@@ -3,22 +3,32 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <cerrno>
+#include <chrono>
 #include <cstdio>
+#include <cstring>
+#include <exception>
+#include <memory>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "http/body_file.hpp"
 #include "http/connection.hpp"
+#include "http/content_decoder.hpp"
+#include "http/content_range.hpp"
 #include "http/errors.hpp"
 #include "http/progress_meter.hpp"
 #include "http/redirect.hpp"
 #include "http/request.hpp"
 #include "http/response_parser.hpp"
+#include "http/retry.hpp"
 #include "http/route.hpp"
 #include "http/time_limits.hpp"
 #include "http/trace.hpp"
+#include "net/connect.hpp"
 #include "net/log.hpp"
 #include "net/timeout.hpp"
 #include "protocol/printable.hpp"
@@ -26,15 +36,71 @@
 namespace hello::http {
 namespace {
 
-// Enough to keep a fast link busy; the only body memory we ever hold.
-constexpr std::size_t read_buffer_size = 64 * 1024;
+// The only body memory we ever hold. Each read costs a wait, a timer and a
+// coroutine frame or two besides the copy: 256 KiB (what the kernel has ready
+// on a fast loopback link) makes them a quarter of 64 KiB's, for 1 GiB 4,100
+// reads instead of 16,400.
+constexpr std::size_t read_buffer_size = 256 * 1024;
 
-// What one download needs besides its options: the limits' clock, TLS, and
-// where the reports go.
+// A status --retry tries again after, while tries are left (never seen by main).
+struct TransientStatus : std::runtime_error {
+    TransientStatus(const std::string& what, std::optional<std::chrono::seconds> retry_after)
+        : std::runtime_error(what), retry_after(retry_after)
+    {
+    }
+    std::optional<std::chrono::seconds> retry_after;
+};
+
+using FilePointer = std::unique_ptr<std::FILE, int (*)(std::FILE*)>;
+
+// -D FILE: written directly as the heads arrive, as curl does ("-": stdout).
+FilePointer open_dump_file(const std::optional<std::string>& path)
+{
+    if (!path) {
+        return {nullptr, std::fclose};
+    }
+    if (*path == standard_output) {
+        return {stdout, [](std::FILE*) { return 0; }};
+    }
+    FilePointer file(std::fopen(path->c_str(), "wb"), std::fclose);
+    if (!file) {
+        throw FileError(fmt::format("cannot open {}: {}", *path, std::strerror(errno)));
+    }
+    return file;
+}
+
+// What one download needs besides its options: the limits' clock, TLS, where
+// the reports go, and what -w will say about it.
 struct Transfer {
     const GetOptions& options;
     TransferClock clock;
-    asio::ssl::context tls;
+    std::optional<asio::ssl::context> tls;  // made for the first https URL
+    TransferFacts& facts;
+    FilePointer dump = open_dump_file(options.dump_header);
+    TransferClock::clock::time_point started = TransferClock::clock::now();
+    int retries_done = 0;
+    std::optional<PartialFile> partial = std::nullopt;  // -C -: what this try continues
+
+    // Loading the system's CA store costs more CPU than a plain 64 MiB
+    // download (250 M instructions): only https pays it.
+    asio::ssl::context& tls_context()
+    {
+        if (!tls) {
+            tls.emplace(make_tls_context(options.ca_file));
+        }
+        return *tls;
+    }
+
+    double seconds_since_start(TransferClock::clock::time_point when) const
+    {
+        return std::chrono::duration<double>(when - started).count();
+    }
+
+    std::chrono::milliseconds since_first_try() const
+    {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(TransferClock::clock::now() -
+                                                                     started);
+    }
 
     // Reports on stderr ("Saved ...", "Following ..."), unless -s.
     template <typename... Args>
@@ -96,12 +162,17 @@ net::awaitable<std::string_view> receive(Connection& connection, std::span<char>
 
 // Reads until the parser has the head; returns the bytes read past it (the body's start).
 net::awaitable<std::string> read_head(Connection& connection, ResponseParser& parser,
-                                      const TransferClock& clock)
+                                      Transfer& transfer)
 {
     std::array<char, 16 * 1024> buffer;
     const auto no_body_yet = [](std::string_view) {};
-    for (;;) {
-        const auto bytes = co_await receive(connection, buffer, clock, "waiting for the response");
+    for (bool first = true;; first = false) {
+        const auto bytes =
+            co_await receive(connection, buffer, transfer.clock, "waiting for the response");
+        if (first) {
+            transfer.facts.time_starttransfer =
+                transfer.seconds_since_start(TransferClock::clock::now());
+        }
         if (bytes.empty()) {
             parser.close();  // throws: the head is not complete
         }
@@ -142,44 +213,112 @@ bool to_stdout(const GetOptions& options)
     return options.output == standard_output;
 }
 
-net::awaitable<void> save_body(Connection& connection, ResponseParser& parser,
-                               std::string_view start, const Transfer& transfer)
+// The head as it came, lines ending in CRLF and an empty line after them
+// (for -i and -D, which show what the server sent).
+std::string wire_form(const ResponseHead& head)
 {
-    const auto& path = transfer.options.output;
-    BodyFile file(path);
-    // Without -s, a progress bar (on a terminal); never over a body on the same terminal.
-    std::optional<ProgressMeter> progress;
-    if (!transfer.options.silent && !to_stdout(transfer.options)) {
-        progress.emplace(announced_length(parser.framing()));
+    std::string text;
+    for (const char c : head.to_string()) {
+        if (c == '\n') {
+            text += '\r';
+        }
+        text += c;
     }
-    const auto write = [&file, &progress](std::string_view bytes) {
+    return text + "\r\n";
+}
+
+net::awaitable<void> save_body(Connection& connection, ResponseParser& parser,
+                               std::string_view start, Transfer& transfer,
+                               BodyFile::Mode mode = BodyFile::Mode::replace)
+{
+    const auto& options = transfer.options;
+    const auto& path = options.output;
+    // Before the file is opened, so that a refusal leaves everything as it was.
+    std::optional<ContentDecoder> decoder;
+    if (options.compressed) {
+        decoder.emplace(parser.head().value("Content-Encoding").value_or(""));
+    }
+    const auto announced = announced_length(parser.framing());
+    if (options.max_filesize && !options.compressed && announced &&
+        *announced > *options.max_filesize) {
+        throw FileTooLarge(fmt::format("the body is {} bytes, more than --max-filesize {} (nothing "
+                                       "saved)",
+                                       *announced, *options.max_filesize));
+    }
+    BodyFile file(path, mode);
+    if (options.resume) {
+        file.keep_partial(if_range_validator(parser.head()));
+    }
+    if (options.include_head && !to_stdout(options) && mode == BodyFile::Mode::replace) {
+        file.write(wire_form(parser.head()));
+    }
+    const auto head_size = file.size();
+    // Without -s, a progress bar (on a terminal); never over a body on the same terminal.
+    // Decoded bytes have no known total.
+    std::optional<ProgressMeter> progress;
+    if (!options.silent && !to_stdout(options)) {
+        progress.emplace(options.compressed ? std::nullopt : announced);
+    }
+    const auto write = [&](std::string_view bytes) {
+        if (options.max_filesize &&
+            file.size() - head_size + bytes.size() > *options.max_filesize) {
+            file.discard_partial();  // not a part of what the user wants, even with -C -
+            throw FileTooLarge(
+                fmt::format("the body is larger than --max-filesize {} (nothing saved)",
+                            *options.max_filesize));
+        }
+        // A decompression bomb turns each read into much writing: the time
+        // limit is checked here too, not only between reads.
+        check_time_left(transfer.clock.for_transfer(), "saving the body");
         file.write(bytes);
         if (progress) {
             progress->update(file.size());
         }
     };
-    co_await read_body(connection, parser, start, write, transfer.clock);
+    if (decoder) {
+        const auto decode = [&](std::string_view bytes) { decoder->decode(bytes, write); };
+        co_await read_body(connection, parser, start, decode, transfer.clock);
+        decoder->finish();
+    } else {
+        co_await read_body(connection, parser, start, write, transfer.clock);
+    }
     file.finish();
+    transfer.facts.size_download = file.size() - head_size;
     if (progress) {
         progress->finish(file.size());
     }
     if (to_stdout(transfer.options)) {
         transfer.report("Wrote {} bytes to standard output", file.size());
+    } else if (mode == BodyFile::Mode::append) {
+        transfer.report("Appended {} bytes to {}", file.size(), path);
     } else {
         transfer.report("Saved {} bytes to {}", file.size(), path);
     }
 }
 
 // The head goes to stdout, or to stderr when stdout carries the body (and
-// not twice there: -v shows it already).
+// not twice there: -v shows it already; not at all with -s). With -i it goes
+// into the output instead: onto stdout before the body, or into the file
+// (save_body). -D writes it to its file besides.
 void print_head(const ResponseHead& head, const Transfer& transfer)
 {
+    const auto& options = transfer.options;
     const auto text = head.to_string();
     transfer.trace(text + "\n", "< ");
-    if (!to_stdout(transfer.options)) {
+    if (transfer.dump) {
+        const auto wire = wire_form(head);
+        std::fwrite(wire.data(), 1, wire.size(), transfer.dump.get());
+        std::fflush(transfer.dump.get());
+    }
+    if (options.include_head) {
+        if (to_stdout(options)) {
+            fmt::print("{}", wire_form(head));
+            std::fflush(stdout);
+        }
+    } else if (!to_stdout(options)) {
         fmt::print("{}\n", text);
         std::fflush(stdout);  // before any progress on stderr, and before an error
-    } else if (!transfer.options.verbose) {
+    } else if (!options.verbose && !options.silent) {
         fmt::print(stderr, "{}\n", text);
     }
 }
@@ -194,25 +333,77 @@ Url redirect_target(const Url& from, std::string_view location)
     }
 }
 
+// -C -: what the answer to a Range request means. Returns true when it is
+// dealt with (the rest appended, or nothing was missing); false when the
+// server sent the whole resource (it changed since the partial file began,
+// or ignores ranges), which is then saved like any body, replacing the
+// partial file only once it has arrived whole.
+net::awaitable<bool> resumed(Connection& connection, ResponseParser& parser,
+                             std::string_view body_start, Transfer& transfer)
+{
+    const auto& head = parser.head();
+    const auto& path = transfer.options.output;
+    const auto offset = transfer.partial->size;
+    const auto range = head.value("Content-Range");
+    if (head.status.code == 416 && range) {
+        const auto unsatisfied = parse_content_range(*range);
+        if (!unsatisfied.first && unsatisfied.complete_length == offset) {
+            transfer.report("{} is complete already ({} bytes): nothing to resume", path, offset);
+            co_return true;
+        }
+    }
+    if (head.status.code == 206) {
+        if (!range) {
+            throw MalformedResponse("a 206 response without Content-Range");
+        }
+        const auto resumed_at = parse_content_range(*range).first;
+        if (resumed_at != offset) {
+            throw MalformedResponse(fmt::format(
+                "the server resumed at byte {}, not at {} where {} ends ({} left as it was)",
+                resumed_at.value_or(0), offset, path, path));
+        }
+        co_await save_body(connection, parser, body_start, transfer, BodyFile::Mode::append);
+        co_return true;
+    }
+    if (head.status.code < 200 || head.status.code > 299) {
+        throw ErrorStatus(
+            fmt::format("cannot resume: the server answered {} {} ({} left as it was)",
+                        head.status.code, protocol::printable(head.status.reason, 100), path));
+    }
+    transfer.report("The server sent the whole resource (changed, or no ranges): starting over");
+    co_return false;
+}
+
 // One request and its response. Returns where to go next when the response
 // is a redirect that -L follows; otherwise saves the body (unless --head).
-net::awaitable<std::optional<Url>> exchange(const Url& url, Transfer& transfer)
+net::awaitable<std::optional<Url>> exchange(const Url& url, const RequestOptions& request_for_url,
+                                            Transfer& transfer)
 {
     const auto& options = transfer.options;
     const auto method = options.header_only ? Method::head : Method::get;
     const auto route = route_for(url, options.proxies, options.resolve_overrides);
     const auto trace_step = [&transfer](std::string_view line) { transfer.trace(line, "* "); };
+    auto* tls = url.scheme == Scheme::https ? &transfer.tls_context() : nullptr;
     auto connection =
-        co_await Connection::open(url, route, transfer.tls, !options.insecure,
-                                  options.request.user_agent, transfer.clock, trace_step);
-    auto request_options = options.request;
+        co_await Connection::open(url, route, tls, !options.insecure, options.request.user_agent,
+                                  options.ip_family, transfer.clock, trace_step);
+    auto& facts = transfer.facts;
+    facts.url_effective = url.to_string();
+    facts.remote_ip = connection.remote_address();
+    facts.time_connect = transfer.seconds_since_start(connection.connected_at());
+    if (const auto secured_at = connection.secured_at()) {
+        facts.time_appconnect = transfer.seconds_since_start(*secured_at);
+    }
+    auto request_options = request_for_url;
     request_options.absolute_form = route.proxy.has_value() && !route.tunnel();
     const auto request = build_request(method, url, request_options);
     transfer.trace(request, "> ");
     co_await send(connection, request, transfer.clock);
     ResponseParser parser(method);
-    const auto body_start = co_await read_head(connection, parser, transfer.clock);
+    const auto body_start = co_await read_head(connection, parser, transfer);
     const auto& head = parser.head();
+    facts.http_code = head.status.code;
+    facts.content_type = std::string(head.value("Content-Type").value_or(""));
     print_head(head, transfer);
 
     const auto location = head.value("Location");
@@ -225,31 +416,127 @@ net::awaitable<std::optional<Url>> exchange(const Url& url, Transfer& transfer)
         transfer.report("The server redirects to {} (-L follows redirects)",
                         protocol::printable(*location, 200));
     }
+    const auto code = head.status.code;
+    if (is_transient_status(code)) {
+        const auto retry_after = parse_retry_after(head.value("Retry-After").value_or(""),
+                                                   std::chrono::system_clock::now());
+        if (retry_wait(options.retry, true, transfer.retries_done, transfer.since_first_try(),
+                       retry_after)) {
+            throw TransientStatus(fmt::format("the server answered {} {}", code,
+                                              protocol::printable(head.status.reason, 100)),
+                                  retry_after);
+        }
+    }
+    if (transfer.partial && !options.header_only) {
+        if (co_await resumed(connection, parser, body_start, transfer)) {
+            co_return std::nullopt;
+        }
+    }
     if (options.fail_on_error && (head.status.code < 200 || head.status.code > 299)) {
         throw ErrorStatus(fmt::format("the server answered {} {} (--fail: nothing saved)",
                                       head.status.code,
                                       protocol::printable(head.status.reason, 100)));
     }
-    if (!options.header_only) {
-        co_await save_body(connection, parser, body_start, transfer);
+    if (options.header_only) {
+        co_return std::nullopt;
     }
+    if (parser.framing().kind == BodyFraming::Kind::none) {
+        // A 304 says "what you have is current": an empty file would destroy it.
+        if (!to_stdout(options)) {
+            transfer.report("No body to save ({} {}): {} left as it was", head.status.code,
+                            protocol::printable(head.status.reason, 100), options.output);
+        }
+        co_return std::nullopt;
+    }
+    co_await save_body(connection, parser, body_start, transfer);
     co_return std::nullopt;
+}
+
+// The user's credentials go only where the user sent them: to the origin of
+// the URL given on the command line, unless a redirect's URL names its own.
+RequestOptions request_for(const Url& url, const GetOptions& options)
+{
+    auto request =
+        same_origin(url, options.url) ? options.request : without_credentials(options.request);
+    if (url.credentials) {
+        request.credentials = url.credentials;
+    }
+    return request;
+}
+
+// Which failures --retry tries again, and the server's Retry-After if it said one.
+bool is_transient(const std::exception_ptr& failure,
+                  std::optional<std::chrono::seconds>& retry_after)
+{
+    try {
+        std::rethrow_exception(failure);
+    } catch (const TransientStatus& status) {
+        retry_after = status.retry_after;
+        return true;
+    } catch (const net::NetworkError&) {
+        return true;  // resolving, connecting, or their time limit
+    } catch (const TimedOut&) {
+        return true;
+    } catch (...) {
+        return false;
+    }
+}
+
+// One try: the request, and the redirects -L follows.
+net::awaitable<void> fetch(Transfer& transfer)
+{
+    const auto& options = transfer.options;
+    transfer.partial = options.resume ? partial_file(options.output) : std::nullopt;
+    auto url = options.url;
+    int redirects = 0;
+    for (;;) {
+        auto request = request_for(url, options);
+        if (transfer.partial) {
+            request.range_from = transfer.partial->size;
+            request.if_range = transfer.partial->validator;
+        }
+        auto next = co_await exchange(url, request, transfer);
+        if (!next) {
+            co_return;
+        }
+        if (options.max_redirects >= 0 && redirects == options.max_redirects) {
+            throw TooManyRedirects(
+                fmt::format("more than {} redirects (--max-redirs; the next to {})",
+                            options.max_redirects, next->to_string()));
+        }
+        transfer.facts.num_redirects = ++redirects;
+        url = std::move(*next);
+        transfer.report("Following the redirect to {}", url.to_string());
+    }
 }
 
 }  // namespace
 
-net::awaitable<void> get(const GetOptions& options)
+net::awaitable<void> get(const GetOptions& options, TransferFacts& facts)
 {
-    Transfer transfer{options, TransferClock(options.limits), make_tls_context(options.ca_file)};
-    auto url = options.url;
-    int redirects = 0;
-    while (auto next = co_await exchange(url, transfer)) {
-        if (++redirects > max_redirects) {
-            throw TooManyRedirects(fmt::format("more than {} redirects (the last to {})",
-                                               max_redirects, next->to_string()));
+    Transfer transfer{options, TransferClock(options.limits), std::nullopt, facts};
+    for (;; ++transfer.retries_done) {
+        // Each try has the whole of each time limit, as with curl.
+        transfer.clock = TransferClock(options.limits);
+        std::exception_ptr failure;
+        try {
+            co_await fetch(transfer);
+            co_return;
+        } catch (...) {
+            failure = std::current_exception();
         }
-        url = std::move(*next);
-        transfer.report("Following the redirect to {}", url.to_string());
+        std::optional<std::chrono::seconds> retry_after;
+        const bool transient = is_transient(failure, retry_after);
+        const auto wait = retry_wait(options.retry, transient, transfer.retries_done,
+                                     transfer.since_first_try(), retry_after);
+        if (!wait) {
+            std::rethrow_exception(failure);
+        }
+        transfer.report("Transient failure ({}): retrying in {} ({} of {} retries left)",
+                        message_of(failure), describe_duration(*wait),
+                        options.retry.retries - transfer.retries_done, options.retry.retries);
+        asio::steady_timer timer(co_await asio::this_coro::executor, *wait);
+        co_await timer.async_wait(asio::use_awaitable);
     }
 }
 

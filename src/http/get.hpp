@@ -3,13 +3,14 @@
 // connect, send a GET, print the head, save the body, follow redirects.
 
 #include "http/options.hpp"
+#include "http/write_out.hpp"
 #include "net/asio_compat.hpp"
 
 namespace hello::http {
 
 // Prints each response head to stdout and saves the final body to
-// options.output. Throws one of the errors of http/errors.hpp or
-// net/connect.hpp; main turns each into its exit status.
-net::awaitable<void> get(const GetOptions& options);
+// options.output, noting in `facts` what -w reports. Throws one of the errors
+// of http/errors.hpp or net/connect.hpp; main turns each into its exit status.
+net::awaitable<void> get(const GetOptions& options, TransferFacts& facts);
 
 }  // namespace hello::http

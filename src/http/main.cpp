@@ -1,10 +1,14 @@
 // http_get: the tutorial's do_tcp.py, a web-page client, as a coroutine.
 
+#include <signal.h>
+
 #include <fmt/format.h>
 
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <exception>
+#include <vector>
 
 #include "cli/arguments.hpp"
 #include "cli/command.hpp"
@@ -13,10 +17,12 @@
 #include "http/get.hpp"
 #include "http/options.hpp"
 #include "http/route.hpp"
+#include "http/write_out.hpp"
 #include "net/connect.hpp"
 
 namespace {
 
+namespace net = hello::net;
 using hello::http::ExitCode;
 
 // Each kind of failure has its own exit status (see exit_codes.hpp).
@@ -46,6 +52,8 @@ ExitCode exit_code_of(const std::exception_ptr& failure)
         return ExitCode::too_many_redirects;
     } catch (const http::FileError&) {
         return ExitCode::file_error;
+    } catch (const http::FileTooLarge&) {
+        return ExitCode::file_too_large;
     } catch (const http::ErrorStatus&) {
         return ExitCode::error_status;
     } catch (...) {
@@ -53,15 +61,56 @@ ExitCode exit_code_of(const std::exception_ptr& failure)
     }
 }
 
-std::string message_of(const std::exception_ptr& failure)
+// The signals that end a program from a terminal or a service manager, less
+// any its parent told it to ignore (nohup ignores SIGHUP, and means it).
+std::vector<int> stop_signals()
+{
+    std::vector<int> numbers;
+    for (const int number : {SIGINT, SIGTERM, SIGHUP}) {
+        struct sigaction current {};
+        if (::sigaction(number, nullptr, &current) == 0 && current.sa_handler != SIG_IGN) {
+            numbers.push_back(number);
+        }
+    }
+    return numbers;
+}
+
+net::awaitable<std::exception_ptr> failure_of(net::awaitable<void> transfer)
 {
     try {
-        std::rethrow_exception(failure);
-    } catch (const std::exception& error) {
-        return error.what();
+        co_await std::move(transfer);
     } catch (...) {
-        return "unknown failure";
+        co_return std::current_exception();
     }
+    co_return nullptr;
+}
+
+struct Outcome {
+    std::exception_ptr failure;
+    int signal = 0;  // the signal that interrupted the transfer, if one did
+};
+
+// The transfer raced against the stop signals: a signal cancels it, and its
+// unwinding removes the temporary file before the program ends.
+net::awaitable<Outcome> run_until_signal(net::awaitable<void> transfer, asio::signal_set& signals)
+{
+    using namespace asio::experimental::awaitable_operators;
+    auto outcome = co_await (failure_of(std::move(transfer)) ||
+                             signals.async_wait(net::use_nothrow_awaitable));
+    if (outcome.index() == 0) {
+        co_return Outcome{std::get<0>(outcome)};
+    }
+    co_return Outcome{nullptr, std::get<1>(std::get<1>(outcome))};
+}
+
+// Ends the program the way the signal would have, as curl does (a shell then
+// shows 128 + the signal's number: 130 for SIGINT, 143 for SIGTERM, 129 for
+// SIGHUP), so that whoever sent it sees it obeyed.
+[[noreturn]] void die_of(int signal)
+{
+    std::signal(signal, SIG_DFL);
+    std::raise(signal);
+    std::_Exit(128 + signal);
 }
 
 }  // namespace
@@ -86,15 +135,37 @@ int main(int argc, char** argv)
 
         // Asio sends with MSG_NOSIGNAL already; this also covers a closed stdout.
         std::signal(SIGPIPE, SIG_IGN);
-        asio::io_context io(1);
-        std::exception_ptr failure;
-        asio::co_spawn(io, http::get(command.options),
-                       [&failure](std::exception_ptr error) { failure = error; });
-        io.run();
-        if (!failure) {
-            return 0;
+        Outcome outcome;
+        http::TransferFacts facts;
+        const auto started = std::chrono::steady_clock::now();
+        {
+            asio::io_context io(1);
+            asio::signal_set signals(io);
+            for (const int number : stop_signals()) {
+                signals.add(number);
+            }
+            asio::co_spawn(io, run_until_signal(http::get(command.options, facts), signals),
+                           [&outcome](std::exception_ptr error, Outcome result) {
+                               outcome = error ? Outcome{error} : std::move(result);
+                           });
+            io.run();
+        }  // the signal set is gone: the signal's own disposition is back
+        if (outcome.signal != 0) {
+            die_of(outcome.signal);
         }
-        fmt::print(stderr, "http_get: {}\n", message_of(failure));
-        return static_cast<int>(exit_code_of(failure));
+        const auto& options = command.options;
+        if (outcome.failure && (!options.silent || options.show_error)) {
+            fmt::print(stderr, "http_get: {}\n", http::message_of(outcome.failure));
+        }
+        const int status = outcome.failure ? static_cast<int>(exit_code_of(outcome.failure)) : 0;
+        if (!options.write_out.empty()) {
+            facts.exitcode = status;
+            facts.errormsg = outcome.failure ? http::message_of(outcome.failure) : "";
+            facts.time_total =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+            fmt::print("{}", http::render_write_out(options.write_out, facts));
+            std::fflush(stdout);
+        }
+        return status;
     });
 }

@@ -2,19 +2,91 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <string>
+
 #include "cli/arguments.hpp"
 #include "cli/values.hpp"
+#include "http/content_decoder.hpp"
 #include "http/errors.hpp"
 #include "version.hpp"
 
 namespace hello::http {
 namespace {
 
+// curl's durations are seconds with a fraction ("0.5"); ours take a unit too
+// ("2.5s", "250ms", "1.5m"), rounded to the millisecond, at most a day.
+std::chrono::milliseconds parse_fractional_duration(std::string_view text)
+{
+    const auto invalid = [text] {
+        return cli::UsageError(fmt::format(
+            "invalid duration '{}' (expected a number with a unit: 0.5, 250ms, 2.5s, 5m, 2h; at "
+            "most 24h)",
+            text));
+    };
+    const auto number_end = text.find_first_not_of("0123456789.");
+    const auto number = text.substr(0, number_end);
+    const auto unit =
+        number_end == std::string_view::npos ? std::string_view{} : text.substr(number_end);
+    const auto point = number.find('.');
+    const auto whole = number.substr(0, point);
+    const auto fraction =
+        point == std::string_view::npos ? std::string_view{} : number.substr(point + 1);
+    if (number.empty() || number == "." || fraction.find('.') != std::string_view::npos ||
+        whole.size() > 9 || fraction.size() > 9) {
+        throw invalid();
+    }
+    double milliseconds_per_unit = 0;
+    if (unit == "ms") {
+        milliseconds_per_unit = 1;
+    } else if (unit.empty() || unit == "s") {
+        milliseconds_per_unit = 1000;
+    } else if (unit == "m") {
+        milliseconds_per_unit = 60'000;
+    } else if (unit == "h") {
+        milliseconds_per_unit = 3'600'000;
+    } else {
+        throw invalid();
+    }
+    const double value =
+        std::stod(std::string(number.front() == '.' ? "0" : "") + std::string(number));
+    const double milliseconds = value * milliseconds_per_unit;
+    if (milliseconds > 24.0 * 3'600'000) {
+        throw invalid();
+    }
+    return std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(milliseconds)));
+}
+
+// curl's SIZE: bytes, or with a suffix k, M or G (powers of 1024).
+std::uint64_t parse_size(std::string_view text)
+{
+    std::uint64_t unit = 1;
+    auto digits = text;
+    if (!digits.empty()) {
+        switch (digits.back()) {
+        case 'k':
+        case 'K': unit = 1ULL << 10; break;
+        case 'm':
+        case 'M': unit = 1ULL << 20; break;
+        case 'g':
+        case 'G': unit = 1ULL << 30; break;
+        default: break;
+        }
+        if (unit != 1) {
+            digits.remove_suffix(1);
+        }
+    }
+    constexpr std::uint64_t max_size = 1ULL << 50;  // a PiB: far beyond any disk, far from overflow
+    return cli::parse_count(digits, "--max-filesize", 0, max_size / unit) * unit;
+}
+
 std::chrono::milliseconds positive_duration(std::string_view text, std::string_view option)
 {
-    const auto duration = cli::parse_duration(text);
+    const auto duration = parse_fractional_duration(text);
     if (duration.count() == 0) {
-        throw cli::UsageError(fmt::format("{} must be more than 0", option));
+        throw cli::UsageError(fmt::format("{} must be at least 1ms", option));
     }
     return duration;
 }
@@ -32,6 +104,20 @@ auto usage_checked(Parse&& parse)
     }
 }
 
+// -u USER:PASSWORD, as curl takes it (without a password curl would prompt
+// for one; a script cannot answer, so that is a usage error here).
+std::string parse_credentials(std::string_view text)
+{
+    const auto colon = text.find(':');
+    if (colon == std::string_view::npos || colon == 0) {
+        throw InvalidSetting("-u takes USER:PASSWORD");
+    }
+    if (std::ranges::any_of(text, [](char c) { return static_cast<unsigned char>(c) < 0x20; })) {
+        throw InvalidSetting("-u: control characters are not allowed");
+    }
+    return std::string(text);
+}
+
 }  // namespace
 
 GetCommand parse_get_command(std::span<const std::string_view> arguments)
@@ -42,6 +128,7 @@ GetCommand parse_get_command(std::span<const std::string_view> arguments)
     std::optional<std::string_view> url;
     std::optional<std::string_view> output;
     bool remote_name = false;
+    std::optional<std::string> credentials;
     cli::ArgumentWalker walker(arguments);
     while (!walker.done()) {
         if (cli::take_help_or_version(walker, command.action)) {
@@ -57,6 +144,43 @@ GetCommand parse_get_command(std::span<const std::string_view> arguments)
             options.verbose = true;
         } else if (walker.flag("--silent", "-s")) {
             options.silent = true;
+        } else if (walker.flag("--show-error", "-S")) {
+            options.show_error = true;
+        } else if (walker.flag("--include", "-i")) {
+            options.include_head = true;
+        } else if (walker.flag("--ipv4", "-4")) {
+            options.ip_family = IpFamily::v4;
+        } else if (walker.flag("--ipv6", "-6")) {
+            options.ip_family = IpFamily::v6;
+        } else if (auto file = walker.option("--dump-header", "-D")) {
+            if (file->empty()) {
+                throw cli::UsageError("the --dump-header file name is empty");
+            }
+            options.dump_header = std::string(*file);
+        } else if (auto format = walker.option("--write-out", "-w")) {
+            options.write_out = usage_checked([&] { return parse_write_out(*format); });
+        } else if (walker.flag("--compressed")) {
+            options.compressed = true;
+            options.request.accept_encoding = accepted_encodings();
+        } else if (auto size = walker.option("--max-filesize")) {
+            options.max_filesize = parse_size(*size);
+        } else if (auto offset = walker.option("--continue-at", "-C")) {
+            if (*offset != "-") {
+                throw cli::UsageError(
+                    "-C takes '-' (continue where the file ends); offsets are not supported");
+            }
+            options.resume = true;
+        } else if (auto count = walker.option("--retry")) {
+            options.retry.retries = static_cast<int>(cli::parse_count(*count, "--retry", 0, 1000));
+        } else if (auto delay = walker.option("--retry-delay")) {
+            options.retry.delay = parse_fractional_duration(*delay);
+        } else if (auto limit = walker.option("--retry-max-time")) {
+            options.retry.max_time = positive_duration(*limit, "--retry-max-time");
+        } else if (auto count = walker.option("--max-redirs")) {
+            options.max_redirects =
+                *count == "-1"
+                    ? -1
+                    : static_cast<int>(cli::parse_count(*count, "--max-redirs", 0, 1000));
         } else if (walker.flag("--insecure", "-k")) {
             options.insecure = true;
         } else if (walker.flag("--remote-name", "-O")) {
@@ -79,6 +203,12 @@ GetCommand parse_get_command(std::span<const std::string_view> arguments)
         } else if (auto header = walker.option("--header", "-H")) {
             options.request.extra_headers.push_back(
                 usage_checked([&] { return parse_header_option(*header); }));
+        } else if (auto referer = walker.option("--referer", "-e")) {
+            const auto field = usage_checked(
+                [&] { return parse_header_option(fmt::format("Referer: {}", *referer)); });
+            options.request.referer = field.value;
+        } else if (auto user = walker.option("--user", "-u")) {
+            credentials = usage_checked([&] { return parse_credentials(*user); });
         } else if (auto entry = walker.option("--resolve")) {
             options.resolve_overrides.push_back(
                 usage_checked([&] { return parse_resolve_override(*entry); }));
@@ -102,10 +232,17 @@ GetCommand parse_get_command(std::span<const std::string_view> arguments)
     if (output && remote_name) {
         throw cli::UsageError("-o and -O both name the output file: choose one");
     }
+    if (options.resume && options.compressed) {
+        throw cli::UsageError("-C - continues the bytes as sent: it cannot go with --compressed");
+    }
+    if (options.resume && output && *output == standard_output) {
+        throw cli::UsageError("-C - continues a file: it cannot go with -o -");
+    }
     if (output && output->empty()) {
         throw cli::UsageError("the output file name is empty");
     }
     options.url = usage_checked([&] { return parse_url(*url); });
+    options.request.credentials = credentials ? credentials : options.url.credentials;
     options.output = output ? std::string(*output) : default_file_name(options.url);
     return command;
 }
@@ -126,16 +263,39 @@ Output:
                           (the default)
   -I, --head              send HEAD, print the headers, save nothing
                           (also --header-only)
+      --compressed        ask for a compressed body (gzip, deflate, and br and
+                          zstd when built with them) and save it decoded
+      --max-filesize SIZE fail (exit 63, nothing saved) when the body is larger
+                          than SIZE bytes (suffixes k, M, G), decoded or not
+  -C, --continue-at -     continue the output file where it ends (Range, with
+                          If-Range when a kept partial has a validator); a
+                          failure then keeps what arrived
   -f, --fail              a final status that is not 2xx is an error (exit 11):
                           nothing is saved
+  -i, --include           put the head into the output, before the body (with
+                          -o -, every head; into a file, the final one)
+  -D, --dump-header FILE  write every response head to FILE ('-': stdout)
+  -w, --write-out FORMAT  print FORMAT on stdout at the end, with %{http_code},
+                          %{size_download}, %{time_total}, %{time_connect},
+                          %{time_appconnect}, %{time_starttransfer},
+                          %{url_effective}, %{num_redirects}, %{remote_ip},
+                          %{content_type}, %{exitcode}, %{errormsg} replaced;
+                          \n, \t, \r, \\ and %% as in curl
   -v, --verbose           show the request and response heads on stderr,
-                          prefixed '> ' and '< '
-  -s, --silent            no progress bar and no reports on stderr; errors
-                          are still reported
+                          prefixed '> ' and '< ', and the connection's steps
+                          ('* ': the address, the TLS version and cipher)
+  -s, --silent            no progress bar, no reports, no error messages
+  -S, --show-error        with -s, still report errors (-sS)
 
 Request:
   -L, --location          follow redirects (301, 302, 303, 307, 308; at most 10)
+      --max-redirs N      follow at most N redirects (-1: no limit)
   -A, --user-agent TEXT   send TEXT as the User-Agent
+  -e, --referer URL       send URL as the Referer
+  -u, --user USER:PASSWORD
+                          send Basic credentials (as does USER:PASSWORD@ in
+                          the URL); a redirect to another scheme, host or port
+                          drops them, and -H's Authorization and Cookie
   -H, --header 'NAME: VALUE'
                           add a header, or replace the default one of that
                           name; 'NAME:' removes it (repeatable)
@@ -143,6 +303,8 @@ Request:
                           connect to ADDRESS for HOST:PORT instead of asking
                           DNS (repeatable); the Host header, SNI and the
                           certificate check still use HOST
+  -4, --ipv4              connect to IPv4 addresses only
+  -6, --ipv6              connect to IPv6 addresses only
   -x, --proxy URL         use this http:// proxy for http and https (default:
                           the http_proxy, https_proxy and no_proxy variables;
                           an empty URL turns proxies off)
@@ -150,7 +312,17 @@ Request:
       --cacert FILE       verify against the CA certificates in FILE (PEM)
                           instead of the system's
 
-Time limits (each failure names the one that ran out):
+Retries:
+      --retry N           retry a try that timed out, did not resolve or
+                          connect, or got 408, 429, 500, 502, 503 or 504, up
+                          to N times (default 0)
+      --retry-delay DURATION
+                          wait this long between tries (default: the
+                          Retry-After header, else 1s doubling each time)
+      --retry-max-time DURATION
+                          start no try after this long (default: no limit)
+
+Time limits (each failure names the one that ran out; each try has them all):
   -m, --max-time DURATION the whole transfer, redirects included (default: none)
       --connect-timeout DURATION
                           resolving, connecting and the TLS handshake, for each
@@ -161,8 +333,10 @@ Time limits (each failure names the one that ran out):
   -h, --help              show this help and exit
       --version           show the version and exit
 
-DURATION is a whole number with a unit: 250ms, 1s, 5m, 2h (a bare number is
-seconds). On a terminal, a progress bar is drawn on stderr.
+DURATION is a number with a unit: 250ms, 2.5s, 5m, 2h (a bare number such as
+0.5 is seconds). On a terminal, a progress bar is drawn on stderr.
+SIGINT, SIGTERM and SIGHUP remove the partial file, and the program then ends
+by that signal (a shell shows 130, 143 or 129), as curl does.
 
 Exit status:
   0  the response arrived whole (whatever its status code, without --fail)
@@ -174,9 +348,10 @@ Exit status:
   6  a time limit ran out (--max-time, --connect-timeout or --stall-timeout)
   7  the response is not valid HTTP/1.x
   8  the connection closed or broke before the response was complete
-  9  -L met more than 10 redirects
+  9  -L met more redirects than --max-redirs (10) allows
   10 the output file (or the --cacert file) cannot be used
   11 --fail, and the status is not 2xx
+  63 --max-filesize, and the body is larger
 )";
 }
 

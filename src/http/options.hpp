@@ -1,6 +1,7 @@
 #pragma once
 // http_get's command line: what it accepts and what it means.
 
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -9,24 +10,43 @@
 
 #include "cli/command.hpp"
 #include "http/request.hpp"
+#include "http/retry.hpp"
 #include "http/route.hpp"
 #include "http/time_limits.hpp"
 #include "http/url.hpp"
+#include "http/write_out.hpp"
+#include "net/connect.hpp"
 
 namespace hello::http {
 
 // -o - : the body goes to standard output (and the heads to stderr).
 inline constexpr std::string_view standard_output = "-";
 
+using net::IpFamily;
+
+// -L follows at most this many redirects unless --max-redirs says otherwise.
+// curl allows 50; ten is plenty for any real site and stops loops sooner.
+inline constexpr int default_max_redirects = 10;
+
 struct GetOptions {
     Url url;
-    std::string output;                  // -o FILE, "-", or the URL's default file name (-O)
-    bool follow_redirects = false;       // -L
-    bool header_only = false;            // -I, --head, --header-only: HEAD, save nothing
-    bool fail_on_error = false;          // --fail: a status that is not 2xx is an error
-    bool verbose = false;                // -v: both heads on stderr, "> " and "< "
-    bool silent = false;                 // -s: no progress bar, no reports; errors still
-    bool insecure = false;               // --insecure: no certificate verification
+    std::string output;                         // -o FILE, "-", or the URL's default file name (-O)
+    bool follow_redirects = false;              // -L
+    bool header_only = false;                   // -I, --head, --header-only: HEAD, save nothing
+    bool fail_on_error = false;                 // --fail: a status that is not 2xx is an error
+    bool verbose = false;                       // -v: both heads on stderr, "> " and "< "
+    bool silent = false;                        // -s: no progress bar, no reports, no errors
+    bool show_error = false;                    // -S: errors even with -s
+    bool include_head = false;                  // -i: the final head goes into the output
+    std::optional<std::string> dump_header;     // -D FILE: every head, as received
+    std::vector<WriteOutPiece> write_out;       // -w FORMAT, parsed
+    IpFamily ip_family = IpFamily::any;         // -4, -6
+    int max_redirects = default_max_redirects;  // --max-redirs; -1: no limit
+    bool compressed = false;                    // --compressed: ask for it, save it decoded
+    std::optional<std::uint64_t> max_filesize;  // --max-filesize BYTES (of the saved body)
+    bool resume = false;                        // -C -: continue the partial file
+    RetryOptions retry;                         // --retry, --retry-delay, --retry-max-time
+    bool insecure = false;                      // --insecure: no certificate verification
     std::optional<std::string> ca_file;  // --cacert FILE: trust these CAs instead of the system's
     TimeLimits limits;                   // --max-time, --connect-timeout, --stall-timeout
     RequestOptions request;              // -A, -H

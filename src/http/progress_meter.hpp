@@ -1,11 +1,14 @@
 #pragma once
-// The progress bar on stderr, as curl and wget draw it: redrawn in place at
-// most ten times a second, and only on a terminal (a log file wants no
-// carriage returns). progress_line() decides what it says.
+// The progress display on stderr, as curl and wget draw it: redrawn in place
+// at most four times a second, as wide as the terminal (TIOCGWINSZ, then
+// $COLUMNS, then 80), and only on a terminal (a log file wants no carriage
+// returns). progress_line() decides what it says.
 
 #include <chrono>
 #include <cstdint>
 #include <optional>
+
+#include "http/progress.hpp"
 
 namespace hello::http {
 
@@ -19,17 +22,20 @@ public:
     ProgressMeter& operator=(const ProgressMeter&) = delete;
 
     void update(std::uint64_t bytes);
-    // The last, exact drawing, and the end of its line.
+    // The last drawing, with the rate of the whole transfer, and the end of its line.
     void finish(std::uint64_t bytes);
 
 private:
     using clock = std::chrono::steady_clock;
-    void draw(std::uint64_t bytes, clock::time_point now);
+    static constexpr std::chrono::milliseconds redraw_interval{250};
+
+    void draw(std::uint64_t bytes, std::optional<double> rate, clock::time_point now);
 
     bool enabled_;
     std::optional<std::uint64_t> total_;
     clock::time_point start_ = clock::now();
-    clock::time_point last_draw_{};
+    std::optional<clock::time_point> last_draw_;
+    RateWindow window_;
     bool line_open_ = false;
     std::size_t last_width_ = 0;
 };

@@ -9,10 +9,6 @@
 
 namespace hello::http {
 
-// -L follows at most this many redirects, as curl does by default... almost:
-// curl allows 50; ten is plenty for any real site and stops loops sooner.
-inline constexpr int max_redirects = 10;
-
 // 301, 302, 303, 307, 308: the ones with a Location to go to.
 bool is_redirect(int status_code);
 

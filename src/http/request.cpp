@@ -6,6 +6,7 @@
 #include <iterator>
 #include <stdexcept>
 
+#include "http/base64.hpp"
 #include "http/errors.hpp"
 #include "http/text.hpp"
 #include "protocol/printable.hpp"
@@ -36,6 +37,21 @@ std::string build_request(Method method, const Url& url, const RequestOptions& o
         {"Accept", "*/*"},
         {"Connection", "close"},
     };
+    if (options.accept_encoding) {
+        fields.push_back({"Accept-Encoding", *options.accept_encoding});
+    }
+    if (options.range_from) {
+        fields.push_back({"Range", fmt::format("bytes={}-", *options.range_from)});
+        if (options.if_range) {
+            fields.push_back({"If-Range", *options.if_range});
+        }
+    }
+    if (options.referer) {
+        fields.push_back({"Referer", *options.referer});
+    }
+    if (options.credentials) {
+        fields.push_back({"Authorization", "Basic " + base64(*options.credentials)});
+    }
     for (const auto& extra : options.extra_headers) {
         const auto same_name = [&extra](const HeaderField& field) {
             return iequals(field.name, extra.name);
@@ -60,6 +76,16 @@ std::string build_request(Method method, const Url& url, const RequestOptions& o
     }
     request += "\r\n";
     return request;
+}
+
+RequestOptions without_credentials(RequestOptions options)
+{
+    options.credentials.reset();
+    std::erase_if(options.extra_headers, [](const HeaderField& field) {
+        return iequals(field.name, "Authorization") || iequals(field.name, "Cookie") ||
+               iequals(field.name, "Proxy-Authorization");
+    });
+    return options;
 }
 
 std::string build_connect_request(const Url& origin, std::string_view user_agent)

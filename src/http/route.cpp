@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <initializer_list>
 
 #include "http/errors.hpp"
 #include "http/idn.hpp"
@@ -26,10 +27,11 @@ std::string ascii_lowered(std::string_view text)
     return lowered;
 }
 
-std::optional<std::string> variable(const Environment& environment, const char* lower,
-                                    const char* upper)
+// The first of `names` that is set and not empty.
+std::optional<std::string> variable(const Environment& environment,
+                                    std::initializer_list<const char*> names)
 {
-    for (const char* name : {lower, upper}) {
+    for (const char* name : names) {
         if (const char* value = environment(name); value != nullptr && *value != '\0') {
             return std::string(value);
         }
@@ -111,11 +113,14 @@ ProxySettings proxy_settings(const std::optional<std::string>& proxy_option,
         settings.http = proxy_url(proxy_option, "--proxy");
         settings.https = settings.http;
     } else {
-        settings.http = proxy_url(variable(environment, "http_proxy", "HTTP_PROXY"), "http_proxy");
+        // Lower case only: a CGI program gets a request's "Proxy:" header as
+        // HTTP_PROXY, so honouring it would let any client pick our proxy
+        // ("httpoxy", CVE-2016-5385). curl ignores it for the same reason.
+        settings.http = proxy_url(variable(environment, {"http_proxy"}), "http_proxy");
         settings.https =
-            proxy_url(variable(environment, "https_proxy", "HTTPS_PROXY"), "https_proxy");
+            proxy_url(variable(environment, {"https_proxy", "HTTPS_PROXY"}), "https_proxy");
     }
-    if (const auto list = variable(environment, "no_proxy", "NO_PROXY")) {
+    if (const auto list = variable(environment, {"no_proxy", "NO_PROXY"})) {
         settings.no_proxy = split_no_proxy(*list);
     }
     return settings;

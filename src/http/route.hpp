@@ -39,7 +39,8 @@ struct ProxySettings {
 };
 
 // Reads http_proxy, https_proxy and no_proxy (the lower-case name first, then
-// the upper-case one) through `environment`; --proxy URL, when given, serves
+// the upper-case one, except HTTP_PROXY: under CGI that is a request's
+// "Proxy:" header, httpoxy) through `environment`; --proxy URL, when given, serves
 // both schemes and an empty --proxy turns proxies off. A proxy URL without a
 // scheme means http://, and only http:// proxies exist for us.
 // Throws InvalidSetting for a proxy URL we cannot use.

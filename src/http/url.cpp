@@ -71,11 +71,50 @@ std::uint16_t parse_port_of(std::string_view whole, std::string_view digits, Sch
     return static_cast<std::uint16_t>(value);
 }
 
+int hex_value(char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    const char lower = ascii_lower(c);
+    return lower >= 'a' && lower <= 'f' ? lower - 'a' + 10 : -1;
+}
+
+// "user:pass%40word" as "user:pass@word"; a user name alone has an empty password.
+std::string decode_user_info(std::string_view whole, std::string_view user_info)
+{
+    std::string decoded;
+    for (std::size_t at = 0; at < user_info.size(); ++at) {
+        char c = user_info[at];
+        if (c == '%') {
+            const int high = at + 2 < user_info.size() ? hex_value(user_info[at + 1]) : -1;
+            const int low = high < 0 ? -1 : hex_value(user_info[at + 2]);
+            if (low < 0) {
+                reject(whole, "bad percent-encoding in the user name or password");
+            }
+            c = static_cast<char>(high * 16 + low);
+            at += 2;
+        }
+        if (is_control(c)) {
+            reject(whole, "control characters are not allowed");
+        }
+        decoded += c;
+    }
+    if (decoded.empty() || decoded.front() == ':') {
+        reject(whole, "no user name before '@'");
+    }
+    if (decoded.find(':') == std::string::npos) {
+        decoded += ':';
+    }
+    return decoded;
+}
+
 // "host", "host:port", "[v6]" or "[v6]:port" into url.host and url.port.
 void parse_authority(std::string_view whole, std::string_view authority, Url& url)
 {
-    if (authority.find('@') != std::string_view::npos) {
-        reject(whole, "user names and passwords in URLs are not supported");
+    if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
+        url.credentials = decode_user_info(whole, authority.substr(0, at));
+        authority.remove_prefix(at + 1);
     }
     std::string_view host;
     std::string_view port;
@@ -177,6 +216,11 @@ Url parse_url(std::string_view text)
     url.path = path.empty() ? std::string("/") : remove_dot_segments(path);
     url.query = query_start == std::string::npos ? std::string{} : target.substr(query_start);
     return url;
+}
+
+bool same_origin(const Url& a, const Url& b)
+{
+    return a.scheme == b.scheme && iequals(a.host, b.host) && a.port == b.port;
 }
 
 std::string default_file_name(const Url& url)

@@ -1,9 +1,11 @@
 #pragma once
-// URLs as http_get accepts them: http:// or https://, a host name or an IP
-// address (IPv6 in brackets), an optional port, a path and a query. A bare
-// "host" or "host/path" means http://, as it does in a browser's address bar.
+// URLs as http_get accepts them: http:// or https://, optional user info
+// ("user:password@", for Basic authentication), a host name or an IP address
+// (IPv6 in brackets), an optional port, a path and a query. A bare "host" or
+// "host/path" means http://, as it does in a browser's address bar.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,6 +19,9 @@ struct Url {
     std::uint16_t port = 80;
     std::string path = "/";  // always starts with '/'
     std::string query;       // "" or "?..." (the '?' included)
+    // "user:password", percent-decoded, from "user:password@host"; never
+    // part of to_string(), so it is never printed.
+    std::optional<std::string> credentials;
 
     // The request target: path and query.
     std::string target() const { return path + query; }
@@ -35,6 +40,10 @@ std::string_view scheme_name(Scheme scheme);
 // path and query are percent-encoded; control bytes are rejected, so nothing
 // a URL holds can break the request's lines.
 Url parse_url(std::string_view text);
+
+// Same scheme, host and port: where a redirect may carry the user's
+// credentials (as curl decides it).
+bool same_origin(const Url& a, const Url& b);
 
 // The name under which to save the body: the URL's last path segment, or
 // "index.html" when there is none. Never contains '/' and is never "." or "..".

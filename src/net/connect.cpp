@@ -18,17 +18,29 @@ template <typename Error>
     throw Error(std::move(message));
 }
 
+// Not a conditional expression inside co_await: GCC 12 destroys the
+// temporary awaitable of one twice.
+auto resolve(tcp::resolver& resolver, std::string_view host, std::string_view service,
+             IpFamily family)
+{
+    if (family == IpFamily::any) {
+        return resolver.async_resolve(host, service, use_nothrow_awaitable);
+    }
+    return resolver.async_resolve(family == IpFamily::v4 ? tcp::v4() : tcp::v6(), host, service,
+                                  use_nothrow_awaitable);
+}
+
 }  // namespace
 
 awaitable<tcp::socket> connect_to(std::string_view host, std::string_view service,
-                                  std::chrono::steady_clock::duration timeout)
+                                  std::chrono::steady_clock::duration timeout, IpFamily family)
 {
     const auto executor = co_await asio::this_coro::executor;
     const auto deadline = std::chrono::steady_clock::now() + timeout;
 
     tcp::resolver resolver(executor);
     auto [resolve_error, endpoints] =
-        co_await within(timeout, resolver.async_resolve(host, service, use_nothrow_awaitable));
+        co_await within(timeout, resolve(resolver, host, service, family));
     if (resolve_error) {
         fail<ResolveError>(resolve_error,
                            fmt::format("cannot resolve '{}': {}", host, resolve_error.message()));

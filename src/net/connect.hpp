@@ -27,9 +27,14 @@ struct TimeoutError : NetworkError {
     using NetworkError::NetworkError;
 };
 
-// Throws ResolveError for an unknown host, ConnectError when no address
-// accepts, TimeoutError when `timeout` runs out (all of them NetworkError).
+// Which addresses of a name to try: all of them, or only IPv4 or IPv6 ones.
+enum class IpFamily { any, v4, v6 };
+
+// Throws ResolveError for an unknown host (or one without an address of
+// `family`), ConnectError when no address accepts, TimeoutError when
+// `timeout` runs out (all of them NetworkError).
 awaitable<tcp::socket> connect_to(std::string_view host, std::string_view service,
-                                  std::chrono::steady_clock::duration timeout);
+                                  std::chrono::steady_clock::duration timeout,
+                                  IpFamily family = IpFamily::any);
 
 }  // namespace hello::net

@@ -8,11 +8,15 @@ committed that could expire).
 """
 
 import os
+import shutil
+import signal
 import socket
 import ssl
 import subprocess
 import threading
 import time
+
+from harness import Skip
 
 MAX_REQUEST_HEAD = 64 * 1024
 
@@ -137,3 +141,124 @@ def make_certificates(directory, names=("localhost",)):
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(os.path.join(directory, "server.pem"), os.path.join(directory, "server.key"))
     return os.path.join(directory, "ca.pem"), context
+
+
+def free_port(host="127.0.0.1"):
+    """A port nothing listens on now (for programs that cannot be told to pick one)."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_listening(process, port, timeout=10):
+    """True once something accepts on 127.0.0.1:`port`; False if `process` exits or time runs out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return True
+        except OSError:
+            time.sleep(0.05)
+    return False
+
+
+def nginx_program():
+    """Debian's nginx, or None."""
+    for candidate in ("/usr/sbin/nginx", shutil.which("nginx")):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+class Nginx:
+    """Debian's nginx on 127.0.0.1, with its own prefix and configuration in
+    `directory`, serving `directory`/www over http and (with `certificate`,
+    a (cert, key) pair) https, on free ports; `server_block` adds directives to
+    the main server, `http_block` to the http block (more servers: "@PORT@" and
+    "@TLS_PORT@" in either stand for the ports). Started and stopped by the
+    `with` block."""
+
+    def __init__(self, directory, certificate=None, server_block="", http_block=""):
+        self.program = nginx_program()
+        self.directory = directory
+        self.root = os.path.join(directory, "www")
+        self.certificate = certificate
+        self.server_block = server_block
+        self.http_block = http_block
+        self.process = None
+        self.port = self.tls_port = None
+
+    def url(self, path="/", scheme="http", host="127.0.0.1"):
+        port = self.tls_port if scheme == "https" else self.port
+        return f"{scheme}://{host}:{port}{path}"
+
+    def _config(self):
+        d = self.directory
+        listen = f"listen 127.0.0.1:{self.port};"
+        tls = ""
+        if self.certificate:
+            listen += f"\n        listen 127.0.0.1:{self.tls_port} ssl;"
+            tls = (f"ssl_certificate {self.certificate[0]};\n        "
+                   f"ssl_certificate_key {self.certificate[1]};")
+        user = "user root;" if os.geteuid() == 0 else ""
+        config = f"""
+{user}
+worker_processes 1;
+pid {d}/nginx.pid;
+error_log {d}/error.log warn;
+events {{ worker_connections 64; }}
+http {{
+    access_log off;
+    client_body_temp_path {d}/client_body;
+    proxy_temp_path {d}/proxy;
+    fastcgi_temp_path {d}/fastcgi;
+    uwsgi_temp_path {d}/uwsgi;
+    scgi_temp_path {d}/scgi;
+    types {{ text/plain txt; text/html html; application/octet-stream bin; }}
+    default_type application/octet-stream;
+    sendfile on;
+    {self.http_block}
+    server {{
+        {listen}
+        server_name localhost;
+        root {self.root};
+        {tls}
+        {self.server_block}
+    }}
+}}
+"""
+        return config.replace("@PORT@", str(self.port)).replace("@TLS_PORT@", str(self.tls_port))
+
+    def __enter__(self):
+        if self.program is None:
+            raise Skip("nginx is not installed (apt-get install nginx-light)")
+        os.makedirs(self.root, exist_ok=True)
+        for attempt in range(5):
+            self.port, self.tls_port = free_port(), free_port()
+            config = os.path.join(self.directory, "nginx.conf")
+            with open(config, "w") as file:
+                file.write(self._config())
+            self.process = subprocess.Popen(
+                [self.program, "-p", self.directory, "-c", config, "-g", "daemon off;"],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            if wait_until_listening(self.process, self.port):
+                return self
+            self.process.kill()
+            self.process.wait(timeout=10)
+        raise AssertionError("nginx did not start: " + self._log())
+
+    def _log(self):
+        try:
+            with open(os.path.join(self.directory, "error.log"), errors="replace") as file:
+                return file.read()[-2000:]
+        except OSError:
+            return "(no error.log)"
+
+    def __exit__(self, *exc):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGQUIT)  # graceful: the workers finish and exit
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)

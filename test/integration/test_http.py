@@ -5,18 +5,24 @@ http_get has a time limit; every saved file is compared with the served body
 byte for byte.
 """
 
+import fcntl
 import os
+import pty
 import random
 import re
 import resource
+import signal
 import socket
+import struct
 import subprocess
 import tempfile
+import termios
 import time
+import zlib
 
 from harness import BUILD_DIR, Skip
-from http_servers import (ScriptedServer, drip, make_certificates, request_path, response_head,
-                          send_with_length)
+from http_servers import (Nginx, ScriptedServer, drip, make_certificates, request_path, response_head,
+                          send_with_length, wait_until_listening)
 
 HTTP_GET = os.path.abspath(os.path.join(BUILD_DIR, "http_get"))  # the tests run it in temp dirs
 
@@ -574,13 +580,8 @@ class TinyProxy:
                            f"LogFile \"{self.log_path}\"\nViaProxyName \"hello-test-proxy\"\n")
             self.process = subprocess.Popen([self.program, "-d", "-c", config], stdin=subprocess.DEVNULL,
                                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            deadline = time.monotonic() + 10
-            while time.monotonic() < deadline and self.process.poll() is None:
-                try:
-                    socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                    return self
-                except OSError:
-                    time.sleep(0.05)
+            if wait_until_listening(self.process, self.port):
+                return self
             self._stop()
         raise AssertionError("tinyproxy did not start")
 
@@ -624,9 +625,9 @@ def test_proxy():
         assert saved(directory, "3000") == body_of(3000)
         assert b"hello-test-proxy" in origin.requests[-1], f"not through the proxy: {origin.requests[-1]}"
 
-        # Upper-case name, and no_proxy naming the origin: straight there.
+        # no_proxy naming the origin: straight there.
         result = run_get_with_environment(origin.url("/files/10"), cwd=directory,
-                                          environment={"HTTP_PROXY": proxy.url(), "no_proxy": "127.0.0.1"})
+                                          environment={"http_proxy": proxy.url(), "no_proxy": "127.0.0.1"})
         assert_exit(result, 0)
         assert b"hello-test-proxy" not in origin.requests[-1], "no_proxy was ignored"
         result = run_get_with_environment("--proxy", proxy.url(), origin.url("/files/20"), cwd=directory,
@@ -676,3 +677,537 @@ def test_idn():
             result = run_get("--cacert", ca_file, "--resolve", f"{punycode}:{server.port}:127.0.0.1",
                              "-o", "again", url, cwd=directory)
             assert_exit(result, 0)
+
+
+def test_not_modified_keeps_the_file():
+    """A 304 (and a HEAD) has no body to save: the existing file is left as it was."""
+    def respond(request, connection):
+        if b"\r\nIf-None-Match: \"v1\"" in request:
+            connection.sendall(response_head("304 Not Modified", [("ETag", '"v1"')]))
+        else:
+            send_with_length(connection, b"fresh", headers=[("ETag", '"v1"')])
+
+    with ScriptedServer(respond) as server, tempfile.TemporaryDirectory() as directory:
+        with open(os.path.join(directory, "h.txt"), "wb") as file:
+            file.write(b"what we had")
+        result = run_get("-H", 'If-None-Match: "v1"', "-o", "h.txt", server.url("/h.txt"), cwd=directory)
+        assert_exit(result, 0, "No body to save (304 Not Modified): h.txt left as it was")
+        assert saved(directory, "h.txt") == b"what we had"
+        result = run_get("-I", "-o", "h.txt", server.url("/h.txt"), cwd=directory)
+        assert_exit(result, 0)
+        assert saved(directory, "h.txt") == b"what we had"
+        assert os.listdir(directory) == ["h.txt"], os.listdir(directory)
+
+
+def test_signal_removes_the_temporary_file():
+    """SIGINT, SIGTERM and SIGHUP in the middle of a body: the temporary file goes,
+    the old file stays, and the program ends by the signal, as curl does."""
+    body = body_of(200_000, seed=8)
+
+    def respond(request, connection):
+        connection.sendall(response_head("200 OK", [("Content-Length", len(body) * 100)]) + body)
+        while not server.stopping:
+            time.sleep(0.05)  # never finishes
+
+    with ScriptedServer(respond) as server, tempfile.TemporaryDirectory() as directory:
+        with open(os.path.join(directory, "big"), "wb") as file:
+            file.write(b"old")
+        for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            process = subprocess.Popen([HTTP_GET, "-o", "big", server.url("/")], cwd=directory,
+                                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.PIPE)
+            deadline = time.monotonic() + 20
+            temporary = []
+            while time.monotonic() < deadline and not temporary:
+                temporary = [name for name in os.listdir(directory)
+                             if name.startswith(".big.http_get-")
+                             and os.path.getsize(os.path.join(directory, name)) > 0]
+                time.sleep(0.02)
+            assert temporary, "no temporary file with the first bytes appeared"
+            process.send_signal(number)
+            _, stderr = process.communicate(timeout=20)
+            assert process.returncode == -number, f"{number!r}: exit {process.returncode}; {stderr!r}"
+            assert os.listdir(directory) == ["big"], os.listdir(directory)
+            assert saved(directory, "big") == b"old"
+
+
+def test_upper_case_http_proxy_ignored():
+    """HTTP_PROXY is what CGI makes of a client's Proxy header (httpoxy): ignored."""
+    def trap(request, connection):
+        send_with_length(connection, b"from the trap")
+
+    with ScriptedServer(serve_bodies) as origin, ScriptedServer(trap) as proxy, \
+            tempfile.TemporaryDirectory() as directory:
+        result = run_get_with_environment("-o", "x", origin.url("/files/30"), cwd=directory,
+                                          environment={"HTTP_PROXY": proxy.url()})
+        assert_exit(result, 0)
+        assert proxy.requests == [], "went through HTTP_PROXY"
+        assert saved(directory, "x") == body_of(30)
+
+
+def test_credentials_stay_with_their_origin():
+    """-L: Authorization, Cookie, -u and URL credentials follow a redirect on the
+    same origin, and are dropped when it goes to another port (another origin)."""
+    def other(request, connection):
+        send_with_length(connection, b"elsewhere")
+
+    with ScriptedServer(other) as elsewhere:
+        def origin(request, connection):
+            path = request_path(request)
+            if path == "/away":
+                target = elsewhere.url("/landed")
+            elif path == "/here":
+                target = "/final"
+            else:
+                send_with_length(connection, b"home")
+                return
+            connection.sendall(response_head("302 Found", [("Location", target), ("Content-Length", 0)]))
+
+        with ScriptedServer(origin) as server, tempfile.TemporaryDirectory() as directory:
+            secrets = [b"Authorization: Bearer s3cret", b"Cookie: session=abc"]
+            headers = ["-H", "Authorization: Bearer s3cret", "-H", "Cookie: session=abc", "-H", "X-Other: 1"]
+            result = run_get("-L", *headers, "-o", "a", server.url("/away"), cwd=directory)
+            assert_exit(result, 0)
+            assert all(secret in server.requests[-1] for secret in secrets), server.requests[-1]
+            landed = elsewhere.requests[-1]
+            assert not any(secret in landed for secret in secrets), landed
+            assert b"X-Other: 1" in landed, landed
+
+            result = run_get("-L", *headers, "-o", "b", server.url("/here"), cwd=directory)
+            assert_exit(result, 0)
+            assert all(secret in server.requests[-1] for secret in secrets), server.requests[-1]
+
+            basic = b"Authorization: Basic dXNlcjpwQHNz"  # user:p@ss
+            url = server.url("/away").replace("http://", "http://user:p%40ss@")
+            result = run_get("-L", "-o", "c", url, cwd=directory)
+            assert_exit(result, 0)
+            assert basic in server.requests[-1], server.requests[-1]
+            assert b"Authorization" not in elsewhere.requests[-1], elsewhere.requests[-1]
+            assert b"p%40ss" not in result.stdout + result.stderr, "the password was printed"
+            result = run_get("-L", "-u", "user:p@ss", "-o", "d", server.url("/away"), cwd=directory)
+            assert_exit(result, 0)
+            assert basic in server.requests[-1], server.requests[-1]
+            assert b"Authorization" not in elsewhere.requests[-1], elsewhere.requests[-1]
+
+
+def test_scripting_options():
+    """-w, -sS, -s -o -, -i, -D, -e, --max-redirs and fractional durations, as curl users type them."""
+    def respond(request, connection):
+        path = request_path(request)
+        if path.startswith("/hop"):
+            hops = int(path[4:])
+            target = f"/hop{hops - 1}" if hops > 1 else "/page"
+            connection.sendall(response_head("302 Found", [("Location", target), ("Content-Length", 0)]))
+        elif path == "/slow":
+            connection.sendall(response_head("200 OK", [("Content-Length", 10)]))
+            time.sleep(3)
+        else:
+            send_with_length(connection, b"the page", headers=[("Content-Type", "text/plain")])
+
+    with ScriptedServer(respond) as server, tempfile.TemporaryDirectory() as directory:
+        result = run_get("-s", "-L", "-o", "p", "-w",
+                         r"%{http_code} %{size_download} %{num_redirects} %{remote_ip} %{content_type} "
+                         r"%{url_effective} %{exitcode}\n%{time_connect} %{time_starttransfer} %{time_total}",
+                         server.url("/hop2"), cwd=directory)
+        assert_exit(result, 0)
+        assert result.stderr == b"", result.stderr
+        lines = result.stdout.decode().splitlines()
+        assert lines[-2] == f"200 8 2 127.0.0.1 text/plain {server.url('/page')} 0", lines
+        connect, first_byte, total = (float(value) for value in lines[-1].split())
+        assert 0 < connect <= first_byte <= total < 30, lines[-1]
+
+        # --max-redirs, and an error reported by -w (with -sS, on stderr too).
+        result = run_get("-sS", "-L", "--max-redirs", "1", "-o", "p", "-w", "%{exitcode}:%{errormsg}",
+                         server.url("/hop2"), cwd=directory)
+        assert_exit(result, 9, "more than 1 redirects")
+        assert result.stdout.decode().endswith("9:more than 1 redirects (--max-redirs; the next to "
+                                               f"{server.url('/page')})"), result.stdout
+        result = run_get("-s", "-L", "--max-redirs", "1", "-o", "p", server.url("/hop2"), cwd=directory)
+        assert_exit(result, 9)
+        assert result.stderr == b"", "-s without -S shows errors"
+
+        # -m 0.5: a fraction of a second.
+        started = time.monotonic()
+        result = run_get("-sS", "-m", "0.5", "-o", "slow", server.url("/slow"), cwd=directory)
+        assert_exit(result, 6, "--max-time 500ms")
+        assert time.monotonic() - started < 2.5
+
+        # -s -o -: the body and nothing else; -i puts the head before it, -D into its file, -e sends a Referer.
+        result = run_get("-s", "-o", "-", server.url("/page"), cwd=directory)
+        assert_exit(result, 0)
+        assert result.stdout == b"the page" and result.stderr == b"", result
+        result = run_get("-s", "-i", "-D", "heads", "-e", "http://from.example/", "-o", "-",
+                         server.url("/page"), cwd=directory)
+        assert_exit(result, 0)
+        assert result.stdout.startswith(b"HTTP/1.1 200 OK\r\nContent-Length: 8\r\n"), result.stdout
+        assert result.stdout.endswith(b"\r\n\r\nthe page"), result.stdout
+        assert saved(directory, "heads") == result.stdout[:-len(b"the page")]
+        assert b"\r\nReferer: http://from.example/" in server.requests[-1], server.requests[-1]
+        result = run_get("-i", "-o", "with-head", server.url("/page"), cwd=directory)
+        assert_exit(result, 0)
+        assert saved(directory, "with-head") == saved(directory, "heads") + b"the page"
+        assert result.stdout == b"", "-i: the head went to the file, not stdout"
+
+
+def test_address_family_and_verbose_connection():
+    """-4/-6 choose the addresses tried; -v names the address and the TLS version and cipher."""
+    with tempfile.TemporaryDirectory() as keys, tempfile.TemporaryDirectory() as directory:
+        ca_file, tls = make_certificates(keys)
+        with ScriptedServer(serve_bodies, tls=tls) as server:
+            url = server.url("/files/5", scheme="https", host="localhost")
+            result = run_get("-v", "-4", "--cacert", ca_file, url, cwd=directory)
+            assert_exit(result, 0, f"* Connected to localhost (127.0.0.1) port {server.port}",
+                        "certificate verified")
+            assert re.search(r"\* TLSv1\.[23] with \S+", result.stderr.decode()), result.stderr
+            result = run_get("-6", "--cacert", ca_file, server.url("/files/5", scheme="https",
+                                                                   host="127.0.0.1"), cwd=directory)
+            assert_exit(result, 3)
+
+
+def test_compressed():
+    """--compressed asks for gzip and deflate and saves the decoded body, byte for byte;
+    a corrupt one is an error that saves nothing; a bomb stops at --max-filesize."""
+    text = b"".join(b"line %d of a page that compresses well\n" % n for n in range(50_000))
+    encoders = {
+        "/gzip": ("gzip", lambda data: zlib.compress(data, wbits=31)),
+        "/deflate": ("deflate", lambda data: zlib.compress(data)),
+        "/raw-deflate": ("deflate", lambda data: zlib.compress(data, wbits=-15)),
+    }
+
+    def respond(request, connection):
+        path = request_path(request)
+        if path == "/bomb":
+            send_with_length(connection, zlib.compress(bytes(200 << 20), wbits=31),
+                             headers=[("Content-Encoding", "gzip")])
+        elif path == "/corrupt":
+            body = bytearray(zlib.compress(text, wbits=31))
+            body[len(body) // 2] ^= 0xFF
+            send_with_length(connection, bytes(body), headers=[("Content-Encoding", "gzip")])
+        elif b"Accept-Encoding: gzip, deflate" in request:
+            coding, encode = encoders[path]
+            connection.sendall(response_head("200 OK", [("Content-Encoding", coding),
+                                                        ("Transfer-Encoding", "chunked")]))
+            body = encode(text)
+            for at in range(0, len(body), 5000):
+                piece = body[at:at + 5000]
+                connection.sendall(b"%x\r\n%s\r\n" % (len(piece), piece))
+            connection.sendall(b"0\r\n\r\n")
+        else:
+            send_with_length(connection, text)
+
+    with ScriptedServer(respond) as server, tempfile.TemporaryDirectory() as directory:
+        for path in encoders:
+            result = run_get("--compressed", "-o", "page", server.url(path), cwd=directory)
+            assert_exit(result, 0, f"Saved {len(text)} bytes to page")
+            assert saved(directory, "page") == text, path
+        result = run_get("-o", "plain", server.url("/gzip"), cwd=directory)
+        assert_exit(result, 0)
+        assert b"Accept-Encoding" not in server.requests[-1]
+
+        with open(os.path.join(directory, "page"), "wb") as file:
+            file.write(b"old")
+        result = run_get("--compressed", "-o", "page", server.url("/corrupt"), cwd=directory)
+        assert_exit(result, 7, "the gzip body is corrupt")
+        started = time.monotonic()
+        result = run_get("--compressed", "--max-filesize", "10M", "-o", "page", server.url("/bomb"),
+                         cwd=directory)
+        assert_exit(result, 63, "larger than --max-filesize 10485760")
+        assert time.monotonic() - started < 20
+        assert sorted(os.listdir(directory)) == ["page", "plain"], os.listdir(directory)
+        assert saved(directory, "page") == b"old"
+
+
+def test_max_filesize():
+    """--max-filesize: an announced length over it fails before anything is written,
+    a body without one fails when it passes it; exit 63 as curl's."""
+    body = body_of(100_000, seed=9)
+
+    def respond(request, connection):
+        if request_path(request) == "/chunked":
+            connection.sendall(response_head("200 OK", [("Transfer-Encoding", "chunked")]))
+            for at in range(0, len(body), 10_000):
+                connection.sendall(b"%x\r\n%s\r\n" % (10_000, body[at:at + 10_000]))
+            connection.sendall(b"0\r\n\r\n")
+        else:
+            send_with_length(connection, body)
+
+    with ScriptedServer(respond) as server, tempfile.TemporaryDirectory() as directory:
+        for path in ("/length", "/chunked"):
+            result = run_get("--max-filesize", "99999", "-o", "f", server.url(path), cwd=directory)
+            assert_exit(result, 63, "--max-filesize 99999")
+            assert os.listdir(directory) == [], os.listdir(directory)
+            result = run_get("--max-filesize", "100000", "-o", "f", server.url(path), cwd=directory)
+            assert_exit(result, 0)
+            assert saved(directory, "f") == body
+            os.remove(os.path.join(directory, "f"))
+        result = run_get("--max-filesize", "1k", "-o", "f", server.url("/length"), cwd=directory)
+        assert_exit(result, 63, "more than --max-filesize 1024")
+        # -C - keeps what a failed transfer got, but not a body that is too large.
+        result = run_get("-C", "-", "--max-filesize", "99999", "-o", "f", server.url("/chunked"), cwd=directory)
+        assert_exit(result, 63)
+        assert os.listdir(directory) == [], os.listdir(directory)
+
+
+def ranged_server(state):
+    """A server of state["body"] with ETag state["etag"] that honours Range and If-Range as
+    RFC 9110 says; state["cut_at"] cuts the next response's body short once."""
+    def respond(request, connection):
+        body, etag = state["body"], state["etag"]
+        match = re.search(rb"\r\nRange: bytes=(\d+)-", request)
+        if_range = re.search(rb"\r\nIf-Range: (.*)", request)
+        start = int(match.group(1)) if match else None
+        if start is not None and if_range and if_range.group(1).decode() != etag:
+            start = None  # the resource changed: the whole of it
+        if state.get("wrong_offset") and start is not None:
+            start -= 1
+        if start is not None and start >= len(body):
+            connection.sendall(response_head("416 Range Not Satisfiable",
+                                             [("Content-Range", f"bytes */{len(body)}"), ("Content-Length", 0)]))
+            return
+        headers = [("ETag", etag), ("Content-Length", len(body) - (start or 0))]
+        if start is None:
+            head, rest = response_head("200 OK", headers), body
+        else:
+            headers.append(("Content-Range", f"bytes {start}-{len(body) - 1}/{len(body)}"))
+            head, rest = response_head("206 Partial Content", headers), body[start:]
+        cut = state.pop("cut_at", None)
+        connection.sendall(head + (rest[:cut] if cut is not None else rest))
+    return respond
+
+
+def test_resume():
+    """-C -: a failed transfer keeps what arrived; the next one asks for the rest with
+    Range and If-Range and appends it; a changed resource is fetched whole, not spliced."""
+    first, second = body_of(1_000_000, seed=10), body_of(900_000, seed=11)
+    state = {"body": first, "etag": '"v1"', "cut_at": 400_000}
+    with ScriptedServer(ranged_server(state)) as server, tempfile.TemporaryDirectory() as directory:
+        result = run_get("-C", "-", "-o", "f", server.url("/f"), cwd=directory)
+        assert_exit(result, 8)
+        assert saved(directory, "f") == first[:400_000], "the partial file was not kept"
+        result = run_get("-C", "-", "-o", "f", server.url("/f"), cwd=directory)
+        assert_exit(result, 0, "Appended 600000 bytes to f")
+        assert b"\r\nRange: bytes=400000-\r\nIf-Range: \"v1\"" in server.requests[-1], server.requests[-1]
+        assert saved(directory, "f") == first
+        result = run_get("-C", "-", "-o", "f", server.url("/f"), cwd=directory)
+        assert_exit(result, 0, "f is complete already (1000000 bytes)")
+        assert saved(directory, "f") == first
+
+        # The resource changes between the two parts: If-Range makes the server send it whole.
+        os.remove(os.path.join(directory, "f"))
+        state["cut_at"] = 300_000
+        assert_exit(run_get("-C", "-", "-o", "f", server.url("/f"), cwd=directory), 8)
+        state.update(body=second, etag='"v2"')
+        result = run_get("-C", "-", "-o", "f", server.url("/f"), cwd=directory)
+        assert_exit(result, 0, "starting over", "Saved 900000 bytes to f")
+        assert saved(directory, "f") == second
+
+        # A server that resumes elsewhere is not spliced in.
+        os.remove(os.path.join(directory, "f"))
+        state["cut_at"] = 100_000
+        assert_exit(run_get("-C", "-", "-o", "f", server.url("/f"), cwd=directory), 8)
+        state["wrong_offset"] = True
+        result = run_get("-C", "-", "-o", "f", server.url("/f"), cwd=directory)
+        assert_exit(result, 7, "resumed at byte 99999, not at 100000")
+        assert saved(directory, "f") == second[:100_000]
+        assert os.listdir(directory) == ["f"], os.listdir(directory)
+
+
+def test_retry():
+    """--retry: 503 with Retry-After, then success; refused connections; a 404 is not
+    retried; --retry-max-time; the old file is never replaced by an error page between tries."""
+    statuses = []
+
+    def respond(request, connection):
+        status = statuses.pop(0) if statuses else "200 OK"
+        headers = [("Retry-After", "1")] if status.startswith("503") else []
+        send_with_length(connection, status.encode(), status=status, headers=headers)
+
+    with ScriptedServer(respond) as server, tempfile.TemporaryDirectory() as directory:
+        with open(os.path.join(directory, "f"), "wb") as file:
+            file.write(b"old")
+        statuses[:] = ["503 Service Unavailable", "503 Service Unavailable"]
+        started = time.monotonic()
+        result = run_get("--retry", "3", "-o", "f", server.url("/"), cwd=directory)
+        assert_exit(result, 0, "Transient failure (the server answered 503 Service Unavailable): retrying in 1s")
+        assert 1.9 < time.monotonic() - started < 15
+        assert len(server.requests) == 3
+        assert saved(directory, "f") == b"200 OK"
+
+        statuses[:] = ["404 Not Found", "200 OK"]
+        result = run_get("--retry", "3", "-f", "-o", "f", server.url("/"), cwd=directory)
+        assert_exit(result, 11)
+        assert len(server.requests) == 4
+
+        statuses[:] = ["500 Internal Server Error"] * 3
+        result = run_get("--retry", "2", "--retry-delay", "0.1", "-f", "-o", "f", server.url("/"), cwd=directory)
+        assert_exit(result, 11, "500 Internal Server Error")
+        assert len(server.requests) == 7
+        assert saved(directory, "f") == b"200 OK"
+
+        # Retry-After beyond --retry-max-time: no second try.
+        statuses[:] = ["503 Service Unavailable"]
+        result = run_get("--retry", "3", "--retry-max-time", "0.5", "-f", "-o", "f", server.url("/"), cwd=directory)
+        assert_exit(result, 11)
+        assert len(server.requests) == 8
+
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        closed_port = unused.getsockname()[1]
+    with tempfile.TemporaryDirectory() as directory:
+        result = run_get("--retry", "2", "--retry-delay", "100ms", f"http://127.0.0.1:{closed_port}/",
+                         cwd=directory)
+        assert_exit(result, 4)
+        assert result.stderr.decode().count("Transient failure") == 2, result.stderr
+
+
+def progress_frames(url, columns, directory):
+    """http_get's progress frames on a pty of `columns` columns, and how long it ran."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+    started = time.monotonic()
+    process = subprocess.Popen([HTTP_GET, "-o", "f", url], cwd=directory, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL, stderr=slave)
+    os.close(slave)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # EIO: the program closed its end
+            break
+        if not chunk:
+            break
+        output += chunk
+    process.wait(timeout=30)
+    elapsed = time.monotonic() - started
+    os.close(master)
+    assert process.returncode == 0, output
+    frames = [frame for line in output.decode().split("\n") for frame in line.split("\r")]
+    return [frame.rstrip() for frame in frames if "%" in frame], elapsed
+
+
+def test_progress_display():
+    """Every frame fits the terminal, at most four a second, with elapsed time and ETA
+    when there is room, and the first frame claims no rate it has not measured."""
+    block = body_of(100_000, seed=12)
+    blocks = 25
+
+    def respond(request, connection):
+        connection.sendall(response_head("200 OK", [("Content-Length", len(block) * blocks)]))
+        for _ in range(blocks):
+            connection.sendall(block)
+            time.sleep(0.1)
+
+    with ScriptedServer(respond) as server, tempfile.TemporaryDirectory() as directory:
+        for columns in (40, 100):
+            frames, elapsed = progress_frames(server.url("/"), columns, directory)
+            assert len(frames) >= 5, frames
+            assert all(len(frame) < columns for frame in frames), frames
+            assert len(frames) <= elapsed * 4 + 3, f"{len(frames)} frames in {elapsed:.1f}s"
+            assert "--/s" in frames[0], frames[0]
+            assert frames[-1].startswith("100%"), frames[-1]
+            assert saved(directory, "f") == block * blocks
+        assert "[" in frames[0] and any(re.search(r" 0:0\d ETA 0:0\d$", frame) for frame in frames), frames
+
+
+def nginx_certificate(directory, names=("localhost",)):
+    """make_certificates' CA file, and the (certificate, key) pair for nginx."""
+    ca_file, _ = make_certificates(directory, names=names)
+    return ca_file, (os.path.join(directory, "server.pem"), os.path.join(directory, "server.key"))
+
+
+def test_nginx_compressed_and_chunked():
+    """--compressed against nginx's gzip (chunked, since the length is unknown): the saved
+    file is the served one byte for byte; and chunked output relayed from an upstream."""
+    text = b"".join(b"%06d: a line of a text file that nginx compresses\n" % n for n in range(40_000))
+    dripped = body_of(300_000, seed=13)
+
+    def upstream(request, connection):
+        connection.sendall(b"HTTP/1.0 200 OK\r\nContent-Type: application/octet-stream\r\n\r\n")
+        for at in range(0, len(dripped), 30_000):
+            connection.sendall(dripped[at:at + 30_000])
+            time.sleep(0.02)
+
+    with tempfile.TemporaryDirectory() as directory, ScriptedServer(upstream) as origin:
+        ca_file, certificate = nginx_certificate(directory)
+        server_block = ("gzip on; gzip_types text/plain; gzip_min_length 0;\n"
+                        f"location /upstream/ {{ proxy_pass http://127.0.0.1:{origin.port}/; "
+                        "proxy_buffering off; proxy_http_version 1.1; }")
+        with Nginx(os.path.join(directory, "nginx"), certificate=certificate, server_block=server_block) as nginx:
+            with open(os.path.join(nginx.root, "text.txt"), "wb") as file:
+                file.write(text)
+            for scheme in ("http", "https"):
+                result = run_get("--compressed", "--cacert", ca_file, "-o", "text.txt",
+                                 nginx.url("/text.txt", scheme=scheme, host="localhost"), cwd=directory)
+                assert_exit(result, 0, f"Saved {len(text)} bytes to text.txt")
+                head = result.stdout.decode()
+                assert "Content-Encoding: gzip" in head and "Transfer-Encoding: chunked" in head, head
+                assert saved(directory, "text.txt") == text
+            result = run_get("-w", "%{size_download}", "-o", "up", nginx.url("/upstream/x"), cwd=directory)
+            assert_exit(result, 0)
+            assert "Transfer-Encoding: chunked" in result.stdout.decode(), result.stdout
+            assert result.stdout.decode().endswith(str(len(dripped)))
+            assert saved(directory, "up") == dripped
+
+
+def test_nginx_ranges_etags_and_vhosts():
+    """Against nginx: -C - with If-Range (the rest appended; a changed file fetched whole;
+    a complete one left alone), a 304 for If-None-Match keeps the file, and two virtual
+    hosts on one port told apart by SNI, each with its own certificate."""
+    first, second = body_of(2_000_000, seed=14), body_of(1_500_000, seed=15)
+    with tempfile.TemporaryDirectory() as directory:
+        for name in ("a", "b"):
+            os.makedirs(os.path.join(directory, name))
+        ca_file, certificate = nginx_certificate(os.path.join(directory, "a"), names=("a.test",))
+        ca_b, certificate_b = nginx_certificate(os.path.join(directory, "b"), names=("b.test",))
+        http_block = (f"server {{ listen 127.0.0.1:@TLS_PORT@ ssl; server_name b.test; "
+                      f"ssl_certificate {certificate_b[0]}; ssl_certificate_key {certificate_b[1]}; "
+                      f"location / {{ return 200 'this is b.test'; }} }}")
+        with Nginx(os.path.join(directory, "nginx"), certificate=certificate, http_block=http_block,
+                   server_block="server_name a.test;") as nginx:
+            served = os.path.join(nginx.root, "f.bin")
+            with open(served, "wb") as file:
+                file.write(first)
+            url = nginx.url("/f.bin")
+            result = run_get("-I", "-D", "heads", url, cwd=directory)
+            assert_exit(result, 0)
+            etag = re.search(rb"ETag: (\S+)", saved(directory, "heads")).group(1).decode()
+
+            # The first 700,000 bytes, as a -C - that failed would have kept them.
+            with open(os.path.join(directory, "f.bin"), "wb") as file:
+                file.write(first[:700_000])
+            os.setxattr(os.path.join(directory, "f.bin"), "user.http_get.validator", etag.encode())
+            result = run_get("-C", "-", "-v", url, cwd=directory)
+            assert_exit(result, 0, "Appended 1300000 bytes to f.bin", f"> If-Range: {etag}", "< HTTP/1.1 206")
+            assert saved(directory, "f.bin") == first
+            result = run_get("-C", "-", url, cwd=directory)
+            assert_exit(result, 0, "complete already")
+
+            # The file changes on the server: If-Range no longer matches, nginx sends it whole.
+            with open(os.path.join(directory, "f.bin"), "r+b") as file:
+                file.truncate(500_000)
+            time.sleep(1.1)  # a Last-Modified second of its own
+            with open(served, "wb") as file:
+                file.write(second)
+            result = run_get("-C", "-", url, cwd=directory)
+            assert_exit(result, 0, "starting over", f"Saved {len(second)} bytes to f.bin")
+            assert saved(directory, "f.bin") == second
+
+            # 304 for the current ETag: the file stays as it is (here: something else entirely).
+            result = run_get("-I", "-D", "heads", url, cwd=directory)
+            etag = re.search(rb"ETag: (\S+)", saved(directory, "heads")).group(1).decode()
+            with open(os.path.join(directory, "mine"), "wb") as file:
+                file.write(b"kept")
+            result = run_get("-H", f"If-None-Match: {etag}", "-o", "mine", url, cwd=directory)
+            assert_exit(result, 0, "No body to save (304 Not Modified)")
+            assert saved(directory, "mine") == b"kept"
+
+            # SNI: one address and port, two names, two certificates.
+            for name, ca, body in (("a.test", ca_file, second), ("b.test", ca_b, b"this is b.test")):
+                path = "/f.bin" if name == "a.test" else "/"
+                result = run_get("--cacert", ca, "--resolve", f"{name}:{nginx.tls_port}:127.0.0.1", "-o", "v",
+                                 f"https://{name}:{nginx.tls_port}{path}", cwd=directory)
+                assert_exit(result, 0)
+                assert saved(directory, "v") == body
+            result = run_get("--cacert", ca_b, "--resolve", f"a.test:{nginx.tls_port}:127.0.0.1", "-o", "v",
+                             f"https://a.test:{nginx.tls_port}/f.bin", cwd=directory)
+            assert_exit(result, 5, "the certificate of a.test was refused")

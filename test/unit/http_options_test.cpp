@@ -97,6 +97,48 @@ TEST_CASE("the curl spellings")
     CHECK(parse({"-O", "http://h/a/b.txt"}).options.output == "b.txt");
 }
 
+TEST_CASE("durations with fractions, as curl takes them")
+{
+    const auto max_time = [](std::string_view text) {
+        return parse({"-m", text, "h"}).options.limits.max_time;
+    };
+    CHECK(max_time("0.5") == std::chrono::milliseconds(500));
+    CHECK(max_time("2.5s") == std::chrono::milliseconds(2500));
+    CHECK(max_time(".25") == std::chrono::milliseconds(250));
+    CHECK(max_time("1.5m") == std::chrono::seconds(90));
+    CHECK(max_time("0.5ms") == std::chrono::milliseconds(1));
+    CHECK(max_time("24h") == std::chrono::hours(24));
+    for (const auto bad : {"0.0001", "1.2.3", ".", "1,5", "-1", "25h", "1.5x", "", "s"}) {
+        CAPTURE(bad);
+        CHECK_THROWS_AS(parse({"-m", bad, "h"}), cli::UsageError);
+    }
+}
+
+TEST_CASE("curl's scripting options, bundled as curl users type them")
+{
+    const auto command = parse({"-sSi4", "-D", "heads", "-e", "http://from/", "-u", "me:pw",
+                                "--max-redirs", "3", "-w", "%{http_code}\\n", "http://h/"});
+    const auto& options = command.options;
+    CHECK(options.silent);
+    CHECK(options.show_error);
+    CHECK(options.include_head);
+    CHECK(options.ip_family == IpFamily::v4);
+    CHECK(options.dump_header == "heads");
+    CHECK(options.request.referer == "http://from/");
+    CHECK(options.request.credentials == "me:pw");
+    CHECK(options.max_redirects == 3);
+    CHECK(options.write_out.size() == 2);
+    CHECK(parse({"-6", "h"}).options.ip_family == IpFamily::v6);
+    CHECK(parse({"--max-redirs", "-1", "h"}).options.max_redirects == -1);
+    CHECK(parse({"h"}).options.max_redirects == default_max_redirects);
+    CHECK(parse({"http://a:b@h/"}).options.request.credentials == "a:b");
+    CHECK(parse({"-u", "x:y", "http://a:b@h/"}).options.request.credentials == "x:y");
+    CHECK_THROWS_AS(parse({"-w", "%{nope}", "h"}), cli::UsageError);
+    CHECK_THROWS_AS(parse({"-u", "nopassword", "h"}), cli::UsageError);
+    CHECK_THROWS_AS(parse({"--max-redirs", "-2", "h"}), cli::UsageError);
+    CHECK_THROWS_AS(parse({"-e", "a\r\nb", "h"}), cli::UsageError);
+}
+
 TEST_CASE("help and version need no URL")
 {
     CHECK(parse({"--help"}).action == hello::cli::Action::help);

@@ -49,6 +49,36 @@ TEST_CASE("-H replaces a default field of its name, removes it when empty, or ad
                                                                          "\r\n");
 }
 
+TEST_CASE("-u sends Basic credentials, -e a Referer; -H Authorization wins")
+{
+    auto options = agent("t");
+    options.credentials = "Aladdin:open sesame";
+    options.referer = "http://from/";
+    const auto request = build_request(Method::get, parse_url("http://h/"), options);
+    CHECK(request.find("\r\nReferer: http://from/\r\n") != std::string::npos);
+    CHECK(request.find("\r\nAuthorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==\r\n") !=
+          std::string::npos);
+    options.extra_headers = {{"authorization", "Bearer x"}};
+    const auto replaced = build_request(Method::get, parse_url("http://h/"), options);
+    CHECK(replaced.find("Basic") == std::string::npos);
+    CHECK(replaced.find("\r\nAuthorization: Bearer x\r\n") != std::string::npos);
+}
+
+TEST_CASE("to another origin: no credentials, no Authorization, Cookie or Proxy-Authorization")
+{
+    auto options = agent("t");
+    options.credentials = "u:p";
+    options.extra_headers = {{"AUTHORIZATION", "Bearer x"},
+                             {"X-Keep", "1"},
+                             {"cookie", "session=1"},
+                             {"Proxy-Authorization", "Basic eA=="}};
+    const auto stripped = without_credentials(options);
+    CHECK_FALSE(stripped.credentials);
+    REQUIRE(stripped.extra_headers.size() == 1);
+    CHECK(stripped.extra_headers[0].name == "X-Keep");
+    CHECK(stripped.user_agent == "t");
+}
+
 TEST_CASE("to a proxy: the absolute form; for a tunnel: CONNECT with the port")
 {
     auto options = agent("t");

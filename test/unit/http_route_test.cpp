@@ -52,6 +52,16 @@ TEST_CASE("proxies from the environment: lower case first, then upper case")
     CHECK_FALSE(proxy_settings(std::nullopt, environment_of({})).http);
 }
 
+TEST_CASE("HTTP_PROXY is ignored: under CGI it is the client's Proxy header (httpoxy)")
+{
+    const auto settings =
+        proxy_settings(std::nullopt, environment_of({{"HTTP_PROXY", "http://attacker:3128"},
+                                                     {"HTTPS_PROXY", "http://upper-tls:8080"}}));
+    CHECK_FALSE(settings.http);
+    REQUIRE(settings.https);
+    CHECK(settings.https->host == "upper-tls");
+}
+
 TEST_CASE("--proxy serves both schemes and overrides the environment; empty turns proxies off")
 {
     const auto environment = environment_of({{"http_proxy", "http://env:1"}});

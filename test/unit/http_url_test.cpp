@@ -69,9 +69,31 @@ TEST_CASE("bad URLs are rejected with the reason")
     CHECK_THROWS_AS(parse_url("http://example.com:-1/"), InvalidUrl);
     CHECK_THROWS_AS(parse_url(""), InvalidUrl);
     CHECK_THROWS_AS(parse_url("http:///path"), InvalidUrl);
-    CHECK_THROWS_WITH_AS(parse_url("http://user:pw@example.com/"), doctest::Contains("passwords"),
+    CHECK_THROWS_WITH_AS(parse_url("http://@example.com/"), doctest::Contains("no user name"),
                          InvalidUrl);
+    CHECK_THROWS_AS(parse_url("http://u:p%4@example.com/"), InvalidUrl);
+    CHECK_THROWS_AS(parse_url("http://u:p%0a@example.com/"), InvalidUrl);
     CHECK_THROWS_AS(parse_url("http://exa mple.com/"), InvalidUrl);
+}
+
+TEST_CASE("user info is decoded into credentials, and never printed")
+{
+    const auto url = parse_url("https://alice:p%40ss%3Aword@Example.com:8443/x");
+    CHECK(url.credentials == "alice:p@ss:word");
+    CHECK(url.host == "Example.com");
+    CHECK(url.port == 8443);
+    CHECK(url.to_string() == "https://Example.com:8443/x");
+    CHECK(parse_url("http://bob@h/").credentials == "bob:");
+    CHECK_FALSE(parse_url("http://h/a@b").credentials);
+}
+
+TEST_CASE("the same origin is the same scheme, host (any case) and port")
+{
+    const auto base = parse_url("http://example.com/a");
+    CHECK(same_origin(base, parse_url("http://EXAMPLE.com:80/b?c")));
+    CHECK_FALSE(same_origin(base, parse_url("https://example.com/a")));
+    CHECK_FALSE(same_origin(base, parse_url("http://example.com:8080/a")));
+    CHECK_FALSE(same_origin(base, parse_url("http://www.example.com/a")));
 }
 
 TEST_CASE("nothing in a URL can add a line to the request")
