@@ -47,7 +47,6 @@ public:
     bool complete() const { return state_ == State::done; }
     const ResponseHead& head() const { return head_; }
     BodyFraming framing() const { return framing_; }
-    std::uint64_t body_bytes() const { return body_bytes_; }
 
 private:
     enum class State { head, body, done };
