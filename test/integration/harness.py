@@ -10,8 +10,12 @@ import re
 import signal
 import socket
 import subprocess
+import sys
+import tempfile
 import threading
 import time
+
+import pytest
 
 BUILD_DIR = os.environ.get("HELLO_BUILD_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "build"))
 SERVER = os.path.join(BUILD_DIR, "hello_server")
@@ -23,8 +27,8 @@ CLIENT = os.path.join(BUILD_DIR, "hello_client")
 UNRESOLVABLE = "x" * 64 + ".test"
 
 
-class Skip(Exception):
-    """Raised by a test that cannot run on this machine (Meson shows SKIP)."""
+# `raise Skip("what is missing (how to install it)")`: the same as pytest.skip().
+Skip = pytest.skip.Exception
 
 
 TRANSCRIPT = "Welcome!\nHello, Michael!\nHello, Tracy!\nHello, Sarah!\n"
@@ -174,3 +178,20 @@ def assert_transcript(server):
     result = run_client(server.port, "Michael", "Tracy", "Sarah")
     assert result.returncode == 0, result.stderr
     assert result.stdout.decode() == TRANSCRIPT, result.stdout
+
+
+# Runs argv[2:] as its child and writes "STATUS PEAK_KIB" to the file argv[1].
+_MEASURE = ("import resource, subprocess, sys; status = subprocess.call(sys.argv[2:]); "
+            "open(sys.argv[1], 'w').write(f'{status} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}')")
+
+
+def run_with_peak_rss(command, timeout=60, **run_args):
+    """(subprocess.CompletedProcess, peak RSS in KiB) of one run of `command`,
+    output captured. The program is started by a small Python process of its
+    own: a child's peak RSS includes the memory of the process that started
+    it, which for the test run itself grows with every test."""
+    with tempfile.NamedTemporaryFile("r") as measured:
+        result = subprocess.run([sys.executable, "-c", _MEASURE, measured.name, *command],
+                                stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout, **run_args)
+        status, peak_kib = (int(field) for field in measured.read().split())
+    return subprocess.CompletedProcess(command, status, result.stdout, result.stderr), peak_kib

@@ -11,9 +11,10 @@ import signal
 import socket
 import struct
 import subprocess
-import sys
 import tempfile
 import time
+
+import pytest
 
 from harness import (CLOSED_END, SERVER, TRANSCRIPT, Server, assert_transcript, connect, expect, recv_until_closed,
                      run_client)
@@ -120,15 +121,18 @@ def test_proxy_early_bytes():
             converse(sock, "Sarah")
 
 
-def test_proxy_garbage():
-    with Server("--proxy-protocol") as server:
-        assert_rejected(server, b"GET / HTTP/1.0\r\n\r\n", r"bad PROXY protocol header \(not a PROXY")
-        assert_rejected(server, b"Michael", r"bad PROXY protocol header \(not a PROXY")
-        assert_rejected(server, b"PROXY TCP4 203.0.113.7 127.0.0.1 65536 2\r\n", r"\(bad port in v1 line\)")
-        assert_rejected(server, b"PROXY TCP4 1.2.3.04 127.0.0.1 1 2\r\n", r"\(bad TCP4 address")
-        assert_rejected(server, V2_SIGNATURE + b"\x31\x11\x00\x0c", r"unsupported v2 version 3")
-        assert_rejected(server, v2_header(0x1, 0x21, b"\x00" * 12), r"too short for family 0x21")
-        assert server.process.poll() is None
+@pytest.mark.parametrize("payload, reason", [
+    (b"GET / HTTP/1.0\r\n\r\n", r"bad PROXY protocol header \(not a PROXY"),
+    (b"Michael", r"bad PROXY protocol header \(not a PROXY"),
+    (b"PROXY TCP4 203.0.113.7 127.0.0.1 65536 2\r\n", r"\(bad port in v1 line\)"),
+    (b"PROXY TCP4 1.2.3.04 127.0.0.1 1 2\r\n", r"\(bad TCP4 address"),
+    (V2_SIGNATURE + b"\x31\x11\x00\x0c", r"unsupported v2 version 3"),
+    (v2_header(0x1, 0x21, b"\x00" * 12), r"too short for family 0x21"),
+], ids=["http", "no header", "v1 bad port", "v1 bad address", "v2 version 3", "v2 too short"])
+def test_proxy_garbage(start_server, payload, reason):
+    server = start_server("--proxy-protocol")
+    assert_rejected(server, payload, reason)
+    assert server.process.poll() is None
 
 
 def test_proxy_too_long():
@@ -366,12 +370,10 @@ def accepted_clients(server):
 def test_haproxy():
     program = find_haproxy()
     if program is None:
-        print("SKIP: haproxy is not installed (on Debian: apt-get install haproxy)")
-        sys.exit(77)
+        pytest.skip("haproxy is not installed (on Debian: apt-get install haproxy)")
 
     if resource.getrlimit(resource.RLIMIT_NOFILE)[1] < DESCRIPTOR_LIMIT:
-        print(f"SKIP: the hard descriptor limit here is below {DESCRIPTOR_LIMIT}, which deploy/haproxy.cfg needs")
-        sys.exit(77)
+        pytest.skip(f"the hard descriptor limit here is below {DESCRIPTOR_LIMIT}, which deploy/haproxy.cfg needs")
 
     with Server("--proxy-protocol") as first, Server("--proxy-protocol") as second, \
             tempfile.TemporaryDirectory() as config_dir, \
@@ -425,8 +427,7 @@ def test_install():
     """`meson install --destdir` puts the programs, man pages and examples in place."""
     meson = shutil.which("meson")
     if meson is None:
-        print("SKIP: meson is not in PATH")
-        sys.exit(77)
+        pytest.skip("meson is not in PATH (apt-get install meson)")
     build_dir = os.path.dirname(SERVER)
     with tempfile.TemporaryDirectory() as destdir:
         subprocess.run([meson, "install", "-C", build_dir, "--no-rebuild", "--quiet", "--destdir", destdir],

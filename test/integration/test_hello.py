@@ -6,8 +6,10 @@ import subprocess
 import threading
 import time
 
-from harness import (CLOSED_END, LINE_START, SERVER, TRANSCRIPT, UNRESOLVABLE, Server, Skip, assert_transcript,
-                     connect, expect, recv_until_closed, run_client)
+import pytest
+
+from harness import (CLOSED_END, LINE_START, SERVER, TRANSCRIPT, UNRESOLVABLE, Server, assert_transcript, expect,
+                     recv_until_closed, run_client)
 
 
 def converse_raw(server, names):
@@ -29,67 +31,60 @@ def send_lines(server, data):
         return recv_until_closed(sock)
 
 
-def test_transcript():
-    with Server() as server:
-        assert_transcript(server)
-        server.wait_for_log(r"Accept new connection from 127\.0\.0\.1:\d+\.\.\.$")
-        server.wait_for_log(r"Connection from 127\.0\.0\.1:\d+ closed" + CLOSED_END)
+def test_transcript(server):
+    assert_transcript(server)
+    server.wait_for_log(r"Accept new connection from 127\.0\.0\.1:\d+\.\.\.$")
+    server.wait_for_log(r"Connection from 127\.0\.0\.1:\d+ closed" + CLOSED_END)
 
 
-def test_stdin_names():
-    with Server() as server:
-        result = run_client(server.port, stdin_text="Michael\n\nTracy\r\nSarah")
-        assert result.returncode == 0, result.stderr
-        assert result.stdout.decode() == TRANSCRIPT
+def test_stdin_names(server):
+    result = run_client(server.port, stdin_text="Michael\n\nTracy\r\nSarah")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.decode() == TRANSCRIPT
 
 
-def test_raw_framing_partial_reads():
-    with Server() as server:
-        converse_raw(server, [b"Michael", b"Tracy", b"Sarah"])
-        # A raw client that pauses mid-conversation is still answered per read.
-        with server.connect() as sock:
-            expect(sock, b"Welcome!")
-            sock.sendall(b"Ann")
-            expect(sock, b"Hello, Ann!")
-            time.sleep(0.2)
-            sock.sendall(b"Bo b")
-            expect(sock, b"Hello, Bo b!")
+def test_raw_framing_partial_reads(server):
+    converse_raw(server, [b"Michael", b"Tracy", b"Sarah"])
+    # A raw client that pauses mid-conversation is still answered per read.
+    with server.connect() as sock:
+        expect(sock, b"Welcome!")
+        sock.sendall(b"Ann")
+        expect(sock, b"Hello, Ann!")
+        time.sleep(0.2)
+        sock.sendall(b"Bo b")
+        expect(sock, b"Hello, Bo b!")
 
 
-def test_line_framing_one_write():
-    with Server() as server:
-        got = send_lines(server, b"Michael\nTracy\r\nexit\nLost\n")
-        assert got == b"Welcome!\nHello, Michael!\nHello, Tracy!\n", got
+def test_line_framing_one_write(server):
+    got = send_lines(server, b"Michael\nTracy\r\nexit\nLost\n")
+    assert got == b"Welcome!\nHello, Michael!\nHello, Tracy!\n", got
 
 
-def test_crlf_and_exit_variants():
-    with Server() as server:
-        got = send_lines(server, b"EXIT\r\nExit\n exit\nexit \nexit\r\nafter\n")
-        assert got == (b"Welcome!\nHello, EXIT!\nHello, Exit!\nHello,  exit!\n"
-                       b"Hello, exit !\n"), got
-        converse_raw(server, [b"exits", b"exit\r"])  # names, not "exit"; "exit" then closes
+def test_crlf_and_exit_variants(server):
+    got = send_lines(server, b"EXIT\r\nExit\n exit\nexit \nexit\r\nafter\n")
+    assert got == (b"Welcome!\nHello, EXIT!\nHello, Exit!\nHello,  exit!\n"
+                   b"Hello, exit !\n"), got
+    converse_raw(server, [b"exits", b"exit\r"])  # names, not "exit"; "exit" then closes
 
 
-def test_empty_line():
-    with Server() as server:
-        got = send_lines(server, b"\n\r\nBob\n")
-        assert got == b"Welcome!\nHello, !\nHello, !\nHello, Bob!\n", got
+def test_empty_line(server):
+    got = send_lines(server, b"\n\r\nBob\n")
+    assert got == b"Welcome!\nHello, !\nHello, !\nHello, Bob!\n", got
 
 
-def test_invalid_utf8():
-    with Server("--verbose") as server:
-        with server.connect() as sock:
-            expect(sock, b"Welcome!")
-            sock.sendall(b"\xff\xfe\x00\x1b[2J")
-            expect(sock, b"Hello, \xff\xfe\x00\x1b[2J!")
-        server.wait_for_log(r'Message from .*: "\\xff\\xfe\\x00\\x1b\[2J"$')
-        assert_transcript(server)
+def test_invalid_utf8(start_server):
+    server = start_server("--verbose")
+    with server.connect() as sock:
+        expect(sock, b"Welcome!")
+        sock.sendall(b"\xff\xfe\x00\x1b[2J")
+        expect(sock, b"Hello, \xff\xfe\x00\x1b[2J!")
+    server.wait_for_log(r'Message from .*: "\\xff\\xfe\\x00\\x1b\[2J"$')
+    assert_transcript(server)
 
 
-def test_last_line_without_newline():
-    with Server() as server:
-        got = send_lines(server, b"Bob\nAlice")
-        assert got == b"Welcome!\nHello, Bob!\nHello, Alice!\n", got
+def test_last_line_without_newline(server):
+    got = send_lines(server, b"Bob\nAlice")
+    assert got == b"Welcome!\nHello, Bob!\nHello, Alice!\n", got
 
 
 def test_many_concurrent_clients():
@@ -146,36 +141,35 @@ def test_delay_does_not_block_others():
         assert elapsed < 45, f"{clients} clients took {elapsed:.1f}s: sessions block each other"
 
 
-def test_client_disconnects_midway():
-    with Server() as server:
-        sock = server.connect()
-        expect(sock, b"Welcome!")
-        sock.sendall(b"Mich")
-        expect(sock, b"Hello, Mich!")
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
-        sock.close()  # RST, not FIN
-        half = server.connect()
-        expect(half, b"Welcome!")
-        half.sendall(b"Tr")
-        half.close()  # gone before reading the reply
-        server.wait_for_log(r"Connection from .* closed", count=2)
-        assert_transcript(server)
+def test_client_disconnects_midway(server):
+    sock = server.connect()
+    expect(sock, b"Welcome!")
+    sock.sendall(b"Mich")
+    expect(sock, b"Hello, Mich!")
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+    sock.close()  # RST, not FIN
+    half = server.connect()
+    expect(half, b"Welcome!")
+    half.sendall(b"Tr")
+    half.close()  # gone before reading the reply
+    server.wait_for_log(r"Connection from .* closed", count=2)
+    assert_transcript(server)
 
 
-def test_sigterm_shutdown():
-    with Server("--delay", "1s") as server:
-        idle = server.connect()
-        expect(idle, b"Welcome!")
-        busy = server.connect()
-        expect(busy, b"Welcome!")
-        busy.sendall(b"Michael")
-        time.sleep(0.2)  # the reply is now being prepared
-        server.process.send_signal(signal.SIGTERM)
-        # The reply in progress is delivered, then both connections close.
-        assert recv_until_closed(busy) == b"Hello, Michael!"
-        assert recv_until_closed(idle) == b""
-        assert server.process.wait(timeout=10) == 0
-        server.wait_for_log(r"Received SIGTERM, shutting down")
+def test_sigterm_shutdown(start_server):
+    server = start_server("--delay", "1s")
+    idle = server.connect()
+    expect(idle, b"Welcome!")
+    busy = server.connect()
+    expect(busy, b"Welcome!")
+    busy.sendall(b"Michael")
+    time.sleep(0.2)  # the reply is now being prepared
+    server.process.send_signal(signal.SIGTERM)
+    # The reply in progress is delivered, then both connections close.
+    assert recv_until_closed(busy) == b"Hello, Michael!"
+    assert recv_until_closed(idle) == b""
+    assert server.process.wait(timeout=10) == 0
+    server.wait_for_log(r"Received SIGTERM, shutting down")
 
 
 def test_port_in_use():
@@ -192,12 +186,12 @@ def test_port_in_use():
 
 def test_ipv6():
     if not socket.has_ipv6:
-        raise Skip("no IPv6 on this machine")
+        pytest.skip("no IPv6 on this machine")
     try:
         with socket.socket(socket.AF_INET6) as probe:
             probe.bind(("::1", 0))
     except OSError as error:
-        raise Skip(f"cannot bind ::1: {error}")
+        pytest.skip(f"cannot bind ::1: {error}")
     with Server(host="::1") as server:
         result = run_client(server.port, "Michael", "Tracy", "Sarah", host="::1")
         assert result.returncode == 0, result.stderr
@@ -212,18 +206,21 @@ def run_server_once(*args):
     return subprocess.run([SERVER, *args], capture_output=True, timeout=10)
 
 
-def test_bad_options():
-    for args, status, message in [
-        (["--bogus"], 2, "hello_server: unknown option '--bogus'"),
-        (["--port", "70000"], 2, "hello_server: invalid port '70000' (expected a whole number from 0 to 65535)"),
-        (["--delay", "soon"], 2, "hello_server: invalid duration 'soon'"),
-        (["--port"], 2, "hello_server: option --port needs a value"),
-        (["--host", UNRESOLVABLE, "--port", "0"], 1, f"hello_server: invalid listen address '{UNRESOLVABLE}'"),
-    ]:
-        result = run_server_once(*args)
-        first_line = result.stderr.decode().splitlines()[0]
-        assert result.returncode == status, (args, result)
-        assert first_line.startswith(message), (args, first_line)
+@pytest.mark.parametrize("args, status, message", [
+    (["--bogus"], 2, "hello_server: unknown option '--bogus'"),
+    (["--port", "70000"], 2, "hello_server: invalid port '70000' (expected a whole number from 0 to 65535)"),
+    (["--delay", "soon"], 2, "hello_server: invalid duration 'soon'"),
+    (["--port"], 2, "hello_server: option --port needs a value"),
+    (["--host", UNRESOLVABLE, "--port", "0"], 1, f"hello_server: invalid listen address '{UNRESOLVABLE}'"),
+])
+def test_bad_options(args, status, message):
+    result = run_server_once(*args)
+    first_line = result.stderr.decode().splitlines()[0]
+    assert result.returncode == status, (args, result)
+    assert first_line.startswith(message), (args, first_line)
+
+
+def test_help_and_version():
     help_result = run_server_once("--help")
     assert help_result.returncode == 0 and b"--max-connections" in help_result.stdout
     version = run_server_once("--version")

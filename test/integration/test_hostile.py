@@ -9,7 +9,9 @@ import socket
 import threading
 import time
 
-from harness import CLOSED_END, Server, assert_transcript, expect, recv_until_closed
+import pytest
+
+from harness import CLOSED_END, assert_transcript, expect, recv_until_closed
 
 
 def reset(sock):
@@ -18,47 +20,47 @@ def reset(sock):
     sock.close()
 
 
-def test_message_far_over_the_limit():
-    with Server("--max-message", "1000") as server:
-        with server.connect() as sock:  # raw: no newline at all
-            expect(sock, b"Welcome!")
-            try:
-                sock.sendall(b"A" * 1_000_000)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the server may hang up before we are done sending
-            got = recv_until_closed(sock)
-            assert got.endswith(b"\nerror: message too long\n"), got[-80:]
-        with server.connect() as sock:  # lines: a line that never ends
-            sock.sendall(b"Bob\n" + b"B" * 5000)
-            got = recv_until_closed(sock)
-            assert got == b"Welcome!\nHello, Bob!\nerror: message too long\n", got[-80:]
-        with server.connect() as sock:  # exactly the limit is fine
-            sock.sendall(b"C" * 1000 + b"\r\n")
-            sock.shutdown(socket.SHUT_WR)
-            assert recv_until_closed(sock) == b"Welcome!\nHello, " + b"C" * 1000 + b"!\n"
-        server.wait_for_log(r"closed \(message too long\)" + CLOSED_END, count=2)
-        assert_transcript(server)
+def test_message_far_over_the_limit(start_server):
+    server = start_server("--max-message", "1000")
+    with server.connect() as sock:  # raw: no newline at all
+        expect(sock, b"Welcome!")
+        try:
+            sock.sendall(b"A" * 1_000_000)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server may hang up before we are done sending
+        got = recv_until_closed(sock)
+        assert got.endswith(b"\nerror: message too long\n"), got[-80:]
+    with server.connect() as sock:  # lines: a line that never ends
+        sock.sendall(b"Bob\n" + b"B" * 5000)
+        got = recv_until_closed(sock)
+        assert got == b"Welcome!\nHello, Bob!\nerror: message too long\n", got[-80:]
+    with server.connect() as sock:  # exactly the limit is fine
+        sock.sendall(b"C" * 1000 + b"\r\n")
+        sock.shutdown(socket.SHUT_WR)
+        assert recv_until_closed(sock) == b"Welcome!\nHello, " + b"C" * 1000 + b"!\n"
+    server.wait_for_log(r"closed \(message too long\)" + CLOSED_END, count=2)
+    assert_transcript(server)
 
 
-def test_pipelined_lines_never_read():
+def test_pipelined_lines_never_read(start_server):
     # 100,000 lines and no reads: the server must stop reading while its
     # replies are unsent, keep its memory bounded, serve others meanwhile and
     # close the hog after an idle timeout without write progress.
-    with Server("--idle-timeout", "2s") as server:
-        rss_before = server.rss_kib()
-        hog = server.connect(timeout=30, receive_buffer=4096)
-        payload = b"".join(b"line%06d\n" % i for i in range(100_000))
-        sender = threading.Thread(target=_send_quietly, args=(hog, payload))
-        sender.start()
-        time.sleep(1)
-        assert_transcript(server)  # served while the hog is stuck
-        rss_during = server.rss_kib()
-        server.wait_for_log(r"closed \(idle timeout\)" + CLOSED_END, timeout=20)
-        sender.join(timeout=30)
-        hog.close()
-        if not os.environ.get("HELLO_SANITIZED"):
-            assert rss_during - rss_before < 8 * 1024, f"RSS grew {rss_during - rss_before} KiB"
-        assert_transcript(server)
+    server = start_server("--idle-timeout", "2s")
+    rss_before = server.rss_kib()
+    hog = server.connect(timeout=30, receive_buffer=4096)
+    payload = b"".join(b"line%06d\n" % i for i in range(100_000))
+    sender = threading.Thread(target=_send_quietly, args=(hog, payload))
+    sender.start()
+    time.sleep(1)
+    assert_transcript(server)  # served while the hog is stuck
+    rss_during = server.rss_kib()
+    server.wait_for_log(r"closed \(idle timeout\)" + CLOSED_END, timeout=20)
+    sender.join(timeout=30)
+    hog.close()
+    if not os.environ.get("HELLO_SANITIZED"):
+        assert rss_during - rss_before < 8 * 1024, f"RSS grew {rss_during - rss_before} KiB"
+    assert_transcript(server)
 
 
 # 7,000 pipelined names: 147,009 bytes of replies, far more than the kernel
@@ -96,110 +98,108 @@ def _read_slowly(server, stop_after=None):
     return bytes(got), waited
 
 
-def test_slow_reader_receives_every_reply():
-    with Server("--idle-timeout", "1s") as server:
-        got, _ = _read_slowly(server)
-        assert len(got) == len(SLOW_READER_REPLIES) == 147_009, len(got)
-        assert got == SLOW_READER_REPLIES
-        assert not re.search(r"closed \(idle timeout\)", server.log_text())
-        assert_transcript(server)
+def test_slow_reader_receives_every_reply(start_server):
+    server = start_server("--idle-timeout", "1s")
+    got, _ = _read_slowly(server)
+    assert len(got) == len(SLOW_READER_REPLIES) == 147_009, len(got)
+    assert got == SLOW_READER_REPLIES
+    assert not re.search(r"closed \(idle timeout\)", server.log_text())
+    assert_transcript(server)
 
 
-def test_reader_that_stops_is_closed():
-    with Server("--idle-timeout", "1s") as server:
-        got, waited = _read_slowly(server, stop_after=20_000)
-        assert got == SLOW_READER_REPLIES[: len(got)]
-        # Not before its timeout; within two of them (the first look at a
-        # client that has stopped only notes what it left unread).
-        assert 0.9 <= waited <= 3.5, waited
-        assert_transcript(server)
+def test_reader_that_stops_is_closed(start_server):
+    server = start_server("--idle-timeout", "1s")
+    got, waited = _read_slowly(server, stop_after=20_000)
+    assert got == SLOW_READER_REPLIES[: len(got)]
+    # Not before its timeout; within two of them (the first look at a client
+    # that has stopped only notes what it left unread).
+    assert 0.9 <= waited <= 3.5, waited
+    assert_transcript(server)
 
 
-def test_silent_client_is_closed():
-    with Server("--idle-timeout", "300ms") as server:
-        with server.connect() as sock:
-            expect(sock, b"Welcome!")
-            assert recv_until_closed(sock) == b""  # closed by the server, not us
-        server.wait_for_log(r"closed \(idle timeout\)" + CLOSED_END)
-        # A client that keeps talking is not idle, however long it stays.
-        with server.connect() as sock:
-            expect(sock, b"Welcome!")
-            for index in range(6):
-                time.sleep(0.1)
-                sock.sendall(b"n%d" % index)
-                expect(sock, b"Hello, n%d!" % index)
-        assert_transcript(server)
+def test_silent_client_is_closed(start_server):
+    server = start_server("--idle-timeout", "300ms")
+    with server.connect() as sock:
+        expect(sock, b"Welcome!")
+        assert recv_until_closed(sock) == b""  # closed by the server, not us
+    server.wait_for_log(r"closed \(idle timeout\)" + CLOSED_END)
+    # A client that keeps talking is not idle, however long it stays.
+    with server.connect() as sock:
+        expect(sock, b"Welcome!")
+        for index in range(6):
+            time.sleep(0.1)
+            sock.sendall(b"n%d" % index)
+            expect(sock, b"Hello, n%d!" % index)
+    assert_transcript(server)
 
 
-def test_more_clients_than_max_connections():
-    with Server("--max-connections", "5") as server:
-        connected = [server.connect() for _ in range(5)]
-        for sock in connected:
-            expect(sock, b"Welcome!")
-        with server.connect() as extra:
-            assert recv_until_closed(extra) == b"error: server busy, try again later\n"
-        server.wait_for_log(r"5 clients connected \(--max-connections\); turning new ones away\.$")
-        for index, sock in enumerate(connected):  # the connected ones go on
-            sock.sendall(b"c%d" % index)
-            expect(sock, b"Hello, c%d!" % index)
-        connected.pop().close()
-        server.wait_for_log(r"Connection from .* closed" + CLOSED_END)
-        assert_transcript(server)  # a freed place is taken again
-        for sock in connected:
-            sock.close()
+def test_more_clients_than_max_connections(start_server):
+    server = start_server("--max-connections", "5")
+    connected = [server.connect() for _ in range(5)]
+    for sock in connected:
+        expect(sock, b"Welcome!")
+    with server.connect() as extra:
+        assert recv_until_closed(extra) == b"error: server busy, try again later\n"
+    server.wait_for_log(r"5 clients connected \(--max-connections\); turning new ones away\.$")
+    for index, sock in enumerate(connected):  # the connected ones go on
+        sock.sendall(b"c%d" % index)
+        expect(sock, b"Hello, c%d!" % index)
+    connected.pop().close()
+    server.wait_for_log(r"Connection from .* closed" + CLOSED_END)
+    assert_transcript(server)  # a freed place is taken again
+    for sock in connected:
+        sock.close()
 
 
-def test_client_resets_mid_reply():
-    with Server() as server:
-        for _ in range(5):
-            sock = server.connect(receive_buffer=4096)
-            sock.sendall(b"".join(b"name%04d\n" % i for i in range(3000)))
-            time.sleep(0.05)  # the server is now writing replies nobody reads
-            reset(sock)
-        server.wait_for_log(r"Connection from .* closed", count=5)
-        assert_transcript(server)
+def test_client_resets_mid_reply(server):
+    for _ in range(5):
+        sock = server.connect(receive_buffer=4096)
+        sock.sendall(b"".join(b"name%04d\n" % i for i in range(3000)))
+        time.sleep(0.05)  # the server is now writing replies nobody reads
+        reset(sock)
+    server.wait_for_log(r"Connection from .* closed", count=5)
+    assert_transcript(server)
 
 
-def test_odd_bytes():
-    with Server() as server:
-        cases = [
-            (b"\x00\x00", b"Hello, \x00\x00!"),        # NUL bytes, raw
-            (b"a\rb", b"Hello, a\rb!"),                # a lone CR, raw
-            (b"\xc3\x28\xff", b"Hello, \xc3\x28\xff!"),  # invalid UTF-8, raw
-        ]
-        for message, reply in cases:
-            with server.connect() as sock:
-                expect(sock, b"Welcome!")
-                sock.sendall(message)
-                expect(sock, reply)
-        with server.connect() as sock:  # the same, and an empty line, as lines
-            sock.sendall(b"\x00\n\r\n\xc3\x28\nx\ry\n")
-            sock.shutdown(socket.SHUT_WR)
-            got = recv_until_closed(sock)
-            assert got == b"Welcome!\nHello, \x00!\nHello, !\nHello, \xc3\x28!\nHello, x\ry!\n", got
-        assert_transcript(server)
+@pytest.mark.parametrize("message", [b"\x00\x00", b"a\rb", b"\xc3\x28\xff"],
+                         ids=["NUL bytes", "a lone CR", "invalid UTF-8"])
+def test_odd_bytes_raw(server, message):
+    with server.connect() as sock:
+        expect(sock, b"Welcome!")
+        sock.sendall(message)
+        expect(sock, b"Hello, " + message + b"!")
+    assert_transcript(server)
 
 
-def test_out_of_descriptors():
+def test_odd_bytes(server):
+    with server.connect() as sock:  # NUL bytes, a lone CR, invalid UTF-8 and an empty line, as lines
+        sock.sendall(b"\x00\n\r\n\xc3\x28\nx\ry\n")
+        sock.shutdown(socket.SHUT_WR)
+        got = recv_until_closed(sock)
+        assert got == b"Welcome!\nHello, \x00!\nHello, !\nHello, \xc3\x28!\nHello, x\ry!\n", got
+    assert_transcript(server)
+
+
+def test_out_of_descriptors(start_server):
     # A server limited to 64 descriptors, flooded with 150 connections: it
     # must log the failure once, back off instead of spinning, and recover.
     def low_limit():
         resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))
 
-    with Server("--quiet", preexec_fn=low_limit) as server:
-        flood = []
-        for _ in range(150):
-            try:
-                flood.append(server.connect(timeout=5))
-            except OSError:
-                break
-        server.wait_for_log(r"Cannot accept connections: Too many open files", timeout=10)
-        time.sleep(0.5)
-        for sock in flood:
-            sock.close()
-        server.wait_for_log(r"Accepting connections again\.$", timeout=20)
-        assert_transcript(server)
-        assert server.log_text().count("Cannot accept connections") <= 3, server.log_text()
+    server = start_server("--quiet", preexec_fn=low_limit)
+    flood = []
+    for _ in range(150):
+        try:
+            flood.append(server.connect(timeout=5))
+        except OSError:
+            break
+    server.wait_for_log(r"Cannot accept connections: Too many open files", timeout=10)
+    time.sleep(0.5)
+    for sock in flood:
+        sock.close()
+    server.wait_for_log(r"Accepting connections again\.$", timeout=20)
+    assert_transcript(server)
+    assert server.log_text().count("Cannot accept connections") <= 3, server.log_text()
 
 
 def awaiting_a_delayed_reply(server):
@@ -211,27 +211,27 @@ def awaiting_a_delayed_reply(server):
     return sock
 
 
-def test_shutdown_waits_only_so_long():
+def test_shutdown_waits_only_so_long(start_server):
     # A reply due in 30 s is more than --shutdown-timeout allows: the server
     # closes the connection after 500 ms and exits cleanly.
-    with Server("--delay", "30s", "--shutdown-timeout", "500ms") as server:
-        with awaiting_a_delayed_reply(server) as waiting:
-            start = time.monotonic()
-            assert server.stop(signal.SIGTERM) == 0
-            assert time.monotonic() - start < 10
-            assert recv_until_closed(waiting) == b""
-        server.wait_for_log(r"1 connection\(s\) still open after 500ms; closing them\.$")
+    server = start_server("--delay", "30s", "--shutdown-timeout", "500ms")
+    with awaiting_a_delayed_reply(server) as waiting:
+        start = time.monotonic()
+        assert server.stop(signal.SIGTERM) == 0
+        assert time.monotonic() - start < 10
+        assert recv_until_closed(waiting) == b""
+    server.wait_for_log(r"1 connection\(s\) still open after 500ms; closing them\.$")
 
 
-def test_second_signal_exits_at_once():
-    with Server("--delay", "30s", "--shutdown-timeout", "60s") as server:
-        with awaiting_a_delayed_reply(server):
-            server.process.send_signal(signal.SIGTERM)
-            server.wait_for_log(r"shutting down")
-            server.process.send_signal(signal.SIGINT)
-            server.expected_exit = 1
-            assert server.process.wait(timeout=10) == 1
-        server.wait_for_log(r"Received a second signal, exiting now\.$")
+def test_second_signal_exits_at_once(start_server):
+    server = start_server("--delay", "30s", "--shutdown-timeout", "60s")
+    with awaiting_a_delayed_reply(server):
+        server.process.send_signal(signal.SIGTERM)
+        server.wait_for_log(r"shutting down")
+        server.process.send_signal(signal.SIGINT)
+        server.expected_exit = 1
+        assert server.process.wait(timeout=10) == 1
+    server.wait_for_log(r"Received a second signal, exiting now\.$")
 
 
 def _send_quietly(sock, data):

@@ -10,7 +10,6 @@ import os
 import pty
 import random
 import re
-import resource
 import signal
 import socket
 import struct
@@ -20,7 +19,7 @@ import termios
 import time
 import zlib
 
-from harness import BUILD_DIR, Skip
+from harness import BUILD_DIR, Skip, run_with_peak_rss
 from http_servers import (Nginx, ScriptedServer, drip, make_certificates, request_path, response_head,
                           send_with_length, wait_until_listening)
 
@@ -397,12 +396,11 @@ def test_bounded_memory():
             connection.sendall(block)
 
     with ScriptedServer(respond) as server, tempfile.TemporaryDirectory() as directory:
-        result = run_get("-o", "big", server.url("/"), cwd=directory)
+        result, peak_kib = run_with_peak_rss([HTTP_GET, "-o", "big", server.url("/")], cwd=directory)
         assert_exit(result, 0, f"Saved {len(block) * blocks} bytes")
         with open(os.path.join(directory, "big"), "rb") as file:
             while chunk := file.read(len(block)):
                 assert chunk == block
-        peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         if not os.environ.get("HELLO_SANITIZED"):  # ASan's shadow memory and quarantine
             assert peak_kib < 32 * 1024, f"http_get peaked at {peak_kib} KiB for a 64 MiB body"
 

@@ -85,3 +85,5 @@ TEST_CASE("each worker's counters sit on cache lines of their own")
     CHECK(alignof(WorkerCounters) == 64);
     CHECK(sizeof(WorkerCounters) % 64 == 0);
 }
+
+TEST_SUITE_END();

@@ -48,3 +48,5 @@ TEST_CASE("this process's figures are plausible")
     CHECK(stats.max_fds >= stats.open_fds);
     CHECK(stats.start_time_seconds > 1'600'000'000);
 }
+
+TEST_SUITE_END();

@@ -83,3 +83,5 @@ TEST_CASE("large counters print in full, not in exponent notation")
     CHECK(text.find("\nhello_sent_bytes_total 18446744073709551615\n") != std::string::npos);
     CHECK(text.find("\nprocess_cpu_seconds_total 0\n") != std::string::npos);
 }
+
+TEST_SUITE_END();

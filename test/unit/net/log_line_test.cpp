@@ -79,3 +79,5 @@ TEST_CASE("RFC 3339 timestamps: UTC, milliseconds, leading zeros")
     CHECK(stamp(sys_days{year{2024} / February / 29} + 23h + 59min + 59s + 999ms + 999us) ==
           "2024-02-29T23:59:59.999Z");
 }
+
+TEST_SUITE_END();

@@ -95,3 +95,5 @@ TEST_CASE("the error responses say what went wrong")
     CHECK(metrics_response(MetricsRequest::too_large, "", "x")
               .starts_with("HTTP/1.1 431 Request Header Fields Too Large\r\n"));
 }
+
+TEST_SUITE_END();

@@ -55,3 +55,5 @@ TEST_CASE("what no socket address can be is refused")
     CHECK(sun_path_of("/" + std::string(106, 'x')).size() == 107);
     CHECK(sun_path_of("@" + std::string(107, 'x')).size() == 108);
 }
+
+TEST_SUITE_END();

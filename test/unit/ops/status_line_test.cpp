@@ -43,3 +43,5 @@ TEST_CASE("bytes for people")
     CHECK(human_bytes(5'600'000) == "5.6 MB");
     CHECK(human_bytes(18'446'744'073'709'551'615ULL) == "18 EB");
 }
+
+TEST_SUITE_END();

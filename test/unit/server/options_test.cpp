@@ -4,7 +4,6 @@
 #include <vector>
 
 #include "cli/arguments.hpp"
-#include "client/options.hpp"
 #include "server/options.hpp"
 
 using namespace std::chrono_literals;
@@ -91,24 +90,5 @@ TEST_SUITE("options")
         CHECK_THROWS_AS(hello::server::parse_server_command(Args{"--max-message", "0"}),
                         UsageError);
         CHECK(hello::server::server_usage().find("--delay") != std::string::npos);
-    }
-
-    TEST_CASE("client: names, host and port")
-    {
-        const auto command = hello::client::parse_client_command(
-            Args{"--host", "::1", "-p", "1234", "Michael", "Tracy", "--timeout", "2s", "Sarah"});
-        const auto& options = command.options;
-        CHECK(options.host == "::1");
-        CHECK(options.port == "1234");
-        CHECK(options.timeout == 2s);
-        CHECK(options.names == std::vector<std::string>{"Michael", "Tracy", "Sarah"});
-    }
-
-    TEST_CASE("client: no names means standard input; mistakes are usage errors")
-    {
-        CHECK(hello::client::parse_client_command(Args{}).options.names.empty());
-        CHECK_THROWS_AS(hello::client::parse_client_command(Args{"--port", "0"}), UsageError);
-        CHECK_THROWS_AS(hello::client::parse_client_command(Args{"a\nb"}), UsageError);
-        CHECK_THROWS_AS(hello::client::parse_client_command(Args{"--nope"}), UsageError);
     }
 }

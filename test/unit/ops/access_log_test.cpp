@@ -29,3 +29,5 @@ TEST_CASE("every reason but a goodbye is named")
     CHECK(close_reason_words(CloseReason::failed) == " (session failed)");
     CHECK(close_reason_words(CloseReason::proxy_header) == " (no valid PROXY protocol header)");
 }
+
+TEST_SUITE_END();
