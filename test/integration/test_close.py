@@ -8,6 +8,7 @@ checks two things against the server's own close line: the client got
 exactly the `bytes out` the server counted, and the stream ended cleanly (no
 reset)."""
 
+import os
 import re
 import signal
 import socket
@@ -174,3 +175,67 @@ def test_lingering_is_bounded(start_server):
         assert 0.5 < time.monotonic() - start < 5
         assert read_to_end(sock) == (b"Welcome!", False)
     assert_transcript(server)
+
+
+def test_many_clients_exit_then_more_input(start_server):
+    # Hundreds of pipelining clients at once, each going on after its "exit":
+    # every one receives all its replies and a clean end of stream.
+    server = start_server()
+    names = b"".join(b"n%03d\n" % index for index in range(200))
+    replies = b"Welcome!\n" + b"".join(b"Hello, n%03d!\n" % index for index in range(200))
+    clients = [server.connect(timeout=30) for _ in range(300)]
+    outcomes = [None] * len(clients)
+
+    def converse(index):
+        sock = clients[index]
+        try:
+            sock.sendall(names + b"exit\n" + b"after\n" * 3000)
+        except OSError:
+            pass  # the server may have closed its side: the replies still come
+        outcomes[index] = read_to_end(sock)
+        sock.close()
+
+    threads = [threading.Thread(target=converse, args=(index,)) for index in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert outcomes.count((replies, False)) == len(clients), [
+        (len(outcome[0]), outcome[1]) for outcome in outcomes if outcome != (replies, False)][:5]
+    assert_transcript(server)
+
+
+def open_descriptors(server):
+    return len(os.listdir(f"/proc/{server.process.pid}/fd"))
+
+
+def test_refusals_that_linger_are_bounded(start_server):
+    # A flood of clients past --max-connections, each sending at once and
+    # never closing: the refusals that linger are capped, so descriptors stay
+    # bounded, and a place that frees up is served.
+    server = start_server("--max-connections", "2")
+    holders = [server.connect() for _ in range(2)]
+    for holder in holders:
+        expect(holder, b"Welcome!")
+    baseline = open_descriptors(server)
+    flood = []
+    for _ in range(500):
+        sock = server.connect()
+        try:
+            sock.sendall(b"let me in\n" * 100)
+        except OSError:
+            pass
+        flood.append(sock)
+    peak = open_descriptors(server)
+    assert peak - baseline <= 64 + 16, (baseline, peak)
+    for sock in flood[:20]:  # the refusal arrived whole, however it was closed
+        sock.settimeout(10)
+        received, _ = read_to_end(sock)
+        assert received == b"error: server busy, try again later\n", received
+    for sock in flood:
+        sock.close()
+    holders.pop().close()
+    server.wait_for_log(r"Connection from .* closed after")
+    assert_transcript(server)
+    for holder in holders:
+        holder.close()
