@@ -1,5 +1,6 @@
 #include "protocol/framing.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace hello::protocol {
@@ -44,7 +45,7 @@ FramerEvent Framer::next_raw()
     if (input_.empty()) {
         return finish();
     }
-    if (input_.size() > max_message_) {
+    if (input_.size() > std::min<std::size_t>(max_message_, raw_message_limit)) {
         return MessageTooLong{};
     }
     const auto text = std::exchange(input_, {});

@@ -12,7 +12,9 @@
 //     the last '\n' wait for the rest of their line.
 //
 // A message longer than the limit is refused in both framings, so memory per
-// connection stays bounded whatever a client sends.
+// connection stays bounded whatever a client sends. In raw framing the limit
+// is at most raw_message_limit: one read returns what has arrived, so a raw
+// message is one message only as long as it arrives whole.
 
 #include <cstddef>
 #include <cstdint>
@@ -24,6 +26,12 @@
 namespace hello::protocol {
 
 enum class Framing : std::uint8_t { raw, line };
+
+// The longest raw message: one send of up to this many bytes reaches the
+// server in one read over loopback, with the server's socket buffers
+// (server/listeners.cpp); a longer one would be answered in pieces, so it is
+// refused instead, whatever --max-message allows lines (docs/PROTOCOL.md).
+inline constexpr std::size_t raw_message_limit = 32 * 1024;
 
 struct Message {
     std::string_view text;  // valid until the next call into the Framer

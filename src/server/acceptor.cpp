@@ -7,6 +7,7 @@
 #include "net/listen.hpp"
 #include "net/log.hpp"
 #include "protocol/replies.hpp"
+#include "server/linger.hpp"
 #include "server/session.hpp"
 #include "server/session_context.hpp"
 
@@ -21,9 +22,39 @@ using Clock = std::chrono::steady_clock;
 // the event loop, not one pass per client, and yet cannot starve the others.
 constexpr int accept_batch = 64;
 
+// Refused clients that may linger at once, per worker: past that, a refusal
+// closes at once, so that a flood of clients past --max-connections cannot
+// take every descriptor.
+constexpr std::size_t max_lingering_refusals = 64;
+
+// A refused client's place among the worker's sessions while its close
+// lingers, so that the sweep and a shutdown reach it too.
+class Refusal {
+public:
+    Refusal(SessionContext& context, net::tcp::socket& socket) : context_(context), entry_(socket)
+    {
+        context_.sessions.join(entry_);
+        ++context_.lingering_refusals;
+    }
+    ~Refusal()
+    {
+        --context_.lingering_refusals;
+        context_.sessions.leave(entry_);
+    }
+    Refusal(const Refusal&) = delete;
+    Refusal& operator=(const Refusal&) = delete;
+
+    SessionList::Entry& entry() { return entry_; }
+
+private:
+    SessionContext& context_;
+    SessionList::Entry entry_;
+};
+
 // Past --max-connections: say why in one line and hang up, at the cost of one
-// non-blocking send (a new socket's send buffer always has room for it).
-void turn_away(SessionContext& context, net::tcp::socket& socket)
+// non-blocking send (a new socket's send buffer always has room for it), and
+// without a reset destroying the line when the client has already spoken.
+net::awaitable<void> turn_away(net::tcp::socket socket, SessionContext& context)
 {
     static const auto busy = protocol::error_reply(protocol::busy_reason, false);
     asio::error_code ignored;
@@ -32,6 +63,10 @@ void turn_away(SessionContext& context, net::tcp::socket& socket)
     if (context.turned_away_log.occurred(Clock::now())) {
         net::log("{} clients connected (--max-connections); turning new ones away.",
                  context.limit.taken());
+    }
+    if (context.lingering_refusals < max_lingering_refusals) {
+        Refusal refusal(context, socket);
+        co_await linger(socket, context.sessions, refusal.entry());
     }
 }
 
@@ -60,7 +95,8 @@ void admit(SessionContext& context, net::tcp::socket socket)
     auto slot = context.limit.try_reserve();
     if (!slot) {
         context.counters.rejected_busy.add();
-        turn_away(context, socket);
+        auto executor = socket.get_executor();
+        asio::co_spawn(executor, turn_away(std::move(socket), context), ReportSessionFailure{});
         return;
     }
     context.counters.accepted.add();

@@ -85,8 +85,10 @@ Options:
   -p, --port N              port to listen on (default 9999; 0 lets the OS choose)
   --delay DURATION          wait this long before each reply, like the tutorial's
                             sleep(1) (default 0); only that client waits
-  --max-message BYTES       longest message accepted (default 4096); a longer one
-                            gets "error: message too long" and the connection closes
+  --max-message BYTES       longest message accepted (default 4096; a raw message,
+                            sent without a newline, at most 32768 whatever this
+                            says); a longer one gets "error: message too long"
+                            and the connection closes
   --idle-timeout DURATION   close a client that sends nothing, or does not read its
                             replies, for this long (default 5m)
   --max-connections N       clients served at once (default 10000); past it a new

@@ -16,6 +16,7 @@
 #include "net/timeout.hpp"
 #include "ops/access_log.hpp"
 #include "protocol/conversation.hpp"
+#include "server/linger.hpp"
 #include "server/proxy_handshake.hpp"
 #include "server/session_context.hpp"
 
@@ -30,9 +31,6 @@ using Clock = std::chrono::steady_clock;
 // enough for most names, and small, because an idle session spends its life
 // waiting in that read (docs/BENCHMARKS.md, memory per connection).
 constexpr std::size_t first_read_size = 16;
-
-// How long a client refused with an error may go on sending before we close.
-constexpr auto linger_time = std::chrono::seconds(2);
 
 // What only --delay needs, kept out of the sessions that do not use it.
 struct Pacing {
@@ -85,6 +83,12 @@ public:
     // Bytes moved, one way or the other: the idle clock restarts.
     void made_progress() { context_.sessions.made_progress(entry_); }
     void waiting_to_write() { context_.sessions.waiting_to_write(entry_); }
+    void waiting_to_read() { context_.sessions.waiting_to_read(entry_); }
+    // Ends our side without losing what the client is still to receive.
+    net::awaitable<void> linger(net::tcp::socket& socket)
+    {
+        return server::linger(socket, context_.sessions, entry_);
+    }
     std::optional<CloseReason> ended_by_server() const { return entry_.ended_by_server(); }
 
     void received(std::size_t bytes)
@@ -235,23 +239,6 @@ std::size_t take_input(net::tcp::socket& socket, asio::mutable_buffer first_read
     return size;
 }
 
-// Closing a socket with unread input makes the kernel send a reset, which can
-// destroy the error reply before the client reads it. So, like nginx's
-// lingering close: end our side, then read and discard what the client is
-// still sending, until it closes too or the time is up.
-net::awaitable<void> linger(net::tcp::socket& socket)
-{
-    asio::error_code error;
-    socket.shutdown(net::tcp::socket::shutdown_send, error);
-    thread_local std::array<char, 4096> discarded;  // never read, so it may be shared
-    const auto give_up = Clock::now() + linger_time;
-    while (!error) {
-        std::tie(error, std::ignore) = co_await net::within(
-            give_up - Clock::now(),
-            socket.async_read_some(asio::buffer(discarded), use_nothrow_awaitable));
-    }
-}
-
 }  // namespace
 
 // The tutorial's tcplink(): greet, then answer what the client says until it
@@ -270,10 +257,13 @@ net::awaitable<void> serve_client(net::tcp::socket socket, [[maybe_unused]] Conn
     // --proxy-protocol the one the balancer's header names.
     if (!context.options.proxy_protocol) {
         session.peer() = net::peer_of(socket);
-    } else if (!co_await read_proxy_header(socket, context.options.proxy_header_timeout,
-                                           session.entry(), session.peer())) {
-        session.ended(CloseReason::proxy_header);  // logged already; never a session
-        co_return;
+    } else {
+        session.waiting_to_read();  // a shutdown ends the wait for the header too
+        if (!co_await read_proxy_header(socket, context.options.proxy_header_timeout,
+                                        session.entry(), session.peer())) {
+            session.ended(CloseReason::proxy_header);  // logged already; never a session
+            co_return;
+        }
     }
     session.opened();
 
@@ -301,6 +291,7 @@ net::awaitable<void> serve_client(net::tcp::socket socket, [[maybe_unused]] Conn
             continue;  // with --delay: more messages wait for their pause
         }
         // Read what it says next.
+        session.waiting_to_read();
         const auto [error, size] = co_await socket.async_read_some(
             first_read(first_bytes, context.options.max_message), use_nothrow_awaitable);
         if (error == asio::error::eof) {
@@ -315,12 +306,12 @@ net::awaitable<void> serve_client(net::tcp::socket socket, [[maybe_unused]] Conn
                                         conversation, context.options.max_message, pacing.get()));
         }
     }
-    // The one place where a session ends, and the one rule for why.
+    // The one place where a session ends, and the one rule for why. However
+    // it ends, the client may still be sending: the close lingers, so that
+    // it receives every byte written to it before.
     session.ended(
         protocol::decide_close_reason(session.ended_by_server(), failed, conversation.ending()));
-    if (session.reason() == CloseReason::too_long) {
-        co_await linger(socket);
-    }
+    co_await session.linger(socket);
 }
 
 }  // namespace hello::server

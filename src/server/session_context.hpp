@@ -3,6 +3,8 @@
 // the worker's own thread only, except the connection limit, which every
 // worker shares (one atomic).
 
+#include <cstddef>
+
 #include "ops/counters.hpp"
 #include "ops/log_throttle.hpp"
 #include "server/connection_limit.hpp"
@@ -28,6 +30,8 @@ struct SessionContext {
     // line a second, not one per client.
     ops::LogThrottle turned_away_log;
     ops::LogThrottle accept_error_log;
+    // Clients refused past --max-connections whose close still lingers.
+    std::size_t lingering_refusals = 0;
 };
 
 }  // namespace hello::server

@@ -3,6 +3,8 @@
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
 
+#include <algorithm>
+
 namespace hello::server {
 namespace {
 
@@ -39,7 +41,7 @@ void SessionList::made_progress(Entry& entry)
 {
     entry.last_progress_ = Clock::now();
     entry.looked_ = false;
-    if (back_ != &entry && entry.linked_) {
+    if (queue_of(entry).back != &entry && entry.linked_) {
         unlink(entry);
         link_at_back(entry);
     }
@@ -47,32 +49,45 @@ void SessionList::made_progress(Entry& entry)
 
 void SessionList::waiting_to_write(Entry& entry)
 {
+    entry.reading_ = false;
     entry.unacknowledged_ = unacknowledged_bytes(entry.socket_);
     entry.looked_ = true;
 }
 
+void SessionList::lingering(Entry& entry)
+{
+    if (entry.linked_) {
+        unlink(entry);
+    }
+    entry.lingering_ = true;
+    entry.last_progress_ = Clock::now();
+    link_at_back(entry);
+}
+
 void SessionList::link_at_back(Entry& entry)
 {
-    entry.previous_ = back_;
+    auto& queue = queue_of(entry);
+    entry.previous_ = queue.back;
     entry.next_ = nullptr;
-    (back_ != nullptr ? back_->next_ : front_) = &entry;
-    back_ = &entry;
+    (queue.back != nullptr ? queue.back->next_ : queue.front) = &entry;
+    queue.back = &entry;
     entry.linked_ = true;
 }
 
 void SessionList::unlink(Entry& entry)
 {
-    (entry.previous_ != nullptr ? entry.previous_->next_ : front_) = entry.next_;
-    (entry.next_ != nullptr ? entry.next_->previous_ : back_) = entry.previous_;
+    auto& queue = queue_of(entry);
+    (entry.previous_ != nullptr ? entry.previous_->next_ : queue.front) = entry.next_;
+    (entry.next_ != nullptr ? entry.next_->previous_ : queue.back) = entry.previous_;
     entry.previous_ = entry.next_ = nullptr;
     entry.linked_ = false;
 }
 
-void SessionList::Entry::close(CloseReason why)
+void SessionList::Entry::stop(CloseReason why)
 {
     ended_by_server_ = why;
     asio::error_code ignored;
-    socket_.close(ignored);  // its pending read or write fails at once
+    socket_.cancel(ignored);  // its pending read or write fails at once
     if (pause_ != nullptr) {
         pause_->cancel();
     }
@@ -80,14 +95,32 @@ void SessionList::Entry::close(CloseReason why)
 
 SessionList::Clock::time_point SessionList::next_deadline() const
 {
-    return front_ != nullptr ? front_->last_progress_ + idle_timeout_ : Clock::time_point::max();
+    auto deadline = Clock::time_point::max();
+    if (serving_.front != nullptr) {
+        deadline = serving_.front->last_progress_ + idle_timeout_;
+    }
+    if (lingering_.front != nullptr) {
+        deadline = std::min(deadline, lingering_.front->last_progress_ + linger_quiet);
+    }
+    return deadline;
+}
+
+void SessionList::close_quiet_lingerers(Clock::time_point now)
+{
+    while (lingering_.front != nullptr && lingering_.front->last_progress_ + linger_quiet <= now) {
+        auto& entry = *lingering_.front;
+        unlink(entry);
+        asio::error_code ignored;
+        entry.socket_.close(ignored);  // its discarding read fails at once
+    }
 }
 
 std::size_t SessionList::close_idle(Clock::time_point now)
 {
+    close_quiet_lingerers(now);
     std::size_t closed = 0;
-    while (front_ != nullptr && front_->last_progress_ + idle_timeout_ <= now) {
-        auto& entry = *front_;
+    while (serving_.front != nullptr && serving_.front->last_progress_ + idle_timeout_ <= now) {
+        auto& entry = *serving_.front;
         unlink(entry);
         const auto unacknowledged = unacknowledged_bytes(entry.socket_);
         if (unacknowledged > 0 && (!entry.looked_ || unacknowledged < entry.unacknowledged_)) {
@@ -99,7 +132,7 @@ std::size_t SessionList::close_idle(Clock::time_point now)
             link_at_back(entry);
             continue;
         }
-        entry.close(CloseReason::idle);  // it has left the list: it ends on its own
+        entry.stop(CloseReason::idle);  // it has left the list until it lingers
         ++closed;
     }
     return closed;
@@ -107,21 +140,34 @@ std::size_t SessionList::close_idle(Clock::time_point now)
 
 void SessionList::request_stop_all()
 {
-    for (auto* entry = front_; entry != nullptr; entry = entry->next_) {
+    for (auto* entry = serving_.front; entry != nullptr; entry = entry->next_) {
         entry->ended_by_server_ = CloseReason::shutdown;
-        // A session waiting for its client wakes up to an end of stream; one
-        // writing a reply is not disturbed and ends once it is out.
-        asio::error_code ignored;
-        entry->socket_.shutdown(net::tcp::socket::shutdown_receive, ignored);
+        // A session waiting for its client ends at once; one writing a reply
+        // is not disturbed and ends once it is out. (Not by shutting the
+        // receiving side: input arriving after that and our FIN would make
+        // the kernel reset the connection.)
+        if (entry->reading_) {
+            asio::error_code ignored;
+            entry->socket_.cancel(ignored);
+        }
     }
 }
 
 void SessionList::close_all()
 {
-    while (front_ != nullptr) {
-        auto& left = *front_;
-        unlink(left);
-        left.close(CloseReason::shutdown);
+    for (auto* queue : {&serving_, &lingering_}) {
+        while (queue->front != nullptr) {
+            auto& left = *queue->front;
+            unlink(left);
+            if (!left.ended_by_server_) {
+                left.ended_by_server_ = CloseReason::shutdown;
+            }
+            asio::error_code ignored;
+            left.socket_.close(ignored);  // its pending operations fail at once
+            if (left.pause_ != nullptr) {
+                left.pause_->cancel();
+            }
+        }
     }
 }
 

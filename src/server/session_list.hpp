@@ -16,6 +16,11 @@
 // the session is not idle. The first look after other progress only notes
 // the figure, so such a session is closed one or two timeouts after its
 // client stopped reading.
+//
+// A session that has ended its side lingers (server/linger.hpp): it moves to
+// a second list, ordered the same way, from which the sweep closes those that
+// heard nothing from their client for linger_quiet. Both lists share the
+// sweep's one timer.
 
 #include <chrono>
 #include <cstddef>
@@ -32,6 +37,9 @@ class SessionList {
 public:
     using Clock = std::chrono::steady_clock;
     using CloseReason = protocol::CloseReason;
+
+    // How long a lingering session waits for its client's next byte.
+    static constexpr Clock::duration linger_quiet = std::chrono::seconds(1);
 
     // A session's place in the list. It lives in the session's frame and is
     // in the list from join() to leave(): no allocation, no back pointer.
@@ -52,8 +60,9 @@ public:
 
     private:
         friend class SessionList;
-        // Ends the session now: its pending operations fail at once.
-        void close(CloseReason why);
+        // Ends the session: its pending operations fail at once, and it
+        // closes the way every session does.
+        void stop(CloseReason why);
 
         net::tcp::socket& socket_;
         asio::steady_timer* pause_;
@@ -62,6 +71,8 @@ public:
         Clock::time_point last_progress_;
         std::optional<CloseReason> ended_by_server_;
         bool linked_ = false;               // closed sessions have left already
+        bool reading_ = false;              // waits for the client, owing it nothing
+        bool lingering_ = false;            // in the second list, which the sweep closes sooner
         bool looked_ = false;               // unacknowledged_ is from after the last progress
         std::uint32_t unacknowledged_ = 0;  // bytes the client had not acknowledged then
     };
@@ -75,6 +86,12 @@ public:
     // The session waits for the kernel to take more of its replies: notes
     // how many bytes the client has yet to acknowledge, for the sweep.
     void waiting_to_write(Entry& entry);
+    // The session waits for its client to say something, owing it nothing:
+    // a shutdown may end that wait at once.
+    void waiting_to_read(Entry& entry) { entry.reading_ = true; }
+    // The session has ended its side and discards what the client still
+    // sends: from now on it is closed after linger_quiet without a byte.
+    void lingering(Entry& entry);
 
     explicit SessionList(Clock::duration idle_timeout) : idle_timeout_(idle_timeout) {}
     SessionList(const SessionList&) = delete;
@@ -87,26 +104,34 @@ public:
     // there is none).
     Clock::time_point next_deadline() const;
 
-    // Closes every session that made no progress for the idle timeout.
-    // Returns how many.
+    // Ends every session that made no progress for the idle timeout, and
+    // closes every lingering one that heard nothing for linger_quiet.
+    // Returns how many sessions it ended.
     std::size_t close_idle(Clock::time_point now);
 
     // Shutdown, step 1: sessions waiting for their client end at once;
-    // sessions writing a reply end once it is out.
+    // sessions writing a reply end once it is out; both linger.
     void request_stop_all();
-    // Shutdown, step 2: whatever is left ends now.
+    // Shutdown, step 2: whatever is left, lingering or not, is closed now.
     void close_all();
 
     // Called each time the last session leaves.
     void on_empty(std::function<void()> callback) { on_empty_ = std::move(callback); }
 
 private:
+    // Sessions in the order of their last progress, the least recent first.
+    struct Queue {
+        Entry* front = nullptr;
+        Entry* back = nullptr;
+    };
+    Queue& queue_of(const Entry& entry) { return entry.lingering_ ? lingering_ : serving_; }
     void link_at_back(Entry& entry);
     void unlink(Entry& entry);
+    void close_quiet_lingerers(Clock::time_point now);
 
     Clock::duration idle_timeout_;
-    Entry* front_ = nullptr;  // least recent progress
-    Entry* back_ = nullptr;   // most recent progress
+    Queue serving_;    // closed after idle_timeout_ without progress
+    Queue lingering_;  // closed after linger_quiet without a byte from the client
     std::size_t size_ = 0;
     std::function<void()> on_empty_;
 };

@@ -239,3 +239,23 @@ def _send_quietly(sock, data):
         sock.sendall(data)
     except OSError:
         pass
+
+
+def test_raw_messages_are_whole_or_refused(start_server):
+    # With a limit far above what one read carries, a raw message is answered
+    # as one up to raw_message_limit (32 KiB), and a longer one is refused:
+    # never answered in pieces.
+    server = start_server("--max-message", "1048576")
+    for size in (32_768, 65_536, 100_000):
+        with server.connect() as sock:
+            expect(sock, b"Welcome!")
+            sock.sendall(b"r" * size)
+            received = recv_until_closed(sock) if size > 32_768 else None
+            if received is None:
+                expect(sock, b"Hello, " + b"r" * size + b"!")
+            else:
+                assert received == b"\nerror: message too long\n", (size, received[:40])
+    with server.connect() as sock:  # a line may still be as long as the limit
+        sock.sendall(b"x\n" + b"l" * 500_000 + b"\n")
+        sock.shutdown(socket.SHUT_WR)
+        assert recv_until_closed(sock) == b"Welcome!\nHello, x!\nHello, " + b"l" * 500_000 + b"!\n"

@@ -125,6 +125,18 @@ TEST_SUITE("framing")
         CHECK(frame({max + "a\n"}) == Seen{"too long"});
     }
 
+    TEST_CASE("limits: a raw message is at most raw_message_limit, whatever the limit for lines")
+    {
+        const std::size_t lines_limit = 1 << 20;
+        const std::string longest_raw(raw_message_limit, 'a');
+        CHECK(frame({longest_raw}, false, lines_limit) == Seen{longest_raw + "|raw"});
+        CHECK(frame({longest_raw + "a"}, false, lines_limit) == Seen{"too long"});
+        // once the client sends lines, its lines may be as long as the limit
+        const std::string long_line(3 * raw_message_limit, 'b');
+        CHECK(frame({"x\n", long_line + "\n"}, false, lines_limit) ==
+              Seen{"x|line+first", long_line + "|line"});
+    }
+
     TEST_CASE("limits: an unterminated line is refused before it grows past the limit")
     {
         const std::string half(9, 'a');
