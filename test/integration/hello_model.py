@@ -10,6 +10,9 @@ from dataclasses import dataclass
 GREETING = b"Welcome!"
 TOO_LONG = b"error: message too long\n"
 DEFAULT_MAX_MESSAGE = 4096
+# A raw message is what one read returns, so it is refused past what one read
+# is sure to hold, whatever --max-message allows lines.
+RAW_MESSAGE_LIMIT = 32 * 1024
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,7 @@ def converse(reads, max_message=DEFAULT_MAX_MESSAGE, end_of_stream=False):
         if not line_framing and b"\n" in read:
             line_framing = True  # for good, from this read on
         if not line_framing:
-            if len(read) > max_message:
+            if len(read) > min(max_message, RAW_MESSAGE_LIMIT):
                 return refuse()
             if read == b"exit":
                 return done("exit")
