@@ -1,22 +1,59 @@
 #include "server/session_list.hpp"
 
-#include <linux/sockios.h>
-#include <sys/ioctl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include <cstddef>
 
 namespace hello::server {
 namespace {
 
-// Bytes written to the socket that its peer has not acknowledged yet.
-std::uint32_t unacknowledged_bytes(net::tcp::socket& socket)
+// The kernel's struct tcp_info as far as tcpi_snd_wnd. glibc's covers only
+// its first fields, and <linux/tcp.h> cannot be included next to glibc's
+// <netinet/tcp.h>, which Asio includes; the kernel only ever appends to it.
+struct KernelTcpInfo {
+    ::tcp_info glibc_part;  // up to tcpi_total_retrans
+    std::uint64_t pacing_rate, max_pacing_rate, bytes_acked, bytes_received;
+    std::uint32_t segs_out, segs_in, notsent_bytes, min_rtt, data_segs_in, data_segs_out;
+    std::uint64_t delivery_rate, busy_time, rwnd_limited, sndbuf_limited;
+    std::uint32_t delivered, delivered_ce;
+    std::uint64_t bytes_sent, bytes_retrans;
+    std::uint32_t dsack_dups, reord_seen, rcv_ooopack, snd_wnd;
+};
+static_assert(offsetof(KernelTcpInfo, bytes_acked) == 120);
+static_assert(offsetof(KernelTcpInfo, notsent_bytes) == 144);
+static_assert(offsetof(KernelTcpInfo, snd_wnd) == 228);
+
+constexpr std::uint32_t acknowledged_mask = (1U << 31) - 1;
+
+ClientWindow look_at(net::tcp::socket& socket)
 {
-    int bytes = 0;
-    if (::ioctl(socket.native_handle(), SIOCOUTQ, &bytes) != 0 || bytes < 0) {
-        return 0;
+    KernelTcpInfo info{};
+    socklen_t size = sizeof info;
+    if (::getsockopt(socket.native_handle(), IPPROTO_TCP, TCP_INFO, &info, &size) != 0 ||
+        size < offsetof(KernelTcpInfo, min_rtt)) {
+        return {};  // nothing to go by: the session is as idle as it looks
     }
-    return static_cast<std::uint32_t>(bytes);
+    // A kernel older than tcpi_snd_wnd (Linux 5.4) leaves it zero: then only
+    // acknowledged bytes count.
+    return {static_cast<std::uint32_t>(info.bytes_acked) & acknowledged_mask, info.snd_wnd > 0,
+            info.notsent_bytes > 0 || info.glibc_part.tcpi_unacked > 0};
 }
 
 }  // namespace
+
+bool took_replies(const ClientWindow* before, const ClientWindow& now)
+{
+    if (!now.replies_wait) {
+        return false;  // it has them all: idle like any client that says nothing
+    }
+    if (before == nullptr) {
+        return true;  // written without a wait since its last progress: look again later
+    }
+    return ((now.acknowledged - before->acknowledged) & acknowledged_mask) != 0 ||
+           (now.open && !before->open);
+}
 
 void SessionList::join(Entry& entry)
 {
@@ -47,8 +84,7 @@ void SessionList::made_progress(Entry& entry)
 
 void SessionList::waiting_to_write(Entry& entry)
 {
-    entry.unacknowledged_ = unacknowledged_bytes(entry.socket_);
-    entry.looked_ = true;
+    entry.note(look_at(entry.socket_));
 }
 
 void SessionList::link_at_back(Entry& entry)
@@ -89,12 +125,10 @@ std::size_t SessionList::close_idle(Clock::time_point now)
     while (front_ != nullptr && front_->last_progress_ + idle_timeout_ <= now) {
         auto& entry = *front_;
         unlink(entry);
-        const auto unacknowledged = unacknowledged_bytes(entry.socket_);
-        if (unacknowledged > 0 && (!entry.looked_ || unacknowledged < entry.unacknowledged_)) {
-            // Replies wait in the kernel, and the client took some since the
-            // last look (or there was none since its last progress).
-            entry.unacknowledged_ = unacknowledged;
-            entry.looked_ = true;
+        const auto window = look_at(entry.socket_);
+        const auto before = entry.last_look();
+        if (took_replies(entry.looked_ ? &before : nullptr, window)) {
+            entry.note(window);
             entry.last_progress_ = now;
             link_at_back(entry);
             continue;

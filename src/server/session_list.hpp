@@ -10,12 +10,14 @@
 //
 // A client that reads its replies slowly makes progress the session cannot
 // see: the kernel wakes a blocked writer only once a third of its buffer is
-// free. So before closing a session whose replies wait in the kernel, the
-// sweep asks the kernel how many bytes the client has not yet acknowledged
-// (SIOCOUTQ): if fewer than at the last look, the client is taking them, and
-// the session is not idle. The first look after other progress only notes
-// the figure, so such a session is closed one or two timeouts after its
-// client stopped reading.
+// free. What the server's kernel can see of such a client is only its
+// receive window: it stays shut until the client has read most of its
+// receive buffer, then reopens, and the bytes sent into it are acknowledged
+// (docs/HARDENING.md, slow readers). So before closing a session whose
+// replies wait in the kernel, the sweep looks at the connection (TCP_INFO)
+// and keeps the session if the client's window reopened since the last look
+// (took_replies). A client whose window stays shut for a timeout is closed:
+// one or two timeouts after it last reopened.
 
 #include <chrono>
 #include <cstddef>
@@ -27,6 +29,22 @@
 #include "protocol/close_reason.hpp"
 
 namespace hello::server {
+
+// What one look at a session's connection shows of its client.
+struct ClientWindow {
+    // Bytes the client's kernel has acknowledged, modulo 2^31: between two
+    // looks it can acknowledge no more than our send buffer holds.
+    std::uint32_t acknowledged = 0;
+    bool open = false;          // its last advertised receive window was not zero
+    bool replies_wait = false;  // bytes wait in our kernel, unsent or unacknowledged
+};
+
+// Whether the client took some of its replies since the look `before` (none
+// since the session's last progress: nullptr). A window that reopened counts
+// before the bytes sent into it are acknowledged, a round trip later; one
+// that stays open while nothing is acknowledged does not (a client that has
+// vanished leaves it so).
+bool took_replies(const ClientWindow* before, const ClientWindow& now);
 
 class SessionList {
 public:
@@ -54,6 +72,13 @@ public:
         friend class SessionList;
         // Ends the session now: its pending operations fail at once.
         void close(CloseReason why);
+        void note(const ClientWindow& window)
+        {
+            acknowledged_ = window.acknowledged;
+            window_open_ = window.open ? 1 : 0;
+            looked_ = true;
+        }
+        ClientWindow last_look() const { return {acknowledged_, window_open_ != 0, true}; }
 
         net::tcp::socket& socket_;
         asio::steady_timer* pause_;
@@ -61,9 +86,12 @@ public:
         Entry* next_ = nullptr;
         Clock::time_point last_progress_;
         std::optional<CloseReason> ended_by_server_;
-        bool linked_ = false;               // closed sessions have left already
-        bool looked_ = false;               // unacknowledged_ is from after the last progress
-        std::uint32_t unacknowledged_ = 0;  // bytes the client had not acknowledged then
+        bool linked_ = false;  // closed sessions have left already
+        bool looked_ = false;  // the two below are from a look after the last progress
+        // ClientWindow's acknowledged and open, in the word the fields above
+        // leave free, so that an entry is no bigger than six pointers.
+        std::uint32_t acknowledged_ : 31 = 0;
+        std::uint32_t window_open_ : 1 = 0;
     };
 
     // A new session: its idle clock starts now.
@@ -73,7 +101,7 @@ public:
     // Bytes moved, one way or the other: the entry's idle clock restarts.
     void made_progress(Entry& entry);
     // The session waits for the kernel to take more of its replies: notes
-    // how many bytes the client has yet to acknowledge, for the sweep.
+    // what the client has acknowledged so far, for the sweep.
     void waiting_to_write(Entry& entry);
 
     explicit SessionList(Clock::duration idle_timeout) : idle_timeout_(idle_timeout) {}
