@@ -25,7 +25,7 @@ static_assert(offsetof(KernelTcpInfo, bytes_acked) == 120);
 static_assert(offsetof(KernelTcpInfo, notsent_bytes) == 144);
 static_assert(offsetof(KernelTcpInfo, snd_wnd) == 228);
 
-constexpr std::uint32_t acknowledged_mask = (1U << 31) - 1;
+constexpr std::uint32_t acknowledged_mask = (1U << 30) - 1;
 
 ClientWindow look_at(net::tcp::socket& socket)
 {
@@ -45,14 +45,16 @@ ClientWindow look_at(net::tcp::socket& socket)
 
 bool took_replies(const ClientWindow* before, const ClientWindow& now)
 {
-    if (!now.replies_wait) {
-        return false;  // it has them all: idle like any client that says nothing
-    }
     if (before == nullptr) {
-        return true;  // written without a wait since its last progress: look again later
+        // Written without a wait since its last progress: if some still
+        // wait, look again a timeout later; if none do, it is as idle as a
+        // client that says nothing.
+        return now.replies_wait;
     }
+    // Its last replies count too: a client whose kernel has just taken them
+    // has a timeout from then to read them and speak again.
     return ((now.acknowledged - before->acknowledged) & acknowledged_mask) != 0 ||
-           (now.open && !before->open);
+           (now.replies_wait && now.open && !before->open);
 }
 
 void SessionList::join(Entry& entry)
@@ -75,7 +77,12 @@ void SessionList::leave(Entry& entry)
 void SessionList::made_progress(Entry& entry)
 {
     entry.last_progress_ = Clock::now();
-    entry.looked_ = false;
+    if (entry.waiting_ != 0) {
+        entry.note(look_at(entry.socket_));
+        entry.waiting_ = 0;
+    } else {
+        entry.looked_ = false;
+    }
     if (back_ != &entry && entry.linked_) {
         unlink(entry);
         link_at_back(entry);
@@ -85,6 +92,7 @@ void SessionList::made_progress(Entry& entry)
 void SessionList::waiting_to_write(Entry& entry)
 {
     entry.note(look_at(entry.socket_));
+    entry.waiting_ = 1;
 }
 
 void SessionList::link_at_back(Entry& entry)

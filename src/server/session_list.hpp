@@ -32,7 +32,7 @@ namespace hello::server {
 
 // What one look at a session's connection shows of its client.
 struct ClientWindow {
-    // Bytes the client's kernel has acknowledged, modulo 2^31: between two
+    // Bytes the client's kernel has acknowledged, modulo 2^30: between two
     // looks it can acknowledge no more than our send buffer holds.
     std::uint32_t acknowledged = 0;
     bool open = false;          // its last advertised receive window was not zero
@@ -87,11 +87,13 @@ public:
         Clock::time_point last_progress_;
         std::optional<CloseReason> ended_by_server_;
         bool linked_ = false;  // closed sessions have left already
-        bool looked_ = false;  // the two below are from a look after the last progress
-        // ClientWindow's acknowledged and open, in the word the fields above
-        // leave free, so that an entry is no bigger than six pointers.
-        std::uint32_t acknowledged_ : 31 = 0;
+        bool looked_ = false;  // the two below are from the last progress or after
+        // ClientWindow's acknowledged and open, and whether the session waits
+        // to write, in the word the fields above leave free, so that an entry
+        // is no bigger than six pointers.
+        std::uint32_t acknowledged_ : 30 = 0;
         std::uint32_t window_open_ : 1 = 0;
+        std::uint32_t waiting_ : 1 = 0;
     };
 
     // A new session: its idle clock starts now.
@@ -99,6 +101,9 @@ public:
     // The session has ended (every joined entry leaves, exactly once).
     void leave(Entry& entry);
     // Bytes moved, one way or the other: the entry's idle clock restarts.
+    // When the session was waiting to write, the kernel took some of its
+    // replies: what the client has acknowledged by now is noted too, for the
+    // sweep to tell whether it takes the rest.
     void made_progress(Entry& entry);
     // The session waits for the kernel to take more of its replies: notes
     // what the client has acknowledged so far, for the sweep.

@@ -220,10 +220,10 @@ TEST_SUITE("server_core")
         const ClientWindow before{1000, false, true};
         CHECK(took_replies(&before, {1001, false, true}));
         CHECK_FALSE(took_replies(&before, {1000, false, true}));
-        // Compared modulo 2^31: one byte past the top is still one byte more.
-        const ClientWindow top{(1U << 31) - 1, false, true};
+        // Compared modulo 2^30: one byte past the top is still one byte more.
+        const ClientWindow top{(1U << 30) - 1, false, true};
         CHECK(took_replies(&top, {0, false, true}));
-        CHECK_FALSE(took_replies(&top, {(1U << 31) - 1, false, true}));
+        CHECK_FALSE(took_replies(&top, {(1U << 30) - 1, false, true}));
     }
 
     TEST_CASE("slow readers: a window that reopened counts before its bytes are acknowledged")
@@ -237,11 +237,15 @@ TEST_SUITE("server_core")
         CHECK_FALSE(took_replies(&open, {1000, false, true}));
     }
 
-    TEST_CASE("slow readers: nothing waiting is idle; no look since the last progress is not yet")
+    TEST_CASE("slow readers: taking the last replies counts; having them all and no more does not")
     {
         const ClientWindow before{1000, false, true};
-        // It has every reply: whatever moved, it is idle if it says nothing.
-        CHECK_FALSE(took_replies(&before, {5000, true, false}));
+        // Its kernel took the last of them since the last look: progress,
+        // though nothing waits any more.
+        CHECK(took_replies(&before, {5000, true, false}));
+        // Nothing taken since: idle, like any client that says nothing.
+        const ClientWindow has_all{5000, true, false};
+        CHECK_FALSE(took_replies(&has_all, {5000, true, false}));
         CHECK_FALSE(took_replies(nullptr, {5000, true, false}));
         // Replies written without a wait since its last progress: the first
         // look only notes what it sees.
