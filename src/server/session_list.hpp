@@ -15,9 +15,10 @@
 // receive buffer, then reopens, and the bytes sent into it are acknowledged
 // (docs/HARDENING.md, slow readers). So before closing a session whose
 // replies wait in the kernel, the sweep looks at the connection (TCP_INFO)
-// and keeps the session if the client's window reopened since the last look
-// (took_replies). A client whose window stays shut for a timeout is closed:
-// one or two timeouts after it last reopened.
+// and keeps the session if the client's kernel acknowledged bytes, or its
+// window reopened, since the last look (took_replies). A client whose window
+// stays shut for a timeout is closed: one or two timeouts after it last
+// reopened.
 
 #include <chrono>
 #include <cstddef>
