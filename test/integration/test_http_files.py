@@ -66,14 +66,15 @@ class World:
         self.resource = None
         self.mode = "ranges"  # "ranges", "bare_416", "ignore_ranges", "always_416"
         self.interruption = None  # None, "cut", "SIGINT", "SIGTERM"
+        self.chunked = False  # bodies chunked (no length announced) instead of Content-Length
         self.fraction = 0.5
         self.statuses = []
         self.ranges = []  # each request's Range value, or None
         self.interrupted_after = None  # body bytes sent before the cut or the stall
         self.stalled = threading.Event()
 
-    def start_run(self, mode, interruption, fraction):
-        self.mode, self.interruption, self.fraction = mode, interruption, fraction
+    def start_run(self, mode, interruption, fraction, chunked):
+        self.mode, self.interruption, self.fraction, self.chunked = mode, interruption, fraction, chunked
         self.statuses, self.ranges, self.interrupted_after = [], [], None
         self.stalled.clear()
 
@@ -108,7 +109,8 @@ def serve(world, server):
             connection.sendall(response_head("416 Range Not Satisfiable", fields))
             return
         payload = body if start is None else body[start:]
-        fields = [("Content-Length", len(payload)), *validators]
+        framing = ("Transfer-Encoding", "chunked") if world.chunked else ("Content-Length", len(payload))
+        fields = [framing, *validators]
         if start is None:
             world.statuses.append(200)
             head = response_head("200 OK", fields)
@@ -116,8 +118,11 @@ def serve(world, server):
             world.statuses.append(206)
             fields.append(("Content-Range", f"bytes {start}-{len(body) - 1}/{len(body)}"))
             head = response_head("206 Partial Content", fields)
+        if world.chunked:
+            head += f"{len(payload):x}\r\n".encode()
+        end = b"\r\n0\r\n\r\n" if world.chunked else b""
         if world.interruption is None or len(payload) < 2 or world.interrupted_after is not None:
-            connection.sendall(head + payload)
+            connection.sendall(head + payload + end)
             return
         sent = min(len(payload) - 1, max(1, int(world.fraction * len(payload))))
         connection.sendall(head + payload[:sent])
@@ -249,6 +254,7 @@ runs = st.fixed_dictionaries({
     "mode": st.sampled_from(["ranges", "bare_416", "ignore_ranges", "always_416"]),
     "interruption": st.sampled_from([None, "cut", "SIGINT", "SIGTERM"]),
     "fraction": st.floats(min_value=0.0, max_value=1.0),
+    "chunked": st.booleans(),
 }).map(lambda run: ("run", run))
 histories = st.tuples(
     st.integers(min_value=0, max_value=5_000),  # an old file of this size at f, or none (0)
@@ -307,12 +313,13 @@ def check_history(world, history):
                 continue
             run = step[1]
             before = snapshot(directory)
-            world.start_run(run["mode"], run["interruption"], run["fraction"])
+            world.start_run(run["mode"], run["interruption"], run["fraction"], run["chunked"])
             code, stderr = run_get(world, directory, run["resume"], run["if_none_match"])
             after = snapshot(directory)
             interrupted = run["interruption"] if world.interrupted_after is not None else None
             note(f"step {number}: http_get{' -C -' if run['resume'] else ''}"
-                 f"{' -H If-None-Match' if run['if_none_match'] else ''} against {run['mode']}, "
+                 f"{' -H If-None-Match' if run['if_none_match'] else ''} against {run['mode']}"
+                 f"{' (chunked)' if run['chunked'] else ''}, "
                  f"interrupted by {interrupted} after {world.interrupted_after} bytes: "
                  f"answers {world.statuses}, Range {world.ranges}, exit {code}; {stderr.strip()!r}")
             wrong = judge(versions, world.resource, before, after, code, run, world.statuses, interrupted,
