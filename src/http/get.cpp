@@ -378,10 +378,12 @@ net::awaitable<Resumed> resumed(Connection& connection, ResponseParser& parser,
         }
         if (unsatisfiable_means_complete(partial.mark, unsatisfied)) {
             transfer.report("{} is complete already ({} bytes): nothing to resume", path, offset);
-            // A kept partial that is whole goes into place, a partial no more.
-            BodyFile file(path, BodyFile::Mode::append, partial.path);
-            file.mark({partial.mark.validator, offset});
-            file.finish();
+            if (partial.mark.partial) {
+                // A kept partial that is whole goes into place, a partial no more.
+                BodyFile file(path, BodyFile::Mode::append, partial.path);
+                file.mark({partial.mark.validator, offset});
+                file.finish();
+            }
             co_return Resumed::done;
         }
         transfer.report("The server cannot resume at byte {} and does not say {} is complete: "

@@ -698,8 +698,9 @@ def test_not_modified_keeps_the_file():
 
 
 def test_signal_removes_the_temporary_file():
-    """SIGINT, SIGTERM and SIGHUP in the middle of a body: the temporary file goes,
-    the old file stays, and the program ends by the signal, as curl does."""
+    """SIGINT, SIGTERM and SIGHUP in the middle of a body without a validator (so nothing
+    -C - could continue): the temporary file goes, the old file stays, and the program
+    ends by the signal, as curl does."""
     body = body_of(200_000, seed=8)
 
     def respond(request, connection):
