@@ -1351,3 +1351,38 @@ def test_apache_ranges_and_416():
         assert_exit(result, 0, "< HTTP/1.1 200", "starting over", "Saved 1200000 bytes to f")
         assert saved(directory, "f") == second
         assert sorted(os.listdir(directory)) == ["f", "g"], os.listdir(directory)
+
+
+def test_nginx_interrupted_then_resumed():
+    """The curl habit against nginx: `-o f` with an old f interrupted by Ctrl-C, then
+    `-C - -o f`. The old f stays until the new one is whole; what arrived is kept beside it
+    and continued with If-Range, not spliced onto the old f."""
+    body = body_of(400_000, seed=21)
+    with tempfile.TemporaryDirectory() as directory:
+        # The first 150 KB at once, then 100 KB/s: the interruption comes mid-body.
+        with Nginx(os.path.join(directory, "nginx"), server_block="limit_rate_after 150k; limit_rate 100k;") as nginx:
+            with open(os.path.join(nginx.root, "f.bin"), "wb") as file:
+                file.write(body)
+            work = os.path.join(directory, "work")
+            os.mkdir(work)
+            with open(os.path.join(work, "f"), "wb") as file:
+                file.write(b"old!")
+            process = subprocess.Popen([HTTP_GET, "-o", "f", nginx.url("/f.bin")], cwd=work,
+                                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            deadline, arrived = time.monotonic() + 20, False
+            while time.monotonic() < deadline and not arrived and process.poll() is None:
+                arrived = any(".http_get-" in name and os.path.getsize(os.path.join(work, name)) >= 150_000
+                              for name in os.listdir(work))
+                time.sleep(0.02)
+            process.send_signal(signal.SIGINT)
+            _, stderr = process.communicate(timeout=20)
+            assert arrived and process.returncode == -signal.SIGINT, f"exit {process.returncode}: {stderr!r}"
+            assert saved(work, "f") == b"old!"
+            kept = saved(work, ".f.http_get-partial")
+            assert 150_000 <= len(kept) < len(body) and body.startswith(kept), len(kept)
+
+            result = run_get("-C", "-", "-v", "-o", "f", nginx.url("/f.bin"), cwd=work)
+            assert_exit(result, 0, f"> Range: bytes={len(kept)}-", "> If-Range: \"", "< HTTP/1.1 206",
+                        f"Appended {len(body) - len(kept)} bytes to f")
+            assert saved(work, "f") == body
+            assert os.listdir(work) == ["f"], os.listdir(work)
