@@ -337,7 +337,7 @@ def test_file_rule_model(world):
     check_file_rule(world)
 
 
-@settings(max_examples=3000 if CAMPAIGN else 200, deadline=None, derandomize=not CAMPAIGN, database=None,
+@settings(max_examples=3000 if CAMPAIGN else 400, deadline=None, derandomize=not CAMPAIGN, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
           print_blob=CAMPAIGN)
 @given(history=histories)
