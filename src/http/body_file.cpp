@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cerrno>
+#include <charconv>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -22,6 +23,8 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* validator_attribute = "user.http_get.validator";
+constexpr const char* length_attribute = "user.http_get.length";
+constexpr const char* partial_attribute = "user.http_get.partial";
 
 [[noreturn]] void fail(std::string_view doing, const std::string& path, int error)
 {
@@ -63,25 +66,65 @@ mode_t new_file_mode()
     return 0666 & ~mask;
 }
 
-}  // namespace
+std::optional<std::string> attribute(const std::string& path, const char* name)
+{
+    std::array<char, 1024> value{};
+    const auto size = ::getxattr(path.c_str(), name, value.data(), value.size());
+    if (size < 0) {
+        return std::nullopt;
+    }
+    return std::string(value.data(), static_cast<std::size_t>(size));
+}
 
-std::optional<PartialFile> partial_file(const std::string& path)
+// The mark of the regular file with bytes at `path`, or nullopt.
+std::optional<FileMark> mark_of(const std::string& path)
 {
     struct stat existing {};
     if (::stat(path.c_str(), &existing) != 0 || !S_ISREG(existing.st_mode) ||
         existing.st_size <= 0) {
         return std::nullopt;
     }
-    PartialFile partial{static_cast<std::uint64_t>(existing.st_size), std::nullopt};
-    std::array<char, 1024> value{};
-    const auto size = ::getxattr(path.c_str(), validator_attribute, value.data(), value.size());
-    if (size > 0) {
-        partial.validator = std::string(value.data(), static_cast<std::size_t>(size));
+    FileMark mark;
+    mark.size = static_cast<std::uint64_t>(existing.st_size);
+    mark.validator = attribute(path, validator_attribute);
+    if (const auto length = attribute(path, length_attribute)) {
+        std::uint64_t value = 0;
+        const auto end = length->data() + length->size();
+        if (const auto [stop, error] = std::from_chars(length->data(), end, value);
+            error == std::errc{} && stop == end) {
+            mark.length = value;
+        }
     }
-    return partial;
+    mark.partial = attribute(path, partial_attribute).has_value();
+    return mark;
 }
 
-BodyFile::BodyFile(std::string path, Mode mode) : path_(std::move(path))
+bool set_attribute(int descriptor, const char* name, std::string_view value)
+{
+    return ::fsetxattr(descriptor, name, value.data(), value.size(), 0) == 0;
+}
+
+}  // namespace
+
+std::optional<ResumeCandidate> resume_candidate(const std::string& path)
+{
+    const auto target = follow_links(path);
+    const auto at_target = mark_of(target);
+    if (at_target && at_target->partial) {
+        return ResumeCandidate{target, *at_target};
+    }
+    const auto beside = kept_partial_path(target);
+    if (const auto kept = mark_of(beside); kept && kept->validator) {
+        return ResumeCandidate{beside, *kept};
+    }
+    if (at_target) {
+        return ResumeCandidate{target, *at_target};
+    }
+    return std::nullopt;
+}
+
+BodyFile::BodyFile(std::string path, Mode mode, std::string continued)
+    : path_(std::move(path)), continued_(std::move(continued))
 {
     if (path_ == standard_output) {
         file_ = stdout;
@@ -89,7 +132,10 @@ BodyFile::BodyFile(std::string path, Mode mode) : path_(std::move(path))
     }
     destination_ = follow_links(path_);
     if (mode == Mode::append) {
-        file_ = std::fopen(destination_.c_str(), "ab");
+        if (continued_.empty()) {
+            continued_ = destination_;
+        }
+        file_ = std::fopen(continued_.c_str(), "ab");
         if (file_ == nullptr) {
             fail("open", path_, errno);
         }
@@ -98,7 +144,8 @@ BodyFile::BodyFile(std::string path, Mode mode) : path_(std::move(path))
     }
     struct stat existing {};
     const bool exists = ::stat(destination_.c_str(), &existing) == 0;
-    target_existed_ = exists;
+    const auto mark = exists ? mark_of(destination_) : std::nullopt;
+    target_is_ours_ = !exists || (mark && mark->partial);
     if (exists && !S_ISREG(existing.st_mode)) {
         file_ = std::fopen(destination_.c_str(), "wb");  // /dev/null, a FIFO: no rename
         if (file_ == nullptr) {
@@ -136,20 +183,40 @@ BodyFile::~BodyFile()
     if (temporary_.empty()) {
         return;
     }
-    if (keep_partial_ && !target_existed_ && size_ > 0 &&
-        ::rename(temporary_.c_str(), destination_.c_str()) == 0) {
-        return;
+    if (keep_partial_ && size_ > 0) {
+        const auto beside = kept_partial_path(destination_);
+        const auto& kept = target_is_ours_ ? destination_ : beside;
+        if (::rename(temporary_.c_str(), kept.c_str()) == 0) {
+            if (target_is_ours_) {
+                ::unlink(beside.c_str());  // an older partial: this one is newer
+            }
+            return;
+        }
     }
     ::unlink(temporary_.c_str());
 }
 
-void BodyFile::keep_partial(const std::optional<std::string>& validator)
+void BodyFile::mark(const BodyOrigin& origin)
 {
-    keep_partial_ = true;
-    if (validator && file_ != nullptr && !temporary_.empty()) {
-        // Best effort: without it, the next -C - resumes as curl does, unchecked.
-        ::fsetxattr(::fileno(file_), validator_attribute, validator->data(), validator->size(), 0);
+    if (file_ == nullptr || file_ == stdout || (temporary_.empty() && continued_.empty())) {
+        return;  // not a file of ours: a device, a FIFO, standard output
     }
+    const int descriptor = ::fileno(file_);
+    if (origin.length) {
+        set_attribute(descriptor, length_attribute, std::to_string(*origin.length));
+    }
+    if (!continued_.empty()) {
+        marked_ = true;  // a partial already: its validator is the one it was asked for with
+        return;
+    }
+    // Without a validator the bytes cannot be checked against the resource
+    // later; without attributes they could not be told from another file.
+    if (!origin.validator || !set_attribute(descriptor, validator_attribute, *origin.validator) ||
+        !set_attribute(descriptor, partial_attribute, "1")) {
+        return;
+    }
+    marked_ = true;
+    keep_partial_ = true;
 }
 
 void BodyFile::write(std::string_view bytes)
@@ -169,11 +236,18 @@ void BodyFile::finish()
         file_ = nullptr;
         return;
     }
+    if (marked_) {
+        ::fremovexattr(::fileno(file_), partial_attribute);  // whole now
+    }
     const bool closed = std::fclose(file_) == 0;
     const int error = errno;
     file_ = nullptr;
     if (!closed) {
         fail("close", path_, error);
+    }
+    if (!continued_.empty() && continued_ != destination_ &&
+        ::rename(continued_.c_str(), destination_.c_str()) != 0) {
+        fail("replace", path_, errno);
     }
     if (temporary_.empty()) {
         return;
@@ -182,6 +256,7 @@ void BodyFile::finish()
         fail("replace", path_, errno);
     }
     temporary_.clear();
+    ::unlink(kept_partial_path(destination_).c_str());  // superseded by the whole resource
 }
 
 }  // namespace hello::http

@@ -10,11 +10,15 @@
 // target that exists but is no regular file (/dev/null, a FIFO), which
 // cannot be renamed over.
 //
-// -C - (resume) changes two things: the rest of a partial file is appended
-// to it directly (it is a partial file already), and a transfer that fails
-// where there was no file keeps what arrived at the target, with the
-// response's validator in the extended attribute user.http_get.validator,
-// for the next -C - to send as If-Range.
+// What arrived of a resource that -C - could continue (the response named
+// its validator) is not thrown away when the transfer fails: it is kept,
+// marked with the validator, the resource's length and a "partial" flag in
+// extended attributes, at the target when nothing was there (or only such a
+// partial), else beside it (kept_partial_path()), never over a file that may
+// be good. A file saved whole carries the validator and length too, so that
+// -C - knows it is complete. -C - appends the rest directly to the partial
+// and puts it in place once it is whole (resume_rule.hpp says which files it
+// continues). Where extended attributes cannot be set nothing is kept.
 
 #include <cstdint>
 #include <cstdio>
@@ -22,21 +26,32 @@
 #include <string>
 #include <string_view>
 
+#include "http/resume_rule.hpp"
+
 namespace hello::http {
 
-// A file that -C - can continue: a regular file with some bytes.
-struct PartialFile {
-    std::uint64_t size = 0;
-    std::optional<std::string> validator;  // as stored by keep_partial()
+// What a body is of, for the marks its file gets.
+struct BodyOrigin {
+    std::optional<std::string> validator;  // as for If-Range
+    std::optional<std::uint64_t> length;   // the whole resource's
 };
-std::optional<PartialFile> partial_file(const std::string& path);
+
+// The file -C - would continue for the target `path`: a partial kept at it,
+// else one kept beside it, else whatever regular file with bytes is at it,
+// marked or not (resume_offset() decides whether it is continued).
+struct ResumeCandidate {
+    std::string path;  // the file to append to, symbolic links followed
+    FileMark mark;
+};
+std::optional<ResumeCandidate> resume_candidate(const std::string& path);
 
 class BodyFile {
 public:
     enum class Mode { replace, append };
 
-    // Throws FileError.
-    explicit BodyFile(std::string path, Mode mode = Mode::replace);
+    // Throws FileError. Mode::append appends to `continued` (the target or
+    // the partial kept beside it), which finish() puts in place at `path`.
+    explicit BodyFile(std::string path, Mode mode = Mode::replace, std::string continued = {});
     // Unless finish() succeeded: closes and removes the temporary file.
     ~BodyFile();
     BodyFile(const BodyFile&) = delete;
@@ -48,9 +63,10 @@ public:
     // did not make it (the target is then left as it was).
     void finish();
 
-    // -C -: should this transfer fail, what arrived stays at the target if
-    // nothing was there, with `validator` for the next try's If-Range.
-    void keep_partial(const std::optional<std::string>& validator);
+    // The body is the resource `origin` names (with a validator; else this
+    // does nothing): the file is marked with it, and should the transfer
+    // fail, what arrived is kept for -C -.
+    void mark(const BodyOrigin& origin);
     // Takes that back: this failure leaves nothing.
     void discard_partial() { keep_partial_ = false; }
 
@@ -62,9 +78,11 @@ private:
     std::string path_;         // as given
     std::string destination_;  // path_ with symbolic links followed
     std::string temporary_;    // "" when writing directly
+    std::string continued_;    // Mode::append: the file appended to
     std::FILE* file_ = nullptr;
     std::uint64_t size_ = 0;
-    bool target_existed_ = false;
+    bool target_is_ours_ = false;  // nothing, or a partial we kept, is at the target
+    bool marked_ = false;
     bool keep_partial_ = false;
 };
 

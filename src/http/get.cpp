@@ -79,7 +79,7 @@ struct Transfer {
     FilePointer dump = open_dump_file(options.dump_header);
     TransferClock::clock::time_point started = TransferClock::clock::now();
     int retries_done = 0;
-    std::optional<PartialFile> partial = std::nullopt;  // -C -: what this try continues
+    std::optional<ResumeCandidate> partial = std::nullopt;  // -C -: what this try continues
 
     // Loading the system's CA store costs more CPU than a plain 64 MiB
     // download (250 M instructions): only https pays it.
@@ -227,10 +227,26 @@ std::string wire_form(const ResponseHead& head)
     return text + "\r\n";
 }
 
+// A whole body that -C - could continue should it be cut short: the bytes
+// as the server sends them (not decoded, no head before them) of a resource
+// with a validator.
+std::optional<BodyOrigin> resumable_origin(const ResponseHead& head, const GetOptions& options)
+{
+    const auto validator = if_range_validator(head);
+    if (head.status.code != 200 || options.compressed || options.include_head || !validator) {
+        return std::nullopt;
+    }
+    return BodyOrigin{validator, std::nullopt};
+}
+
+// The body into the output. With `continued` (-C - and a 206), appended to
+// that partial, a resource `length` bytes long when the server said.
 net::awaitable<void> save_body(Connection& connection, ResponseParser& parser,
                                std::string_view start, Transfer& transfer,
-                               BodyFile::Mode mode = BodyFile::Mode::replace)
+                               const ResumeCandidate* continued = nullptr,
+                               std::optional<std::uint64_t> length = std::nullopt)
 {
+    const auto mode = continued ? BodyFile::Mode::append : BodyFile::Mode::replace;
     const auto& options = transfer.options;
     const auto& path = options.output;
     // Before the file is opened, so that a refusal leaves everything as it was.
@@ -245,9 +261,12 @@ net::awaitable<void> save_body(Connection& connection, ResponseParser& parser,
                                        "saved)",
                                        *announced, *options.max_filesize));
     }
-    BodyFile file(path, mode);
-    if (options.resume) {
-        file.keep_partial(if_range_validator(parser.head()));
+    BodyFile file(path, mode, continued ? continued->path : std::string{});
+    if (continued) {
+        file.mark({continued->mark.validator, length});
+    } else if (auto origin = resumable_origin(parser.head(), options)) {
+        origin->length = announced;
+        file.mark(*origin);
     }
     if (options.include_head && !to_stdout(options) && mode == BodyFile::Mode::replace) {
         file.write(wire_form(parser.head()));
@@ -333,37 +352,61 @@ Url redirect_target(const Url& from, std::string_view location)
     }
 }
 
-// -C -: what the answer to a Range request means. Returns true when it is
-// dealt with (the rest appended, or nothing was missing); false when the
-// server sent the whole resource (it changed since the partial file began,
-// or ignores ranges), which is then saved like any body, replacing the
-// partial file only once it has arrived whole.
-net::awaitable<bool> resumed(Connection& connection, ResponseParser& parser,
-                             std::string_view body_start, Transfer& transfer)
+// -C -: what the answer to a Range request leaves to do.
+enum class Resumed {
+    done,           // the rest appended, or nothing was missing
+    whole_body,     // the server sent the whole resource (it changed since the
+                    // partial began, or ignores ranges), or no body (304): as any
+    without_range,  // a 416 that proves nothing: ask for the whole resource
+};
+
+net::awaitable<Resumed> resumed(Connection& connection, ResponseParser& parser,
+                                std::string_view body_start, Transfer& transfer)
 {
     const auto& head = parser.head();
     const auto& path = transfer.options.output;
-    const auto offset = transfer.partial->size;
+    const auto& partial = *transfer.partial;
+    const auto offset = partial.mark.size;
     const auto range = head.value("Content-Range");
-    if (head.status.code == 416 && range) {
-        const auto unsatisfied = parse_content_range(*range);
-        if (!unsatisfied.first && unsatisfied.complete_length == offset) {
-            transfer.report("{} is complete already ({} bytes): nothing to resume", path, offset);
-            co_return true;
+    if (head.status.code == 416) {
+        std::optional<ContentRange> unsatisfied;
+        if (range) {
+            unsatisfied = parse_content_range(*range);
         }
+        if (unsatisfied && unsatisfied->first) {
+            unsatisfied.reset();  // a range that was satisfied, in a 416: no length to go by
+        }
+        if (unsatisfiable_means_complete(partial.mark, unsatisfied)) {
+            transfer.report("{} is complete already ({} bytes): nothing to resume", path, offset);
+            if (partial.mark.partial) {
+                // A kept partial that is whole goes into place, a partial no more.
+                BodyFile file(path, BodyFile::Mode::append, partial.path);
+                file.mark({partial.mark.validator, offset});
+                file.finish();
+            }
+            co_return Resumed::done;
+        }
+        transfer.report("The server cannot resume at byte {} and does not say {} is complete: "
+                        "asking for the whole resource",
+                        offset, path);
+        co_return Resumed::without_range;
     }
     if (head.status.code == 206) {
         if (!range) {
             throw MalformedResponse("a 206 response without Content-Range");
         }
-        const auto resumed_at = parse_content_range(*range).first;
-        if (resumed_at != offset) {
+        const auto resumed_range = parse_content_range(*range);
+        if (resumed_range.first != offset) {
             throw MalformedResponse(fmt::format(
                 "the server resumed at byte {}, not at {} where {} ends ({} left as it was)",
-                resumed_at.value_or(0), offset, path, path));
+                resumed_range.first.value_or(0), offset, path, path));
         }
-        co_await save_body(connection, parser, body_start, transfer, BodyFile::Mode::append);
-        co_return true;
+        co_await save_body(connection, parser, body_start, transfer, &partial,
+                           resumed_range.complete_length);
+        co_return Resumed::done;
+    }
+    if (head.status.code == 304) {
+        co_return Resumed::whole_body;  // no body: the file stays as it is
     }
     if (head.status.code < 200 || head.status.code > 299) {
         throw ErrorStatus(
@@ -371,13 +414,20 @@ net::awaitable<bool> resumed(Connection& connection, ResponseParser& parser,
                         head.status.code, protocol::printable(head.status.reason, 100), path));
     }
     transfer.report("The server sent the whole resource (changed, or no ranges): starting over");
-    co_return false;
+    co_return Resumed::whole_body;
 }
+
+// What an exchange leaves to do: follow a redirect, or ask again for the
+// whole resource (a 416 that said nothing), or nothing.
+struct Next {
+    std::optional<Url> redirect;
+    bool without_range = false;
+};
 
 // One request and its response. Returns where to go next when the response
 // is a redirect that -L follows; otherwise saves the body (unless --head).
-net::awaitable<std::optional<Url>> exchange(const Url& url, const RequestOptions& request_for_url,
-                                            Transfer& transfer)
+net::awaitable<Next> exchange(const Url& url, const RequestOptions& request_for_url,
+                              Transfer& transfer)
 {
     const auto& options = transfer.options;
     const auto method = options.header_only ? Method::head : Method::get;
@@ -409,7 +459,7 @@ net::awaitable<std::optional<Url>> exchange(const Url& url, const RequestOptions
     const auto location = head.value("Location");
     const bool redirect = is_redirect(head.status.code) && location;
     if (redirect && options.follow_redirects) {
-        co_return redirect_target(url, *location);
+        co_return Next{redirect_target(url, *location)};
     }
     if (redirect) {
         // A 3xx page saved as the result would be a surprise: say so.
@@ -428,8 +478,12 @@ net::awaitable<std::optional<Url>> exchange(const Url& url, const RequestOptions
         }
     }
     if (transfer.partial && !options.header_only) {
-        if (co_await resumed(connection, parser, body_start, transfer)) {
-            co_return std::nullopt;
+        const auto next = co_await resumed(connection, parser, body_start, transfer);
+        if (next == Resumed::done) {
+            co_return Next{};
+        }
+        if (next == Resumed::without_range) {
+            co_return Next{std::nullopt, true};
         }
     }
     if (options.fail_on_error && (head.status.code < 200 || head.status.code > 299)) {
@@ -438,7 +492,7 @@ net::awaitable<std::optional<Url>> exchange(const Url& url, const RequestOptions
                                       protocol::printable(head.status.reason, 100)));
     }
     if (options.header_only) {
-        co_return std::nullopt;
+        co_return Next{};
     }
     if (parser.framing().kind == BodyFraming::Kind::none) {
         // A 304 says "what you have is current": an empty file would destroy it.
@@ -446,10 +500,10 @@ net::awaitable<std::optional<Url>> exchange(const Url& url, const RequestOptions
             transfer.report("No body to save ({} {}): {} left as it was", head.status.code,
                             protocol::printable(head.status.reason, 100), options.output);
         }
-        co_return std::nullopt;
+        co_return Next{};
     }
     co_await save_body(connection, parser, body_start, transfer);
-    co_return std::nullopt;
+    co_return Next{};
 }
 
 // The user's credentials go only where the user sent them: to the origin of
@@ -486,26 +540,36 @@ bool is_transient(const std::exception_ptr& failure,
 net::awaitable<void> fetch(Transfer& transfer)
 {
     const auto& options = transfer.options;
-    transfer.partial = options.resume ? partial_file(options.output) : std::nullopt;
+    transfer.partial = options.resume ? resume_candidate(options.output) : std::nullopt;
+    if (transfer.partial && !resume_offset(transfer.partial->mark)) {
+        transfer.report("{} is no partial http_get kept of this resource: fetching it whole, "
+                        "not appending to it",
+                        options.output);
+        transfer.partial.reset();
+    }
     auto url = options.url;
     int redirects = 0;
     for (;;) {
         auto request = request_for(url, options);
         if (transfer.partial) {
-            request.range_from = transfer.partial->size;
-            request.if_range = transfer.partial->validator;
+            request.range_from = transfer.partial->mark.size;
+            request.if_range = transfer.partial->mark.validator;
         }
         auto next = co_await exchange(url, request, transfer);
-        if (!next) {
+        if (next.without_range) {
+            transfer.partial.reset();
+            continue;
+        }
+        if (!next.redirect) {
             co_return;
         }
         if (options.max_redirects >= 0 && redirects == options.max_redirects) {
             throw TooManyRedirects(
                 fmt::format("more than {} redirects (--max-redirs; the next to {})",
-                            options.max_redirects, next->to_string()));
+                            options.max_redirects, next.redirect->to_string()));
         }
         transfer.facts.num_redirects = ++redirects;
-        url = std::move(*next);
+        url = std::move(*next.redirect);
         transfer.report("Following the redirect to {}", url.to_string());
     }
 }

@@ -267,9 +267,9 @@ Output:
                           zstd when built with them) and save it decoded
       --max-filesize SIZE fail (exit 63, nothing saved) when the body is larger
                           than SIZE bytes (suffixes k, M, G), decoded or not
-  -C, --continue-at -     continue the output file where it ends (Range, with
-                          If-Range when a kept partial has a validator); a
-                          failure then keeps what arrived
+  -C, --continue-at -     continue the partial http_get kept for the output
+                          file (Range and If-Range); a file it did not mark
+                          is fetched whole, never appended to
   -f, --fail              a final status that is not 2xx is an error (exit 11):
                           nothing is saved
   -i, --include           put the head into the output, before the body (with
@@ -335,8 +335,9 @@ Time limits (each failure names the one that ran out; each try has them all):
 
 DURATION is a number with a unit: 250ms, 2.5s, 5m, 2h (a bare number such as
 0.5 is seconds). On a terminal, a progress bar is drawn on stderr.
-SIGINT, SIGTERM and SIGHUP remove the partial file, and the program then ends
-by that signal (a shell shows 130, 143 or 129), as curl does.
+SIGINT, SIGTERM and SIGHUP keep what arrived for -C - (at the output file when
+there was none, else beside it as .NAME.http_get-partial), and the program then
+ends by that signal (a shell shows 130, 143 or 129), as curl does.
 
 Exit status:
   0  the response arrived whole (whatever its status code, without --fail)

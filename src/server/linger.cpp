@@ -16,7 +16,7 @@ net::awaitable<void> linger(net::tcp::socket& socket, SessionList& sessions,
     sessions.lingering(entry);
     // What is read is thrown away unlooked-at, so every lingering session of
     // a thread may share the one buffer.
-    thread_local std::array<char, 16 * 1024> discarded;
+    thread_local std::array<char, 64 * 1024> discarded;
     using Clock = std::chrono::steady_clock;
     const auto give_up = Clock::now() + linger_limit;
     std::size_t discarded_bytes = 0;

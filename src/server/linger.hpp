@@ -22,7 +22,10 @@
 namespace hello::server {
 
 inline constexpr auto linger_limit = std::chrono::seconds(5);
-inline constexpr std::size_t linger_byte_limit = 1 << 20;
+// Discarding this much takes a client several round trips, because the
+// receive window we advertise is small (server/listeners.cpp): by then one
+// that reads has acknowledged all we wrote, and one that does not will not.
+inline constexpr std::size_t linger_byte_limit = 256 * 1024;
 
 // Returns once the connection may be closed without a reset destroying
 // anything (or once the bounds say it must be closed all the same): when the

@@ -156,8 +156,9 @@ bool written_at_once(net::tcp::socket& socket, protocol::Conversation& conversat
 
 // Writes the rest of what the conversation owes, as the kernel takes it.
 // Every byte taken is progress, and while it waits the sweep watches the
-// client acknowledge what the kernel holds (session_list.hpp): a client that
-// reads, however slowly, is never closed as idle; one that stops reading is.
+// client's receive window (session_list.hpp): a client that takes about one
+// receive buffer's worth per timeout is never closed as idle; one whose
+// window stays shut for a timeout is (docs/HARDENING.md).
 // False when the write failed.
 net::awaitable<bool> send(net::tcp::socket& socket, protocol::Conversation& conversation,
                           SessionRecord& session)

@@ -1,24 +1,63 @@
 #include "server/session_list.hpp"
 
-#include <linux/sockios.h>
-#include <sys/ioctl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include <cstddef>
 
 #include <algorithm>
 
 namespace hello::server {
 namespace {
 
-// Bytes written to the socket that its peer has not acknowledged yet.
-std::uint32_t unacknowledged_bytes(net::tcp::socket& socket)
+// The kernel's struct tcp_info as far as tcpi_snd_wnd. glibc's covers only
+// its first fields, and <linux/tcp.h> cannot be included next to glibc's
+// <netinet/tcp.h>, which Asio includes; the kernel only ever appends to it.
+struct KernelTcpInfo {
+    ::tcp_info glibc_part;  // up to tcpi_total_retrans
+    std::uint64_t pacing_rate, max_pacing_rate, bytes_acked, bytes_received;
+    std::uint32_t segs_out, segs_in, notsent_bytes, min_rtt, data_segs_in, data_segs_out;
+    std::uint64_t delivery_rate, busy_time, rwnd_limited, sndbuf_limited;
+    std::uint32_t delivered, delivered_ce;
+    std::uint64_t bytes_sent, bytes_retrans;
+    std::uint32_t dsack_dups, reord_seen, rcv_ooopack, snd_wnd;
+};
+static_assert(offsetof(KernelTcpInfo, bytes_acked) == 120);
+static_assert(offsetof(KernelTcpInfo, notsent_bytes) == 144);
+static_assert(offsetof(KernelTcpInfo, snd_wnd) == 228);
+
+constexpr std::uint32_t acknowledged_mask = (1U << 30) - 1;
+
+ClientWindow look_at(net::tcp::socket& socket)
 {
-    int bytes = 0;
-    if (::ioctl(socket.native_handle(), SIOCOUTQ, &bytes) != 0 || bytes < 0) {
-        return 0;
+    KernelTcpInfo info{};
+    socklen_t size = sizeof info;
+    if (::getsockopt(socket.native_handle(), IPPROTO_TCP, TCP_INFO, &info, &size) != 0 ||
+        size < offsetof(KernelTcpInfo, min_rtt)) {
+        return {};  // nothing to go by: the session is as idle as it looks
     }
-    return static_cast<std::uint32_t>(bytes);
+    // A kernel older than tcpi_snd_wnd (Linux 5.4) leaves it zero: then only
+    // acknowledged bytes count.
+    return {static_cast<std::uint32_t>(info.bytes_acked) & acknowledged_mask, info.snd_wnd > 0,
+            info.notsent_bytes > 0 || info.glibc_part.tcpi_unacked > 0};
 }
 
 }  // namespace
+
+bool took_replies(const ClientWindow* before, const ClientWindow& now)
+{
+    if (before == nullptr) {
+        // Written without a wait since its last progress: if some still
+        // wait, look again a timeout later; if none do, it is as idle as a
+        // client that says nothing.
+        return now.replies_wait;
+    }
+    // Its last replies count too: a client whose kernel has just taken them
+    // has a timeout from then to read them and speak again.
+    return ((now.acknowledged - before->acknowledged) & acknowledged_mask) != 0 ||
+           (now.replies_wait && now.open && !before->open);
+}
 
 void SessionList::join(Entry& entry)
 {
@@ -40,7 +79,12 @@ void SessionList::leave(Entry& entry)
 void SessionList::made_progress(Entry& entry)
 {
     entry.last_progress_ = Clock::now();
-    entry.looked_ = false;
+    if (entry.waiting_ != 0) {
+        entry.note(look_at(entry.socket_));
+        entry.waiting_ = 0;
+    } else {
+        entry.looked_ = false;
+    }
     if (queue_of(entry).back != &entry && entry.linked_) {
         unlink(entry);
         link_at_back(entry);
@@ -50,8 +94,8 @@ void SessionList::made_progress(Entry& entry)
 void SessionList::waiting_to_write(Entry& entry)
 {
     entry.reading_ = false;
-    entry.unacknowledged_ = unacknowledged_bytes(entry.socket_);
-    entry.looked_ = true;
+    entry.note(look_at(entry.socket_));
+    entry.waiting_ = 1;
 }
 
 void SessionList::lingering(Entry& entry)
@@ -122,12 +166,10 @@ std::size_t SessionList::close_idle(Clock::time_point now)
     while (serving_.front != nullptr && serving_.front->last_progress_ + idle_timeout_ <= now) {
         auto& entry = *serving_.front;
         unlink(entry);
-        const auto unacknowledged = unacknowledged_bytes(entry.socket_);
-        if (unacknowledged > 0 && (!entry.looked_ || unacknowledged < entry.unacknowledged_)) {
-            // Replies wait in the kernel, and the client took some since the
-            // last look (or there was none since its last progress).
-            entry.unacknowledged_ = unacknowledged;
-            entry.looked_ = true;
+        const auto window = look_at(entry.socket_);
+        const auto before = entry.last_look();
+        if (took_replies(entry.looked_ ? &before : nullptr, window)) {
+            entry.note(window);
             entry.last_progress_ = now;
             link_at_back(entry);
             continue;

@@ -10,12 +10,15 @@
 //
 // A client that reads its replies slowly makes progress the session cannot
 // see: the kernel wakes a blocked writer only once a third of its buffer is
-// free. So before closing a session whose replies wait in the kernel, the
-// sweep asks the kernel how many bytes the client has not yet acknowledged
-// (SIOCOUTQ): if fewer than at the last look, the client is taking them, and
-// the session is not idle. The first look after other progress only notes
-// the figure, so such a session is closed one or two timeouts after its
-// client stopped reading.
+// free. What the server's kernel can see of such a client is only its
+// receive window: it stays shut until the client has read most of its
+// receive buffer, then reopens, and the bytes sent into it are acknowledged
+// (docs/HARDENING.md, slow readers). So before closing a session whose
+// replies wait in the kernel, the sweep looks at the connection (TCP_INFO)
+// and keeps the session if the client's kernel acknowledged bytes, or its
+// window reopened, since the last look (took_replies). A client whose window
+// stays shut for a timeout is closed: one or two timeouts after it last
+// reopened.
 //
 // A session that has ended its side lingers (server/linger.hpp): it moves to
 // a second list, ordered the same way, from which the sweep closes those that
@@ -32,6 +35,22 @@
 #include "protocol/close_reason.hpp"
 
 namespace hello::server {
+
+// What one look at a session's connection shows of its client.
+struct ClientWindow {
+    // Bytes the client's kernel has acknowledged, modulo 2^30: between two
+    // looks it can acknowledge no more than our send buffer holds.
+    std::uint32_t acknowledged = 0;
+    bool open = false;          // its last advertised receive window was not zero
+    bool replies_wait = false;  // bytes wait in our kernel, unsent or unacknowledged
+};
+
+// Whether the client took some of its replies since the look `before` (none
+// since the session's last progress: nullptr). A window that reopened counts
+// before the bytes sent into it are acknowledged, a round trip later; one
+// that stays open while nothing is acknowledged does not (a client that has
+// vanished leaves it so).
+bool took_replies(const ClientWindow* before, const ClientWindow& now);
 
 class SessionList {
 public:
@@ -63,6 +82,13 @@ public:
         // Ends the session: its pending operations fail at once, and it
         // closes the way every session does.
         void stop(CloseReason why);
+        void note(const ClientWindow& window)
+        {
+            acknowledged_ = window.acknowledged;
+            window_open_ = window.open ? 1 : 0;
+            looked_ = true;
+        }
+        ClientWindow last_look() const { return {acknowledged_, window_open_ != 0, true}; }
 
         net::tcp::socket& socket_;
         asio::steady_timer* pause_;
@@ -70,11 +96,16 @@ public:
         Entry* next_ = nullptr;
         Clock::time_point last_progress_;
         std::optional<CloseReason> ended_by_server_;
-        bool linked_ = false;               // closed sessions have left already
-        bool reading_ = false;              // waits for the client, owing it nothing
-        bool lingering_ = false;            // in the second list, which the sweep closes sooner
-        bool looked_ = false;               // unacknowledged_ is from after the last progress
-        std::uint32_t unacknowledged_ = 0;  // bytes the client had not acknowledged then
+        bool linked_ : 1 = false;     // closed sessions have left already
+        bool looked_ : 1 = false;     // the two below are from the last progress or after
+        bool reading_ : 1 = false;    // waits for the client, owing it nothing
+        bool lingering_ : 1 = false;  // in the second list, which the sweep closes sooner
+        // ClientWindow's acknowledged and open, and whether the session waits
+        // to write, in the word the fields above leave free, so that an entry
+        // is no bigger than six pointers.
+        std::uint32_t acknowledged_ : 30 = 0;
+        std::uint32_t window_open_ : 1 = 0;
+        std::uint32_t waiting_ : 1 = 0;
     };
 
     // A new session: its idle clock starts now.
@@ -82,9 +113,12 @@ public:
     // The session has ended (every joined entry leaves, exactly once).
     void leave(Entry& entry);
     // Bytes moved, one way or the other: the entry's idle clock restarts.
+    // When the session was waiting to write, the kernel took some of its
+    // replies: what the client has acknowledged by now is noted too, for the
+    // sweep to tell whether it takes the rest.
     void made_progress(Entry& entry);
     // The session waits for the kernel to take more of its replies: notes
-    // how many bytes the client has yet to acknowledge, for the sweep.
+    // what the client has acknowledged so far, for the sweep.
     void waiting_to_write(Entry& entry);
     // The session waits for its client to say something, owing it nothing:
     // a shutdown may end that wait at once.

@@ -7,12 +7,15 @@ https, using a certificate made by `make_certificates` at test time (nothing
 committed that could expire).
 """
 
+import grp
 import os
+import pwd
 import shutil
 import signal
 import socket
 import ssl
 import subprocess
+import tempfile
 import threading
 import time
 
@@ -262,3 +265,100 @@ http {{
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=10)
+
+
+def apache_program():
+    """Debian's apache2, or None."""
+    for candidate in ("/usr/sbin/apache2", shutil.which("apache2")):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+APACHE_MODULES = "/usr/lib/apache2/modules"
+
+
+class Apache:
+    """Debian's apache2 on 127.0.0.1 and a free port, in the foreground, with its own
+    ServerRoot, configuration, logs and document root (`root`) in a directory of its
+    own, serving static files (with Apache's own ETags, ranges and 416s). As root (CI)
+    the server's children run as nobody, so the directory is world-readable; otherwise
+    as the current user. Started and stopped by the `with` block."""
+
+    def __init__(self):
+        self.program = apache_program()
+        self.directory = self.root = self.port = None
+        self.process = None
+
+    def url(self, path="/"):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def _config(self):
+        d = self.directory
+        user = ""
+        if os.geteuid() == 0:
+            nobody = pwd.getpwnam("nobody")
+            user = f"User {nobody.pw_name}\nGroup {grp.getgrgid(nobody.pw_gid).gr_name}"
+        return f"""
+ServerRoot "{d}"
+DefaultRuntimeDir "{d}"
+PidFile "{d}/apache2.pid"
+Listen 127.0.0.1:{self.port}
+ServerName 127.0.0.1
+LoadModule mpm_prefork_module {APACHE_MODULES}/mod_mpm_prefork.so
+LoadModule authz_core_module {APACHE_MODULES}/mod_authz_core.so
+{user}
+StartServers 1
+MinSpareServers 1
+MaxSpareServers 2
+ErrorLog "{d}/error.log"
+LogLevel warn
+DocumentRoot "{self.root}"
+<Directory "{self.root}">
+    Require all granted
+</Directory>
+"""
+
+    def __enter__(self):
+        if self.program is None or not os.path.isdir(APACHE_MODULES):
+            raise Skip("apache2 is not installed (apt-get install apache2)")
+        self.directory = tempfile.mkdtemp(prefix="apache-")
+        os.chmod(self.directory, 0o755)  # for nobody, when we are root
+        self.root = os.path.join(self.directory, "www")
+        os.makedirs(self.root, mode=0o755)
+        for attempt in range(5):
+            self.port = free_port()
+            config = os.path.join(self.directory, "apache2.conf")
+            with open(config, "w") as file:
+                file.write(self._config())
+            # A session of its own: at shutdown Apache signals its whole process group.
+            self.process = subprocess.Popen(
+                [self.program, "-d", self.directory, "-f", config, "-DFOREGROUND"],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                start_new_session=True)
+            if wait_until_listening(self.process, self.port):
+                return self
+            self._stop()
+        log = self._log()
+        shutil.rmtree(self.directory, ignore_errors=True)
+        raise AssertionError("apache2 did not start: " + log)
+
+    def _log(self):
+        try:
+            with open(os.path.join(self.directory, "error.log"), errors="replace") as file:
+                return file.read()[-2000:]
+        except OSError:
+            return "(no error.log)"
+
+    def _stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+    def __exit__(self, *exc):
+        self._stop()
+        shutil.rmtree(self.directory, ignore_errors=True)

@@ -168,6 +168,24 @@ def test_lingering_is_bounded(start_server):
         stop_dripping.set()
         dripper.join(timeout=5)
         assert 3 < time.monotonic() - start < 10
+    with server.connect() as sock:  # says "exit", then floods: the byte limit ends it first
+        sock.sendall(b"exit\n")
+        start = time.monotonic()
+        stop_flooding = threading.Event()
+
+        def flood():
+            while not stop_flooding.is_set() and time.monotonic() - start < 10:
+                try:
+                    sock.sendall(b"flood\n" * 10_000)
+                except OSError:
+                    return
+
+        flooder = threading.Thread(target=flood, daemon=True)
+        flooder.start()
+        close_line(server, sock, "")
+        assert time.monotonic() - start < 3
+        stop_flooding.set()
+        flooder.join(timeout=10)
     with server.connect() as sock:  # says "exit" and more, then nothing, and never closes
         sock.sendall(b"exit\n" + b"more\n" * 20_000)  # more than one read takes
         start = time.monotonic()

@@ -20,7 +20,7 @@ import time
 import zlib
 
 from harness import BUILD_DIR, Skip, run_with_peak_rss
-from http_servers import (Nginx, ScriptedServer, drip, make_certificates, request_path, response_head,
+from http_servers import (Apache, Nginx, ScriptedServer, drip, make_certificates, request_path, response_head,
                           send_with_length, wait_until_listening)
 
 HTTP_GET = os.path.abspath(os.path.join(BUILD_DIR, "http_get"))  # the tests run it in temp dirs
@@ -698,8 +698,9 @@ def test_not_modified_keeps_the_file():
 
 
 def test_signal_removes_the_temporary_file():
-    """SIGINT, SIGTERM and SIGHUP in the middle of a body: the temporary file goes,
-    the old file stays, and the program ends by the signal, as curl does."""
+    """SIGINT, SIGTERM and SIGHUP in the middle of a body without a validator (so nothing
+    -C - could continue): the temporary file goes, the old file stays, and the program
+    ends by the signal, as curl does."""
     body = body_of(200_000, seed=8)
 
     def respond(request, connection):
@@ -948,7 +949,9 @@ def test_max_filesize():
 
 def ranged_server(state):
     """A server of state["body"] with ETag state["etag"] that honours Range and If-Range as
-    RFC 9110 says; state["cut_at"] cuts the next response's body short once."""
+    RFC 9110 says; state["cut_at"] cuts the next response's body short once, state["stall_at"]
+    stops sending there once (until the client leaves); state["bare_416"] leaves Content-Range
+    out of a 416, as Apache and lighttpd do, state["always_416"] answers 416 to any Range."""
     def respond(request, connection):
         body, etag = state["body"], state["etag"]
         match = re.search(rb"\r\nRange: bytes=(\d+)-", request)
@@ -958,9 +961,11 @@ def ranged_server(state):
             start = None  # the resource changed: the whole of it
         if state.get("wrong_offset") and start is not None:
             start -= 1
-        if start is not None and start >= len(body):
-            connection.sendall(response_head("416 Range Not Satisfiable",
-                                             [("Content-Range", f"bytes */{len(body)}"), ("Content-Length", 0)]))
+        if start is not None and (start >= len(body) or state.get("always_416")):
+            fields = [("Content-Length", 0)]
+            if not state.get("bare_416") and not state.get("always_416"):
+                fields.append(("Content-Range", f"bytes */{len(body)}"))
+            connection.sendall(response_head("416 Range Not Satisfiable", fields))
             return
         headers = [("ETag", etag), ("Content-Length", len(body) - (start or 0))]
         if start is None:
@@ -969,7 +974,13 @@ def ranged_server(state):
             headers.append(("Content-Range", f"bytes {start}-{len(body) - 1}/{len(body)}"))
             head, rest = response_head("206 Partial Content", headers), body[start:]
         cut = state.pop("cut_at", None)
-        connection.sendall(head + (rest[:cut] if cut is not None else rest))
+        stall = state.pop("stall_at", None)
+        if stall is None:
+            connection.sendall(head + (rest[:cut] if cut is not None else rest))
+            return
+        connection.sendall(head + rest[:stall])
+        connection.settimeout(20)
+        connection.recv(1)  # until the client is gone
     return respond
 
 
@@ -1007,6 +1018,95 @@ def test_resume():
         result = run_get("-C", "-", "-o", "f", server.url("/f"), cwd=directory)
         assert_exit(result, 7, "resumed at byte 99999, not at 100000")
         assert saved(directory, "f") == second[:100_000]
+        assert os.listdir(directory) == ["f"], os.listdir(directory)
+
+
+def wait_for_temporary_file(directory, size):
+    """Waits (bounded) until a temporary file of http_get's in `directory` has `size` bytes;
+    True when it came."""
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        for name in os.listdir(directory):
+            if ".http_get-" in name and os.path.getsize(os.path.join(directory, name)) == size:
+                return True
+        time.sleep(0.02)
+    return False
+
+
+def test_signal_keeps_a_partial_for_resume():
+    """Ctrl-C (or SIGTERM) mid-body keeps what arrived, marked, where -C - finds it: beside
+    an old file, which stays as it was, or at the target where there was none; the next
+    -C - continues it and puts the whole resource in place, never appending to the old file."""
+    body = body_of(300_000, seed=16)
+    state = {"body": body, "etag": '"v1"'}
+    with ScriptedServer(ranged_server(state)) as server, tempfile.TemporaryDirectory() as directory:
+        for number, old in ((signal.SIGINT, b"old!"), (signal.SIGTERM, None)):
+            for name in os.listdir(directory):
+                os.remove(os.path.join(directory, name))
+            if old is not None:
+                with open(os.path.join(directory, "f"), "wb") as file:
+                    file.write(old)
+            state["stall_at"] = 120_000
+            process = subprocess.Popen([HTTP_GET, "-o", "f", server.url("/f")], cwd=directory,
+                                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            arrived = wait_for_temporary_file(directory, 120_000)
+            process.send_signal(number)
+            _, stderr = process.communicate(timeout=20)
+            assert arrived, "the first 120,000 bytes never reached the disk"
+            assert process.returncode == -number, f"exit {process.returncode}: {stderr!r}"
+            kept = ".f.http_get-partial" if old else "f"
+            assert sorted(os.listdir(directory)) == sorted({"f", kept}), os.listdir(directory)
+            assert saved(directory, kept) == body[:120_000], "the partial was not kept"
+            assert os.getxattr(os.path.join(directory, kept), "user.http_get.validator") == b'"v1"'
+            if old:
+                assert saved(directory, "f") == old, "the old file was replaced by a partial"
+
+            result = run_get("-C", "-", "-o", "f", server.url("/f"), cwd=directory)
+            assert_exit(result, 0, "Appended 180000 bytes to f")
+            assert b"\r\nRange: bytes=120000-\r\nIf-Range: \"v1\"" in server.requests[-1], server.requests[-1]
+            assert saved(directory, "f") == body
+            assert os.listdir(directory) == ["f"], os.listdir(directory)
+
+
+def test_resume_never_appends_to_a_file_of_unknown_origin():
+    """-C - on a file http_get did not mark (an old version, curl's, anything) fetches the
+    whole resource through a temporary file instead of appending to it."""
+    body = body_of(50_000, seed=17)
+    state = {"body": body, "etag": '"v1"'}
+    with ScriptedServer(ranged_server(state)) as server, tempfile.TemporaryDirectory() as directory:
+        with open(os.path.join(directory, "f"), "wb") as file:
+            file.write(b"old!")
+        result = run_get("-C", "-", "-o", "f", server.url("/f"), cwd=directory)
+        assert_exit(result, 0, "f is no partial http_get kept", "Saved 50000 bytes to f")
+        assert b"\r\nRange:" not in server.requests[-1], server.requests[-1]
+        assert saved(directory, "f") == body
+        assert os.listdir(directory) == ["f"], os.listdir(directory)
+
+
+def test_resume_416_without_content_range():
+    """A 416 without Content-Range (Apache, lighttpd) to -C - of a file http_get saved whole
+    is success; one that cannot prove the file complete makes http_get ask for the whole
+    resource, so `until http_get -C - ...` always ends."""
+    body = body_of(200_000, seed=18)
+    state = {"body": body, "etag": '"v1"', "bare_416": True}
+    with ScriptedServer(ranged_server(state)) as server, tempfile.TemporaryDirectory() as directory:
+        assert_exit(run_get("-o", "f", server.url("/f"), cwd=directory), 0)
+        result = run_get("-C", "-", "-o", "f", server.url("/f"), cwd=directory)
+        assert_exit(result, 0, "f is complete already (200000 bytes)")
+        assert b"\r\nRange: bytes=200000-\r\nIf-Range: \"v1\"" in server.requests[-1], server.requests[-1]
+        assert saved(directory, "f") == body
+
+        # A server that answers 416 to any Range: the partial is not complete, so the whole again.
+        os.remove(os.path.join(directory, "f"))
+        state.update(cut_at=50_000, always_416=True)
+        assert_exit(run_get("-o", "f", server.url("/f"), cwd=directory), 8)
+        assert saved(directory, "f") == body[:50_000]
+        requests = len(server.requests)
+        result = run_get("-C", "-", "-o", "f", server.url("/f"), cwd=directory)
+        assert_exit(result, 0, "does not say f is complete", "Saved 200000 bytes to f")
+        assert len(server.requests) == requests + 2
+        assert b"\r\nRange: bytes=50000-" in server.requests[-2] and b"Range:" not in server.requests[-1]
+        assert saved(directory, "f") == body
         assert os.listdir(directory) == ["f"], os.listdir(directory)
 
 
@@ -1209,3 +1309,80 @@ def test_nginx_ranges_etags_and_vhosts():
             result = run_get("--cacert", ca_b, "--resolve", f"a.test:{nginx.tls_port}:127.0.0.1", "-o", "v",
                              f"https://a.test:{nginx.tls_port}/f.bin", cwd=directory)
             assert_exit(result, 5, "the certificate of a.test was refused")
+
+
+def test_apache_ranges_and_416():
+    """Against Apache, which answers a Range past the end with a 416 without Content-Range:
+    -C - of a file saved whole ends at once with exit 0 (curl's habit of retrying until it
+    succeeds ends); a marked prefix is continued; an unmarked file is fetched whole; a
+    changed file is sent whole because of If-Range."""
+    first, second = body_of(1_500_000, seed=19), body_of(1_200_000, seed=20)
+    with Apache() as apache, tempfile.TemporaryDirectory() as directory:
+        served = os.path.join(apache.root, "f.bin")
+        with open(served, "wb") as file:
+            file.write(first)
+        os.utime(served, (1_000_000_000, 1_000_000_000))  # an old file: Apache's ETag is strong
+        url = apache.url("/f.bin")
+        assert_exit(run_get("-o", "f", url, cwd=directory), 0, "Saved 1500000 bytes to f")
+        result = run_get("-C", "-", "-v", "-o", "f", url, cwd=directory)
+        assert_exit(result, 0, "< HTTP/1.1 416", "f is complete already (1500000 bytes)")
+        assert saved(directory, "f") == first
+
+        # What http_get saved, cut short: still marked, so continued with If-Range.
+        os.truncate(os.path.join(directory, "f"), 600_000)
+        result = run_get("-C", "-", "-v", "-o", "f", url, cwd=directory)
+        assert_exit(result, 0, "> If-Range: \"", "< HTTP/1.1 206", "Appended 900000 bytes to f")
+        assert saved(directory, "f") == first
+
+        # A file of unknown origin by that name: fetched whole, not appended to.
+        with open(os.path.join(directory, "g"), "wb") as file:
+            file.write(first[:1000])
+        result = run_get("-C", "-", "-v", "-o", "g", url, cwd=directory)
+        assert_exit(result, 0, "g is no partial http_get kept", "Saved 1500000 bytes to g")
+        assert "> Range:" not in result.stderr.decode()
+        assert saved(directory, "g") == first
+
+        # The file changes on the server: If-Range no longer matches, Apache sends it whole.
+        os.truncate(os.path.join(directory, "f"), 500_000)
+        with open(served, "wb") as file:
+            file.write(second)
+        os.utime(served, (1_000_000_100, 1_000_000_100))
+        result = run_get("-C", "-", "-v", "-o", "f", url, cwd=directory)
+        assert_exit(result, 0, "< HTTP/1.1 200", "starting over", "Saved 1200000 bytes to f")
+        assert saved(directory, "f") == second
+        assert sorted(os.listdir(directory)) == ["f", "g"], os.listdir(directory)
+
+
+def test_nginx_interrupted_then_resumed():
+    """The curl habit against nginx: `-o f` with an old f interrupted by Ctrl-C, then
+    `-C - -o f`. The old f stays until the new one is whole; what arrived is kept beside it
+    and continued with If-Range, not spliced onto the old f."""
+    body = body_of(400_000, seed=21)
+    with tempfile.TemporaryDirectory() as directory:
+        # The first 150 KB at once, then 100 KB/s: the interruption comes mid-body.
+        with Nginx(os.path.join(directory, "nginx"), server_block="limit_rate_after 150k; limit_rate 100k;") as nginx:
+            with open(os.path.join(nginx.root, "f.bin"), "wb") as file:
+                file.write(body)
+            work = os.path.join(directory, "work")
+            os.mkdir(work)
+            with open(os.path.join(work, "f"), "wb") as file:
+                file.write(b"old!")
+            process = subprocess.Popen([HTTP_GET, "-o", "f", nginx.url("/f.bin")], cwd=work,
+                                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            deadline, arrived = time.monotonic() + 20, False
+            while time.monotonic() < deadline and not arrived and process.poll() is None:
+                arrived = any(".http_get-" in name and os.path.getsize(os.path.join(work, name)) >= 150_000
+                              for name in os.listdir(work))
+                time.sleep(0.02)
+            process.send_signal(signal.SIGINT)
+            _, stderr = process.communicate(timeout=20)
+            assert arrived and process.returncode == -signal.SIGINT, f"exit {process.returncode}: {stderr!r}"
+            assert saved(work, "f") == b"old!"
+            kept = saved(work, ".f.http_get-partial")
+            assert 150_000 <= len(kept) < len(body) and body.startswith(kept), len(kept)
+
+            result = run_get("-C", "-", "-v", "-o", "f", nginx.url("/f.bin"), cwd=work)
+            assert_exit(result, 0, f"> Range: bytes={len(kept)}-", "> If-Range: \"", "< HTTP/1.1 206",
+                        f"Appended {len(body) - len(kept)} bytes to f")
+            assert saved(work, "f") == body
+            assert os.listdir(work) == ["f"], os.listdir(work)

@@ -14,12 +14,15 @@
 #include "net/asio_compat.hpp"
 #include "server/connection_limit.hpp"
 #include "server/options.hpp"
+#include "server/session_list.hpp"
 #include "server/worker.hpp"
 
 using namespace std::chrono_literals;
 using hello::net::tcp;
+using hello::server::ClientWindow;
 using hello::server::ConnectionLimit;
 using hello::server::ServerOptions;
+using hello::server::took_replies;
 using hello::server::Worker;
 using Clock = std::chrono::steady_clock;
 
@@ -210,6 +213,43 @@ TEST_SUITE("server_core")
         talker.send("Bob");
         CHECK(talker.receive(11) == "Hello, Bob!");
         CHECK(talker.closed_by_server());  // and then it goes silent too
+    }
+
+    TEST_CASE("slow readers: a client took replies when its kernel acknowledged more of them")
+    {
+        const ClientWindow before{1000, false, true};
+        CHECK(took_replies(&before, {1001, false, true}));
+        CHECK_FALSE(took_replies(&before, {1000, false, true}));
+        // Compared modulo 2^30: one byte past the top is still one byte more.
+        const ClientWindow top{(1U << 30) - 1, false, true};
+        CHECK(took_replies(&top, {0, false, true}));
+        CHECK_FALSE(took_replies(&top, {(1U << 30) - 1, false, true}));
+    }
+
+    TEST_CASE("slow readers: a window that reopened counts before its bytes are acknowledged")
+    {
+        const ClientWindow shut{1000, false, true};
+        CHECK(took_replies(&shut, {1000, true, true}));
+        // Open at both looks and nothing acknowledged: a client that vanished
+        // with its window open, while our kernel retransmits to it.
+        const ClientWindow open{1000, true, true};
+        CHECK_FALSE(took_replies(&open, {1000, true, true}));
+        CHECK_FALSE(took_replies(&open, {1000, false, true}));
+    }
+
+    TEST_CASE("slow readers: taking the last replies counts; having them all and no more does not")
+    {
+        const ClientWindow before{1000, false, true};
+        // Its kernel took the last of them since the last look: progress,
+        // though nothing waits any more.
+        CHECK(took_replies(&before, {5000, true, false}));
+        // Nothing taken since: idle, like any client that says nothing.
+        const ClientWindow has_all{5000, true, false};
+        CHECK_FALSE(took_replies(&has_all, {5000, true, false}));
+        CHECK_FALSE(took_replies(nullptr, {5000, true, false}));
+        // Replies written without a wait since its last progress: the first
+        // look only notes what it sees.
+        CHECK(took_replies(nullptr, {1000, false, true}));
     }
 
     TEST_CASE("shutdown ends waiting sessions at once and run() returns")
