@@ -284,8 +284,11 @@ def clients(draw, max_message, delayed):
     # A client pauses, and one that cuts does so, within what it is owed:
     # past that it would wait for the end of a conversation that may never end.
     owed = len(converse(reads, max_message, end_of_stream=half_close).owed)
+    # Hypothesis shrinks towards the first choice of each list: towards a
+    # reader that pauses, whose losses depend on buffer sizes rather than on
+    # how fast Python reads, so that the shrunk example fails again on replay.
     reading = Reading(draw(st.sampled_from([1, 7, 512, 65536])), draw(st.sampled_from([None, 2048, 16384])),
-                      draw(st.integers(0, 1 << 16)) % (owed + 1), draw(st.sampled_from([0, 0.1, 0.4])),
+                      draw(st.integers(0, 1 << 16)) % (owed + 1), draw(st.sampled_from([0.1, 0, 0.4])),
                       draw(st.sampled_from([0, 0, 20])))
     return Client(raw, lines, half_close, fate, draw(st.integers(0, 1 << 16)) % (owed + 1), reading)
 
