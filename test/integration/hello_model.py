@@ -39,6 +39,19 @@ def converse(reads, max_message=DEFAULT_MAX_MESSAGE, end_of_stream=False):
         owed.extend((b"\n" if line_open else b"") + TOO_LONG)
         return done("too_long")
 
+    def answer_line(line):
+        """What ends the conversation at this line, if anything."""
+        nonlocal line_open, messages
+        line = line[:-1] if line.endswith(b"\r") else line
+        if len(line) > max_message:
+            return refuse()
+        if line == b"exit":
+            return done("exit")
+        owed.extend((b"\n" if line_open else b"") + b"Hello, " + line + b"!\n")
+        line_open = False
+        messages += 1
+        return None
+
     for read in reads:
         if not line_framing and b"\n" in read:
             line_framing = True  # for good, from this read on
@@ -52,27 +65,16 @@ def converse(reads, max_message=DEFAULT_MAX_MESSAGE, end_of_stream=False):
             continue
         *lines, partial = (partial + read).split(b"\n")
         for line in lines:
-            line = line[:-1] if line.endswith(b"\r") else line
-            if len(line) > max_message:
-                return refuse()
-            if line == b"exit":
-                return done("exit")
-            owed.extend((b"\n" if line_open else b"") + b"Hello, " + line + b"!\n")
-            line_open = False
-            messages += 1
+            if ended := answer_line(line):
+                return ended
         # One byte of room past the limit: it may be the "\r" of a "\r\n".
         if len(partial) > max_message + 1:
             return refuse()
     if not end_of_stream:
         return done(None)
     if partial:  # a last line without its "\n" is still a message
-        line = partial[:-1] if partial.endswith(b"\r") else partial
-        if len(line) > max_message:
-            return refuse()
-        if line == b"exit":
-            return done("exit")
-        owed.extend((b"\n" if line_open else b"") + b"Hello, " + line + b"!\n")
-        messages += 1
+        if ended := answer_line(partial):
+            return ended
     return done("eof")
 
 
