@@ -32,6 +32,11 @@ net::awaitable<net::tcp::socket> connect_within(const Route& route, net::IpFamil
     } catch (const net::TimeoutError&) {
         throw_timed_out(
             limit, fmt::format("connecting to {} port {}", route.connect_host, route.connect_port));
+    } catch (const net::ResolveError& error) {
+        if (route.proxy) {
+            throw ProxyUnresolved(fmt::format("the proxy: {}", error.what()));
+        }
+        throw;
     }
 }
 

@@ -25,37 +25,62 @@ namespace {
 namespace net = hello::net;
 using hello::http::ExitCode;
 
-// Each kind of failure has its own exit status (see exit_codes.hpp).
+// Each kind of failure has curl's exit status for it (see exit_codes.hpp);
+// the most specific types come first, since some derive from others.
 // Command-line mistakes never get here: cli::run_main answers those.
 ExitCode exit_code_of(const std::exception_ptr& failure)
 {
     using namespace hello;
     try {
         std::rethrow_exception(failure);
+    } catch (const http::UnsupportedScheme&) {
+        return ExitCode::unsupported_scheme;
+    } catch (const http::InvalidUrl&) {
+        return ExitCode::malformed_url;
+    } catch (const http::ProxyUnresolved&) {
+        return ExitCode::proxy_resolve_failed;
     } catch (const net::ResolveError&) {
         return ExitCode::resolve_failed;
     } catch (const net::ConnectError&) {
         return ExitCode::connect_failed;
     } catch (const http::ProxyRefused&) {
-        return ExitCode::connect_failed;
+        return ExitCode::receive_failed;
+    } catch (const http::CertificateRefused&) {
+        return ExitCode::certificate_refused;
     } catch (const http::TlsError&) {
         return ExitCode::tls_failed;
     } catch (const net::TimeoutError&) {
         return ExitCode::timed_out;
     } catch (const http::TimedOut&) {
         return ExitCode::timed_out;
+    } catch (const http::BadContentEncoding&) {
+        return ExitCode::bad_content_encoding;
     } catch (const http::MalformedResponse&) {
-        return ExitCode::malformed_response;
+        return ExitCode::weird_reply;
+    } catch (const http::EmptyReply&) {
+        return ExitCode::empty_reply;
+    } catch (const http::ReceiveError&) {
+        return ExitCode::receive_failed;
+    } catch (const http::SendError&) {
+        return ExitCode::send_failed;
     } catch (const http::IncompleteResponse&) {
-        return ExitCode::incomplete_response;
+        return ExitCode::partial_file;
     } catch (const http::TooManyRedirects&) {
         return ExitCode::too_many_redirects;
+    } catch (const http::CaFileError&) {
+        return ExitCode::ca_file_failed;
     } catch (const http::FileError&) {
-        return ExitCode::file_error;
+        return ExitCode::write_error;
+    } catch (const http::ReadError&) {
+        return ExitCode::read_error;
     } catch (const http::FileTooLarge&) {
         return ExitCode::file_too_large;
+    } catch (const http::RangeError&) {
+        return ExitCode::range_error;
     } catch (const http::ErrorStatus&) {
-        return ExitCode::error_status;
+        return ExitCode::http_error;
+    } catch (const http::WouldClobber&) {
+        return ExitCode::would_clobber;
     } catch (...) {
         return ExitCode::other_failure;
     }
@@ -120,7 +145,16 @@ int main(int argc, char** argv)
     using namespace hello;
     return cli::run_main("http_get", [&] {
         const auto arguments = cli::arguments_of(argc, argv);
-        auto command = http::parse_get_command(arguments);
+        http::GetCommand command;
+        try {
+            command = http::parse_get_command(arguments);
+        } catch (const http::InvalidUrl& error) {
+            fmt::print(stderr, "http_get: {}\n", error.what());
+            return static_cast<int>(exit_code_of(std::current_exception()));
+        } catch (const http::ReadError& error) {
+            fmt::print(stderr, "http_get: {}\n", error.what());
+            return static_cast<int>(exit_code_of(std::current_exception()));
+        }
         if (cli::answer_help_or_version(command.action, "http_get", http::get_usage())) {
             return 0;
         }

@@ -31,6 +31,7 @@ inline constexpr int default_max_redirects = 10;
 struct GetOptions {
     Url url;
     std::string output;                         // -o FILE, "-", or the URL's default file name (-O)
+    bool output_named = false;                  // -o FILE: the user chose the name
     bool follow_redirects = false;              // -L
     bool header_only = false;                   // -I, --head, --header-only: HEAD, save nothing
     bool fail_on_error = false;                 // --fail: a status that is not 2xx is an error

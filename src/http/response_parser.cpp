@@ -117,10 +117,11 @@ void ResponseParser::close()
     switch (state_) {
     case State::done: return;
     case State::head:
+        if (!anything_received_) {
+            throw EmptyReply("the server closed the connection without a response");
+        }
         throw IncompleteResponse(
-            !anything_received_
-                ? "the server closed the connection without a response"
-                : "the server closed the connection in the middle of the response head");
+            "the server closed the connection in the middle of the response head");
     case State::body: break;
     }
     switch (framing_.kind) {

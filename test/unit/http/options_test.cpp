@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "cli/arguments.hpp"
+#include "http/errors.hpp"
 #include "http/options.hpp"
 
 using namespace hello;
@@ -162,8 +163,27 @@ TEST_CASE("command-line mistakes are usage errors")
     CHECK_THROWS_AS(parse({"-H", "no colon", "h"}), cli::UsageError);
     CHECK_THROWS_AS(parse({"-A", "bad\r\nX: y", "h"}), cli::UsageError);
     CHECK_THROWS_AS(parse({"--resolve", "h:80", "h"}), cli::UsageError);
+}
+
+TEST_CASE("a bad URL is no usage error: curl's exit statuses tell them apart")
+{
     CHECK_THROWS_WITH_AS(parse({"ftp://h/"}), doctest::Contains("unsupported scheme"),
-                         cli::UsageError);
+                         UnsupportedScheme);
+    CHECK_THROWS_AS(parse({"http://[::1"}), InvalidUrl);
+}
+
+TEST_CASE("-o names the output: consent to replace a file there")
+{
+    CHECK(parse({"-o", "f", "h"}).options.output_named);
+    CHECK_FALSE(parse({"h/f"}).options.output_named);
+    CHECK_FALSE(parse({"-O", "h/f"}).options.output_named);
+}
+
+TEST_CASE("--retry-connrefused and --retry-all-errors")
+{
+    CHECK_FALSE(parse({"h"}).options.retry.connection_refused);
+    CHECK(parse({"--retry-connrefused", "h"}).options.retry.connection_refused);
+    CHECK(parse({"--retry-all-errors", "h"}).options.retry.all_errors);
 }
 
 TEST_SUITE_END();

@@ -1,0 +1,15 @@
+#pragma once
+// Whether a response's body may replace the file at the output's name.
+//
+// A name the user gave (-o FILE) is consent: the body goes there whatever
+// its status, as with curl. The default name (the URL's last segment, or
+// index.html) was never typed, so a file there is probably the user's own:
+// only a 2xx body replaces it. An error page or a redirect's page is
+// refused instead, with a message and exit status 100 (wget would save it
+// as index.html.1; curl -O would replace the file without a word).
+
+namespace hello::http {
+
+bool may_replace(bool name_given, int status_code, bool file_exists);
+
+}  // namespace hello::http
