@@ -67,6 +67,11 @@ struct CertificateRefused : TlsError {
     using TlsError::TlsError;
 };
 
+// A chunked body whose framing is broken: curl counts it a receive error.
+struct BadChunkedEncoding : MalformedResponse {
+    using MalformedResponse::MalformedResponse;
+};
+
 // A body that does not decode as its Content-Encoding says.
 struct BadContentEncoding : MalformedResponse {
     using MalformedResponse::MalformedResponse;

@@ -63,7 +63,7 @@ inline constexpr std::array exit_code_meanings{
     ExitCodeMeaning{ExitCode::empty_reply, "the server closed without a byte of response"},
     ExitCodeMeaning{ExitCode::send_failed, "the connection broke while sending"},
     ExitCodeMeaning{ExitCode::receive_failed,
-                    "the connection broke while receiving, or the proxy refused the tunnel"},
+                    "a broken connection or chunk while receiving, or the proxy refused"},
     ExitCodeMeaning{ExitCode::certificate_refused, "the server's certificate did not verify"},
     ExitCodeMeaning{ExitCode::bad_content_encoding, "--compressed: the body does not decode"},
     ExitCodeMeaning{ExitCode::file_too_large, "--max-filesize, and the body is larger"},

@@ -53,6 +53,8 @@ ExitCode exit_code_of(const std::exception_ptr& failure)
         return ExitCode::timed_out;
     } catch (const http::TimedOut&) {
         return ExitCode::timed_out;
+    } catch (const http::BadChunkedEncoding&) {
+        return ExitCode::receive_failed;
     } catch (const http::BadContentEncoding&) {
         return ExitCode::bad_content_encoding;
     } catch (const http::MalformedResponse&) {
