@@ -94,7 +94,8 @@ std::size_t ChunkedDecoder::take_trailer(std::string_view input)
         if (line_.line().empty()) {
             state_ = State::done;
         } else {
-            parse_header_field(line_.line());  // checked, then dropped: we use no trailer
+            const auto field = parse_header_field(line_.line());
+            trailers_ += fmt::format("{}: {}\r\n", field.name, field.value);
         }
         line_.clear();
     }

@@ -257,6 +257,56 @@ std::optional<BodyOrigin> resumable_origin(const ResponseHead& head, const GetOp
     return BodyOrigin{validator, std::nullopt};
 }
 
+// Each head goes where stdout_rule.hpp says; -D and -v show it besides.
+// Into a file (-i), every head of the try is written before the body (save_body).
+void print_head(const ResponseHead& head, Transfer& transfer)
+{
+    const auto text = head.to_string();
+    transfer.trace(text + "\n", "< ");
+    if (transfer.dump && dump_writes_head(transfer.choices)) {
+        const auto wire = wire_form(head);
+        std::fwrite(wire.data(), 1, wire.size(), transfer.dump.get());
+        std::fflush(transfer.dump.get());
+    }
+    switch (head_place(transfer.choices)) {
+    case HeadPlace::nowhere: break;
+    case HeadPlace::standard_output:
+        fmt::print("{}\n", text);
+        std::fflush(stdout);  // before any progress on stderr, and before an error
+        break;
+    case HeadPlace::standard_error: fmt::print(stderr, "{}\n", text); break;
+    case HeadPlace::output:
+        if (to_stdout(transfer.options)) {
+            fmt::print("{}", wire_form(head));
+            std::fflush(stdout);
+        } else {
+            transfer.included_heads += wire_form(head);
+        }
+        break;
+    }
+}
+
+bool is_regular_file(const std::string& path)
+{
+    struct stat status {};
+    return ::stat(path.c_str(), &status) == 0 && S_ISREG(status.st_mode);
+}
+
+// A chunked body's trailers, after it, where its head went, as curl shows them.
+void write_trailers(std::string_view trailers, BodyFile& file, const Transfer& transfer)
+{
+    if (trailers.empty()) {
+        return;
+    }
+    if (transfer.dump && dump_writes_head(transfer.choices)) {
+        std::fwrite(trailers.data(), 1, trailers.size(), transfer.dump.get());
+        std::fflush(transfer.dump.get());
+    }
+    if (head_place(transfer.choices) == HeadPlace::output) {
+        file.write(trailers);
+    }
+}
+
 // The body into the output. With `continued` (-C - and a 206), appended to
 // that partial, a resource `length` bytes long when the server said.
 net::awaitable<void> save_body(Connection& connection, ResponseParser& parser,
@@ -319,8 +369,9 @@ net::awaitable<void> save_body(Connection& connection, ResponseParser& parser,
     } else {
         co_await read_body(connection, parser, start, write, transfer.clock);
     }
-    file.finish();
     transfer.facts.size_download = file.size() - head_size;
+    write_trailers(parser.trailers(), file, transfer);
+    file.finish();
     if (progress) {
         progress->finish(file.size());
     }
@@ -331,41 +382,6 @@ net::awaitable<void> save_body(Connection& connection, ResponseParser& parser,
     } else {
         transfer.report("Saved {} bytes to {}", file.size(), path);
     }
-}
-
-// Each head goes where stdout_rule.hpp says; -D and -v show it besides.
-// Into a file (-i), every head of the try is written before the body (save_body).
-void print_head(const ResponseHead& head, Transfer& transfer)
-{
-    const auto text = head.to_string();
-    transfer.trace(text + "\n", "< ");
-    if (transfer.dump && dump_writes_head(transfer.choices)) {
-        const auto wire = wire_form(head);
-        std::fwrite(wire.data(), 1, wire.size(), transfer.dump.get());
-        std::fflush(transfer.dump.get());
-    }
-    switch (head_place(transfer.choices)) {
-    case HeadPlace::nowhere: break;
-    case HeadPlace::standard_output:
-        fmt::print("{}\n", text);
-        std::fflush(stdout);  // before any progress on stderr, and before an error
-        break;
-    case HeadPlace::standard_error: fmt::print(stderr, "{}\n", text); break;
-    case HeadPlace::output:
-        if (to_stdout(transfer.options)) {
-            fmt::print("{}", wire_form(head));
-            std::fflush(stdout);
-        } else {
-            transfer.included_heads += wire_form(head);
-        }
-        break;
-    }
-}
-
-bool is_regular_file(const std::string& path)
-{
-    struct stat status {};
-    return ::stat(path.c_str(), &status) == 0 && S_ISREG(status.st_mode);
 }
 
 // A Location we cannot follow is the server's fault.
@@ -482,6 +498,7 @@ net::awaitable<Next> exchange(const Url& url, const RequestOptions& request_for_
     transfer.trace(request, "> ");
     co_await send(connection, request, transfer.clock);
     ResponseParser parser(method);
+    parser.on_interim([&transfer](const ResponseHead& interim) { print_head(interim, transfer); });
     const auto body_start = co_await read_head(connection, parser, transfer);
     const auto& head = parser.head();
     facts.http_code = head.status.code;

@@ -68,6 +68,9 @@ void ResponseParser::end_head()
             throw MalformedResponse(
                 fmt::format("more than {} interim (1xx) responses", limits_.max_interim));
         }
+        if (on_interim_) {
+            on_interim_(head_);
+        }
         head_ = ResponseHead{};
         status_seen_ = false;
         head_bytes_ = 0;
@@ -110,6 +113,14 @@ std::size_t ResponseParser::take_body(std::string_view input, const BodySink& bo
     case BodyFraming::Kind::none: break;
     }
     return used;
+}
+
+std::string_view ResponseParser::trailers() const
+{
+    if (chunked_) {
+        return chunked_->trailers();
+    }
+    return {};
 }
 
 void ResponseParser::close()
