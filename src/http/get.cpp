@@ -271,7 +271,8 @@ void print_head(const ResponseHead& head, Transfer& transfer)
     switch (head_place(transfer.choices)) {
     case HeadPlace::nowhere: break;
     case HeadPlace::standard_output:
-        fmt::print("{}\n", text);
+        // -I's head is the output itself: as sent, as curl prints it.
+        fmt::print("{}", transfer.options.header_only ? wire_form(head) : text + "\n");
         std::fflush(stdout);  // before any progress on stderr, and before an error
         break;
     case HeadPlace::standard_error: fmt::print(stderr, "{}\n", text); break;
