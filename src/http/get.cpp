@@ -263,6 +263,7 @@ void print_head(const ResponseHead& head, Transfer& transfer)
 {
     const auto text = head.to_string();
     transfer.trace(text + "\n", "< ");
+    transfer.facts.size_header += wire_form(head).size();
     if (transfer.dump && dump_writes_head(transfer.choices)) {
         const auto wire = wire_form(head);
         std::fwrite(wire.data(), 1, wire.size(), transfer.dump.get());
@@ -482,12 +483,17 @@ net::awaitable<Next> exchange(const Url& url, const RequestOptions& request_for_
     const auto route = route_for(url, options.proxies, options.resolve_overrides);
     const auto trace_step = [&transfer](std::string_view line) { transfer.trace(line, "* "); };
     auto* tls = url.scheme == Scheme::https ? &transfer.tls_context() : nullptr;
-    // Before connecting: a script reads it after a failed connection too.
+    // Before connecting: a script reads them after a failed connection too.
     transfer.facts.url_effective = url.to_string();
+    transfer.facts.scheme = url.scheme == Scheme::https ? "HTTPS" : "HTTP";
+    if (transfer.facts.num_redirects > 0) {
+        transfer.facts.time_redirect = transfer.seconds_since_start(TransferClock::clock::now());
+    }
     auto connection =
         co_await Connection::open(url, route, tls, !options.insecure, options.request.user_agent,
                                   options.ip_family, transfer.clock, trace_step);
     auto& facts = transfer.facts;
+    ++facts.num_connects;
     facts.remote_ip = connection.remote_address();
     facts.time_connect = transfer.seconds_since_start(connection.connected_at());
     if (const auto secured_at = connection.secured_at()) {
@@ -498,11 +504,13 @@ net::awaitable<Next> exchange(const Url& url, const RequestOptions& request_for_
     const auto request = build_request(method, url, request_options);
     transfer.trace(request, "> ");
     co_await send(connection, request, transfer.clock);
+    facts.size_request += request.size();
     ResponseParser parser(method);
     parser.on_interim([&transfer](const ResponseHead& interim) { print_head(interim, transfer); });
     const auto body_start = co_await read_head(connection, parser, transfer);
     const auto& head = parser.head();
     facts.http_code = head.status.code;
+    facts.http_version = head.status.minor_version == 0 ? "1" : "1.1";
     facts.content_type = std::string(head.value("Content-Type").value_or(""));
     print_head(head, transfer);
 
@@ -512,6 +520,11 @@ net::awaitable<Next> exchange(const Url& url, const RequestOptions& request_for_
         co_return Next{redirect_target(url, *location)};
     }
     if (redirect) {
+        try {
+            facts.redirect_url = resolve_location(url, *location).to_string();
+        } catch (const InvalidUrl&) {
+            facts.redirect_url.clear();  // nothing a script could follow
+        }
         // A 3xx page saved as the result would be a surprise: say so.
         transfer.report("The server redirects to {} (-L follows redirects)",
                         protocol::printable(*location, 200));

@@ -19,6 +19,7 @@
 #include "http/route.hpp"
 #include "http/write_out.hpp"
 #include "net/connect.hpp"
+#include "protocol/printable.hpp"
 
 namespace {
 
@@ -196,9 +197,15 @@ int main(int argc, char** argv)
         const int status = outcome.failure ? static_cast<int>(exit_code_of(outcome.failure)) : 0;
         if (!options.write_out.empty()) {
             facts.exitcode = status;
+            facts.filename_effective =
+                options.output == http::standard_output ? "" : options.output;
             facts.errormsg = outcome.failure ? http::message_of(outcome.failure) : "";
             facts.time_total =
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+            for (const auto& name : http::unknown_variables(options.write_out)) {
+                fmt::print(stderr, "http_get: unknown --write-out variable: '{}'\n",
+                           protocol::printable(name, 100));
+            }
             fmt::print("{}", http::render_write_out(options.write_out, facts));
             std::fflush(stdout);
         }

@@ -328,8 +328,13 @@ Output:
                           %{size_download}, %{time_total}, %{time_connect},
                           %{time_appconnect}, %{time_starttransfer},
                           %{url_effective}, %{num_redirects}, %{remote_ip},
-                          %{content_type}, %{exitcode}, %{errormsg} replaced;
-                          \n, \t, \r, \\ and %% as in curl
+                          %{content_type}, %{exitcode}, %{errormsg},
+                          %{speed_download}, %{http_version}, %{size_header},
+                          %{size_request}, %{redirect_url}, %{scheme},
+                          %{time_redirect}, %{num_connects},
+                          %{filename_effective} replaced, and %{json} (all of
+                          them as one JSON object); \n, \t, \r, \\ and %% as in
+                          curl; an unknown variable prints nothing and a warning
   -v, --verbose           show the request and response heads on stderr,
                           prefixed '> ' and '< ', and the connection's steps
                           ('* ': the address, the TLS version and cipher)

@@ -3,6 +3,7 @@
 error page over a file. Each case is run with curl too where curl says the
 same, so that the claim "as curl" is checked, not assumed."""
 
+import json
 import os
 import shutil
 import socket
@@ -180,3 +181,28 @@ def test_ipv6_localhost_without_hosts_entry():
                 assert result.returncode == 0, (program, result)
     finally:
         server.__exit__(None, None, None)
+
+
+def test_more_write_out_variables_as_curl():
+    """%{http_version}, %{scheme}, %{size_header}, %{redirect_url}, %{num_connects},
+    %{filename_effective}, %{num_redirects}; an unknown variable warns and prints nothing; %{json}."""
+    formats = [
+        ("-o", "f", "-w", "%{http_version} %{scheme} %{size_header} %{filename_effective} %{nope}.", "/"),
+        ("-o", "f", "-w", "%{redirect_url} %{num_redirects}", "/hop"),
+        ("-L", "-o", "f", "-w", "%{num_connects} %{num_redirects} %{redirect_url}.", "/hop"),
+    ]
+    with ScriptedServer(respond) as server, tempfile.TemporaryDirectory() as directory:
+        for *arguments, path in formats:
+            outputs = {}
+            for program in programs():
+                result = run("-s", *arguments, server.url(path), cwd=directory, program=program)
+                assert result.returncode == 0, result
+                outputs[program] = (result.stdout, result.stderr.count(b"unknown --write-out variable: 'nope'"))
+            if path == "/":
+                assert outputs[HTTP_GET] == (b"1.1 HTTP 64 f .", 1), outputs[HTTP_GET]
+            if CURL:
+                assert outputs[HTTP_GET] == outputs[CURL], (arguments, outputs)
+        result = run("-s", "-o", "f", "-w", "%{json}", server.url("/missing"), cwd=directory)
+        values = json.loads(result.stdout)
+        assert values["http_code"] == 404 and values["errormsg"] is None and values["scheme"] == "HTTP", values
+        assert values["size_download"] == len(b"<h1>Not Found</h1>") and values["num_connects"] == 1, values

@@ -134,7 +134,7 @@ TEST_CASE("curl's scripting options, bundled as curl users type them")
     CHECK(parse({"h"}).options.max_redirects == default_max_redirects);
     CHECK(parse({"http://a:b@h/"}).options.request.credentials == "a:b");
     CHECK(parse({"-u", "x:y", "http://a:b@h/"}).options.request.credentials == "x:y");
-    CHECK_THROWS_AS(parse({"-w", "%{nope}", "h"}), cli::UsageError);
+    CHECK_THROWS_AS(parse({"-w", "%{nope", "h"}), cli::UsageError);
     CHECK_THROWS_AS(parse({"-u", "nopassword", "h"}), cli::UsageError);
     CHECK_THROWS_AS(parse({"--max-redirs", "-2", "h"}), cli::UsageError);
     CHECK_THROWS_AS(parse({"-e", "a\r\nb", "h"}), cli::UsageError);
