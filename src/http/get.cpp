@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <span>
@@ -288,6 +289,20 @@ void print_head(const ResponseHead& head, Transfer& transfer)
     }
 }
 
+// --create-dirs: the output's missing directories, as curl makes them.
+void create_directories_for(const std::string& path)
+{
+    const auto directory = std::filesystem::path(path).parent_path();
+    std::error_code error;
+    if (!directory.empty()) {
+        std::filesystem::create_directories(directory, error);
+    }
+    if (error) {
+        throw FileError(
+            fmt::format("cannot create the directory {}: {}", directory.string(), error.message()));
+    }
+}
+
 bool is_regular_file(const std::string& path)
 {
     struct stat status {};
@@ -331,6 +346,9 @@ net::awaitable<void> save_body(Connection& connection, ResponseParser& parser,
                                        "saved)",
                                        *announced, *options.max_filesize));
     }
+    if (options.create_dirs && !to_stdout(options)) {
+        create_directories_for(path);
+    }
     BodyFile file(path, mode, continued ? continued->path : std::string{});
     if (continued) {
         file.mark({continued->mark.validator, length});
@@ -345,7 +363,7 @@ net::awaitable<void> save_body(Connection& connection, ResponseParser& parser,
     // Without -s, a progress bar (on a terminal); never over a body on the same terminal.
     // Decoded bytes have no known total.
     std::optional<ProgressMeter> progress;
-    if (!options.silent && !to_stdout(options)) {
+    if (!options.silent && !options.no_progress && !to_stdout(options)) {
         progress.emplace(options.compressed ? std::nullopt : announced);
     }
     const auto write = [&](std::string_view bytes) {
@@ -549,10 +567,13 @@ net::awaitable<Next> exchange(const Url& url, const RequestOptions& request_for_
             co_return Next{std::nullopt, true};
         }
     }
-    if (options.fail_on_error && head.status.code >= 400) {
-        throw ErrorStatus(fmt::format("the server answered {} {} (--fail: nothing saved)",
-                                      head.status.code,
-                                      protocol::printable(head.status.reason, 100)));
+    const bool failed = options.fail_on_error && head.status.code >= 400;
+    const auto failure = [&head](std::string_view what) {
+        return ErrorStatus(fmt::format("the server answered {} {} ({})", head.status.code,
+                                       protocol::printable(head.status.reason, 100), what));
+    };
+    if (failed && !options.fail_with_body) {
+        throw failure("--fail: nothing saved");
     }
     if (options.header_only) {
         co_return Next{};
@@ -573,6 +594,9 @@ net::awaitable<Next> exchange(const Url& url, const RequestOptions& request_for_
         co_return Next{};
     }
     co_await save_body(connection, parser, body_start, transfer);
+    if (failed) {
+        throw failure("--fail-with-body: the page is saved");
+    }
     co_return Next{};
 }
 

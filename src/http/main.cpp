@@ -1,6 +1,7 @@
 // http_get: the tutorial's do_tcp.py, a web-page client, as a coroutine.
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -170,6 +171,15 @@ int main(int argc, char** argv)
             throw cli::UsageError(error.what());
         }
 
+        // --stderr: everything below writes to stderr, so the stream itself moves.
+        if (const auto& file = command.options.stderr_file) {
+            const bool moved = *file == http::standard_output
+                                   ? ::dup2(STDOUT_FILENO, STDERR_FILENO) >= 0
+                                   : std::freopen(file->c_str(), "w", stderr) != nullptr;
+            if (!moved) {
+                return static_cast<int>(ExitCode::write_error);
+            }
+        }
         // Asio sends with MSG_NOSIGNAL already; this also covers a closed stdout.
         std::signal(SIGPIPE, SIG_IGN);
         Outcome outcome;

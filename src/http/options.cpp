@@ -152,6 +152,8 @@ GetCommand parse_get_command(std::span<const std::string_view> arguments)
     std::optional<std::string_view> output;
     bool remote_name = false;
     std::optional<std::string> credentials;
+    std::optional<std::string_view> output_dir;
+    bool ranged = false;
     cli::ArgumentWalker walker(arguments);
     while (!walker.done()) {
         if (cli::take_help_or_version(walker, command.action)) {
@@ -163,6 +165,24 @@ GetCommand parse_get_command(std::span<const std::string_view> arguments)
             options.header_only = true;
         } else if (walker.flag("--fail", "-f")) {
             options.fail_on_error = true;
+        } else if (walker.flag("--fail-with-body")) {
+            options.fail_on_error = true;
+            options.fail_with_body = true;
+        } else if (walker.flag("--no-progress-meter")) {
+            options.no_progress = true;
+        } else if (walker.flag("--progress-bar", "-#")) {
+            // The bar is the only meter http_get draws: nothing to change.
+        } else if (walker.flag("--create-dirs")) {
+            options.create_dirs = true;
+        } else if (auto directory = walker.option("--output-dir")) {
+            output_dir = *directory;
+        } else if (auto file = walker.option("--stderr")) {
+            options.stderr_file = std::string(*file);
+        } else if (auto range = walker.option("--range", "-r")) {
+            // As curl sends it: "Range: bytes=RANGE", checked as any header.
+            options.request.extra_headers.push_back(usage_checked(
+                [&] { return parse_header_option(fmt::format("Range: bytes={}", *range)); }));
+            ranged = true;
         } else if (walker.flag("--verbose", "-v")) {
             options.verbose = true;
         } else if (walker.flag("--silent", "-s")) {
@@ -279,6 +299,9 @@ GetCommand parse_get_command(std::span<const std::string_view> arguments)
     if (options.resume && options.compressed) {
         throw cli::UsageError("-C - continues the bytes as sent: it cannot go with --compressed");
     }
+    if (options.resume && ranged) {
+        throw cli::UsageError("-C - and -r both ask for a range: choose one");
+    }
     if (options.resume && output && *output == standard_output) {
         throw cli::UsageError("-C - continues a file: it cannot go with -o -");
     }
@@ -290,6 +313,10 @@ GetCommand parse_get_command(std::span<const std::string_view> arguments)
     options.request.credentials = credentials ? credentials : options.url.credentials;
     options.output = output ? std::string(*output) : default_file_name(options.url);
     options.output_named = output.has_value();
+    // curl's --output-dir: the directory of -o's relative names and of the default one.
+    if (output_dir && options.output != standard_output && !options.output.starts_with('/')) {
+        options.output = fmt::format("{}/{}", *output_dir, options.output);
+    }
     return command;
 }
 
@@ -324,8 +351,8 @@ Output:
                           -o -, every head; into a file, the final one)
   -D, --dump-header FILE  write every response head to FILE ('-': stdout)
   -w, --write-out FORMAT  print FORMAT on stdout at the end (the head is then
-                          not printed there; @FILE reads FORMAT from FILE), with %{http_code},
-                          %{size_download}, %{time_total}, %{time_connect},
+                          not printed there; @FILE reads FORMAT from FILE),
+                          with %{http_code}, %{size_download}, %{time_total}, %{time_connect},
                           %{time_appconnect}, %{time_starttransfer},
                           %{url_effective}, %{num_redirects}, %{remote_ip},
                           %{content_type}, %{exitcode}, %{errormsg},
@@ -338,6 +365,12 @@ Output:
   -v, --verbose           show the request and response heads on stderr,
                           prefixed '> ' and '< ', and the connection's steps
                           ('* ': the address, the TLS version and cipher)
+      --fail-with-body    as -f (exit 22), but the page is saved
+      --no-progress-meter no progress bar (the reports stay); -# is accepted
+      --output-dir DIR    save relative output names in DIR
+      --create-dirs       create the output file's missing directories
+      --stderr FILE       write what goes to stderr to FILE ('-': stdout)
+  -r, --range RANGE       ask for bytes RANGE (as curl: Range: bytes=RANGE)
   -s, --silent            no progress bar, no reports, no error messages, and
                           no head on stdout
   -S, --show-error        with -s, still report errors (-sS)

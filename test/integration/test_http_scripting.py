@@ -35,6 +35,14 @@ def respond(request, connection):
         send_with_length(connection, b"<h1>Not Found</h1>", status="404 Not Found")
     elif path == "/hop":
         send_with_length(connection, b"", status="302 Found", headers=[("Location", "/page"), ("Connection", "close")])
+    elif path == "/ranged":
+        wanted = [line for line in request.split(b"\r\n") if line.lower().startswith(b"range: bytes=")]
+        if wanted:
+            first, last = (int(n) for n in wanted[0].split(b"=")[1].split(b"-"))
+            send_with_length(connection, b"0123456789"[first:last + 1], status="206 Partial Content",
+                             headers=[("Content-Range", f"bytes {first}-{last}/10")])
+        else:
+            send_with_length(connection, b"0123456789")
     elif path == "/early":
         connection.sendall(b"HTTP/1.1 103 Early Hints\r\nLink: </s.css>; rel=preload\r\n\r\n"
                            + response_head("200 OK", [("Content-Length", 4)]) + b"page")
@@ -206,3 +214,39 @@ def test_more_write_out_variables_as_curl():
         values = json.loads(result.stdout)
         assert values["http_code"] == 404 and values["errormsg"] is None and values["scheme"] == "HTTP", values
         assert values["size_download"] == len(b"<h1>Not Found</h1>") and values["num_connects"] == 1, values
+
+
+def test_options_scripts_reach_for_as_curl():
+    """-r, --output-dir, --create-dirs, --fail-with-body, --no-progress-meter, -#, --stderr, -H @FILE:
+    the same saved files, stdout and exit status as curl's."""
+    runs = [
+        ["-r", "2-5", "--create-dirs", "--output-dir", "od", "-o", "a/b.txt", "-w", "%{http_code}", "/ranged"],
+        ["-s", "--fail-with-body", "-o", "page", "/missing"],
+        ["--no-progress-meter", "-#", "-o", "p2", "-w", "%{http_code}", "/"],
+        ["--stderr", "-", "-sS", "-f", "-o", "p3", "/missing"],
+        ["-H", "@headers", "-o", "p4", "-w", "%{http_code}", "/ranged"],
+    ]
+    results = {}
+    for program in programs():
+        with ScriptedServer(respond) as server, tempfile.TemporaryDirectory() as directory:
+            with open(os.path.join(directory, "headers"), "w") as file:
+                file.write("Range: bytes=1-3\r\nX-Extra: 1\n")
+            for arguments in runs:
+                *options, path = arguments
+                result = run(*options, server.url(path), cwd=directory, program=program)
+                stdout = result.stdout if "--stderr" not in options else bool(result.stdout.strip())
+                results.setdefault(program, []).append((result.returncode, stdout))
+            files = {}
+            for root, _, names in os.walk(directory):
+                for name in names:
+                    with open(os.path.join(root, name), "rb") as file:
+                        files[os.path.relpath(os.path.join(root, name), directory)] = file.read()
+            results[program].append(files)
+            assert any(b"X-Extra: 1" in request for request in server.requests)
+    ours = results[HTTP_GET]
+    assert ours[0] == (0, b"206") and ours[-1]["od/a/b.txt"] == b"2345", ours
+    assert ours[1][0] == 22 and ours[-1]["page"] == b"<h1>Not Found</h1>", ours
+    assert ours[3] == (22, True), "--stderr - puts the error on stdout"
+    assert ours[4] == (0, b"206") and ours[-1]["p4"] == b"123", ours
+    if CURL:
+        assert ours == results[CURL]

@@ -179,6 +179,22 @@ TEST_CASE("-o names the output: consent to replace a file there")
     CHECK_FALSE(parse({"-O", "h/f"}).options.output_named);
 }
 
+TEST_CASE("--output-dir, -r, --fail-with-body")
+{
+    CHECK(parse({"--output-dir", "d", "-o", "f", "h"}).options.output == "d/f");
+    CHECK(parse({"--output-dir", "d", "h/x.bin"}).options.output == "d/x.bin");
+    CHECK(parse({"--output-dir", "d", "-o", "/abs", "h"}).options.output == "/abs");
+    CHECK(parse({"--output-dir", "d", "-o", "-", "h"}).options.output == "-");
+    const auto ranged = parse({"-r", "0-99", "h"}).options.request.extra_headers;
+    REQUIRE(ranged.size() == 1);
+    CHECK(ranged[0].value == "bytes=0-99");
+    CHECK_THROWS_AS(parse({"-r", "0-9", "-C", "-", "-o", "f", "h"}), cli::UsageError);
+    CHECK_THROWS_AS(parse({"-r", "0-9\r\nX: y", "h"}), cli::UsageError);
+    const auto failing = parse({"--fail-with-body", "h"}).options;
+    CHECK(failing.fail_on_error);
+    CHECK(failing.fail_with_body);
+}
+
 TEST_CASE("--retry-connrefused and --retry-all-errors")
 {
     CHECK_FALSE(parse({"h"}).options.retry.connection_refused);
