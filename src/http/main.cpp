@@ -1,6 +1,7 @@
 // http_get: the tutorial's do_tcp.py, a web-page client, as a coroutine.
 
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -13,6 +14,7 @@
 
 #include "cli/arguments.hpp"
 #include "cli/command.hpp"
+#include "http/clobber_rule.hpp"
 #include "http/errors.hpp"
 #include "http/exit_codes.hpp"
 #include "http/get.hpp"
@@ -179,6 +181,20 @@ int main(int argc, char** argv)
             if (!moved) {
                 return static_cast<int>(ExitCode::write_error);
             }
+        }
+        auto& output = command.options.output;
+        if (command.options.no_clobber && output != http::standard_output) {
+            const auto exists = [](const std::string& name) {
+                struct stat status {};
+                return ::lstat(name.c_str(), &status) == 0;
+            };
+            const auto free = http::unclobbered_name(output, exists);
+            if (!free) {
+                fmt::print(stderr, "http_get: {} and {}.1 to {}.100 exist (--no-clobber)\n", output,
+                           output, output);
+                return static_cast<int>(ExitCode::write_error);
+            }
+            output = *free;
         }
         // Asio sends with MSG_NOSIGNAL already; this also covers a closed stdout.
         std::signal(SIGPIPE, SIG_IGN);

@@ -172,6 +172,8 @@ GetCommand parse_get_command(std::span<const std::string_view> arguments)
             options.no_progress = true;
         } else if (walker.flag("--progress-bar", "-#")) {
             // The bar is the only meter http_get draws: nothing to change.
+        } else if (walker.flag("--no-clobber")) {
+            options.no_clobber = true;
         } else if (walker.flag("--create-dirs")) {
             options.create_dirs = true;
         } else if (auto directory = walker.option("--output-dir")) {
@@ -299,6 +301,9 @@ GetCommand parse_get_command(std::span<const std::string_view> arguments)
     if (options.resume && options.compressed) {
         throw cli::UsageError("-C - continues the bytes as sent: it cannot go with --compressed");
     }
+    if (options.resume && options.no_clobber) {
+        throw cli::UsageError("-C - continues a file: it cannot go with --no-clobber");
+    }
     if (options.resume && ranged) {
         throw cli::UsageError("-C - and -r both ask for a range: choose one");
     }
@@ -369,6 +374,7 @@ Output:
       --no-progress-meter no progress bar (the reports stay); -# is accepted
       --output-dir DIR    save relative output names in DIR
       --create-dirs       create the output file's missing directories
+      --no-clobber        never replace a file: save to NAME.1, NAME.2, ...
       --stderr FILE       write what goes to stderr to FILE ('-': stdout)
   -r, --range RANGE       ask for bytes RANGE (as curl: Range: bytes=RANGE)
   -s, --silent            no progress bar, no reports, no error messages, and

@@ -38,6 +38,7 @@ struct GetOptions {
     bool fail_with_body = false;                // --fail-with-body: and the page is saved
     bool no_progress = false;                   // --no-progress-meter
     bool create_dirs = false;                   // --create-dirs
+    bool no_clobber = false;                    // --no-clobber: NAME.1 ... instead
     std::optional<std::string> stderr_file;     // --stderr FILE
     bool verbose = false;                       // -v: both heads on stderr, "> " and "< "
     bool silent = false;                        // -s: no progress bar, no reports, no errors

@@ -217,7 +217,8 @@ def test_more_write_out_variables_as_curl():
 
 
 def test_options_scripts_reach_for_as_curl():
-    """-r, --output-dir, --create-dirs, --fail-with-body, --no-progress-meter, -#, --stderr, -H @FILE:
+    """-r, --output-dir, --create-dirs, --fail-with-body, --no-progress-meter, -#, --stderr, -H @FILE,
+    --no-clobber:
     the same saved files, stdout and exit status as curl's."""
     runs = [
         ["-r", "2-5", "--create-dirs", "--output-dir", "od", "-o", "a/b.txt", "-w", "%{http_code}", "/ranged"],
@@ -225,6 +226,7 @@ def test_options_scripts_reach_for_as_curl():
         ["--no-progress-meter", "-#", "-o", "p2", "-w", "%{http_code}", "/"],
         ["--stderr", "-", "-sS", "-f", "-o", "p3", "/missing"],
         ["-H", "@headers", "-o", "p4", "-w", "%{http_code}", "/ranged"],
+        ["-s", "--no-clobber", "-o", "p2", "-w", "%{filename_effective}", "/"],
     ]
     results = {}
     for program in programs():
@@ -248,5 +250,6 @@ def test_options_scripts_reach_for_as_curl():
     assert ours[1][0] == 22 and ours[-1]["page"] == b"<h1>Not Found</h1>", ours
     assert ours[3] == (22, True), "--stderr - puts the error on stdout"
     assert ours[4] == (0, b"206") and ours[-1]["p4"] == b"123", ours
+    assert ours[5] == (0, b"p2.1") and ours[-1]["p2.1"] == b"page", ours
     if CURL:
         assert ours == results[CURL]
