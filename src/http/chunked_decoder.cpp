@@ -21,7 +21,7 @@ std::uint64_t parse_chunk_size(std::string_view line)
         std::from_chars(digits.data(), digits.data() + digits.size(), size, 16);
     // After the size only extensions may follow, and they start with ';'.
     if (digits.empty() || error != std::errc{} || !(rest.empty() || rest.starts_with(';'))) {
-        throw MalformedResponse(fmt::format("bad chunk size '{}'", protocol::printable(line)));
+        throw BadChunkedEncoding(fmt::format("bad chunk size '{}'", protocol::printable(line)));
     }
     return size;
 }
@@ -74,7 +74,7 @@ std::size_t ChunkedDecoder::take_data_end(std::string_view input)
     const auto used = line_.take(input);
     if (line_.complete()) {
         if (!line_.line().empty()) {
-            throw MalformedResponse("chunk data is longer than its chunk size says");
+            throw BadChunkedEncoding("chunk data is longer than its chunk size says");
         }
         line_.clear();
         state_ = State::size_line;
@@ -87,14 +87,15 @@ std::size_t ChunkedDecoder::take_trailer(std::string_view input)
     const auto used = line_.take(input);
     trailer_bytes_ += used;
     if (trailer_bytes_ > max_trailer_section_) {
-        throw MalformedResponse(
+        throw BadChunkedEncoding(
             fmt::format("the trailer section is longer than {} bytes", max_trailer_section_));
     }
     if (line_.complete()) {
         if (line_.line().empty()) {
             state_ = State::done;
         } else {
-            parse_header_field(line_.line());  // checked, then dropped: we use no trailer
+            const auto field = parse_header_field(line_.line());
+            trailers_ += fmt::format("{}: {}\r\n", field.name, field.value);
         }
         line_.clear();
     }

@@ -1,11 +1,13 @@
 #pragma once
 // Transfer-Encoding: chunked, decoded as the bytes arrive (RFC 9112 7.1):
 //   chunk-size [; extensions] CRLF, chunk-data CRLF, ..., 0 CRLF, trailers, CRLF.
-// Only the chunk data reaches the caller; sizes, extensions and trailers are
-// checked and dropped. Every line is bounded, and so is the trailer section.
+// Only the chunk data reaches the caller; sizes and extensions are checked
+// and dropped, trailers checked and kept (bounded) for -i and -D to show.
+// Every line is bounded, and so is the trailer section.
 
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <string_view>
 
 #include "http/line_buffer.hpp"
@@ -25,6 +27,8 @@ public:
     std::size_t decode(std::string_view input, const BodySink& body);
 
     bool complete() const { return state_ == State::done; }
+    // The trailer fields, "Name: value" lines ending in CRLF, as curl shows them.
+    const std::string& trailers() const { return trailers_; }
 
 private:
     enum class State { size_line, data, data_end, trailers, done };
@@ -39,6 +43,7 @@ private:
     std::uint64_t chunk_left_ = 0;
     std::size_t max_trailer_section_;
     std::size_t trailer_bytes_ = 0;
+    std::string trailers_;
 };
 
 // "1a", "1A; name=value", "0": the size; throws MalformedResponse otherwise.

@@ -23,15 +23,29 @@
 namespace hello::http {
 namespace {
 
+// The loopback address of -4 or -6 for a localhost name (route.hpp), else the name.
+std::string address_to_resolve(const std::string& host, net::IpFamily family)
+{
+    if (family == net::IpFamily::any || !is_localhost_name(host)) {
+        return host;
+    }
+    return family == net::IpFamily::v6 ? "::1" : "127.0.0.1";
+}
+
 net::awaitable<net::tcp::socket> connect_within(const Route& route, net::IpFamily family,
                                                 const StepLimit& limit)
 {
     try {
-        co_return co_await net::connect_to(route.connect_host, std::to_string(route.connect_port),
-                                           limit.left, family);
+        co_return co_await net::connect_to(address_to_resolve(route.connect_host, family),
+                                           std::to_string(route.connect_port), limit.left, family);
     } catch (const net::TimeoutError&) {
         throw_timed_out(
             limit, fmt::format("connecting to {} port {}", route.connect_host, route.connect_port));
+    } catch (const net::ResolveError& error) {
+        if (route.proxy) {
+            throw ProxyUnresolved(fmt::format("the proxy: {}", error.what()));
+        }
+        throw;
     }
 }
 

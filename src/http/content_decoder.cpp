@@ -33,12 +33,12 @@ using Piece = std::array<char, decoded_piece_size>;
 
 [[noreturn]] void corrupt(std::string_view coding, std::string_view why)
 {
-    throw MalformedResponse(fmt::format("the {} body is corrupt: {}", coding, why));
+    throw BadContentEncoding(fmt::format("the {} body is corrupt: {}", coding, why));
 }
 
 [[noreturn]] void trailing_bytes(std::string_view coding)
 {
-    throw MalformedResponse(fmt::format("bytes after the end of the {} body", coding));
+    throw BadContentEncoding(fmt::format("bytes after the end of the {} body", coding));
 }
 
 // gzip and deflate. RFC 9110's "deflate" is the zlib format, but some servers
@@ -241,8 +241,8 @@ std::unique_ptr<ContentDecoder::Coding> coding_for(std::string_view name)
         return std::make_unique<Zstd>();
     }
 #endif
-    throw MalformedResponse(fmt::format("unsupported Content-Encoding '{}' (we asked for {})",
-                                        protocol::printable(name, 100), accepted_encodings()));
+    throw BadContentEncoding(fmt::format("unsupported Content-Encoding '{}' (we asked for {})",
+                                         protocol::printable(name, 100), accepted_encodings()));
 }
 
 }  // namespace
@@ -263,8 +263,8 @@ ContentDecoder::ContentDecoder(std::string_view coding)
 {
     const auto name = trim(coding);
     if (name.find(',') != std::string_view::npos) {
-        throw MalformedResponse(fmt::format("unsupported Content-Encoding '{}' (several codings)",
-                                            protocol::printable(name, 100)));
+        throw BadContentEncoding(fmt::format("unsupported Content-Encoding '{}' (several codings)",
+                                             protocol::printable(name, 100)));
     }
     coding_ = coding_for(name);
 }

@@ -14,6 +14,21 @@ struct InvalidUrl : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// The URL names a scheme other than http and https.
+struct UnsupportedScheme : InvalidUrl {
+    using InvalidUrl::InvalidUrl;
+};
+
+// The proxy's own name does not resolve.
+struct ProxyUnresolved : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// The default output name holds a file, and the answer is an error page.
+struct WouldClobber : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
 // A -H header, --resolve entry or proxy setting we cannot use.
 struct InvalidSetting : std::runtime_error {
     using std::runtime_error::runtime_error;
@@ -29,8 +44,41 @@ struct IncompleteResponse : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// The connection closed before a byte of the response: curl tells this apart.
+struct EmptyReply : IncompleteResponse {
+    using IncompleteResponse::IncompleteResponse;
+};
+
+// The connection broke (reset, not closed) while receiving or sending.
+struct ReceiveError : IncompleteResponse {
+    using IncompleteResponse::IncompleteResponse;
+};
+struct SendError : IncompleteResponse {
+    using IncompleteResponse::IncompleteResponse;
+};
+
 // The TLS handshake failed, or the certificate did not verify.
 struct TlsError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// The handshake was fine but the server's certificate did not verify.
+struct CertificateRefused : TlsError {
+    using TlsError::TlsError;
+};
+
+// A chunked body whose framing is broken: curl counts it a receive error.
+struct BadChunkedEncoding : MalformedResponse {
+    using MalformedResponse::MalformedResponse;
+};
+
+// A body that does not decode as its Content-Encoding says.
+struct BadContentEncoding : MalformedResponse {
+    using MalformedResponse::MalformedResponse;
+};
+
+// -C -: the server's answer to the Range cannot continue the file.
+struct RangeError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
@@ -71,8 +119,18 @@ inline std::string message_of(const std::exception_ptr& failure)
     }
 }
 
-// The output file (or the --cacert file) cannot be opened, written or closed.
+// The output file (or -D's) cannot be opened, written or closed.
 struct FileError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// --cacert's file (or the system store) cannot be loaded.
+struct CaFileError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// A file an option names (-H @FILE, -w @FILE) cannot be read.
+struct ReadError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 

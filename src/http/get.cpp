@@ -8,14 +8,17 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <sys/stat.h>
 #include <vector>
 
 #include "http/body_file.hpp"
+#include "http/clobber_rule.hpp"
 #include "http/connection.hpp"
 #include "http/content_decoder.hpp"
 #include "http/content_range.hpp"
@@ -26,6 +29,7 @@
 #include "http/response_parser.hpp"
 #include "http/retry.hpp"
 #include "http/route.hpp"
+#include "http/stdout_rule.hpp"
 #include "http/time_limits.hpp"
 #include "http/trace.hpp"
 #include "net/connect.hpp"
@@ -69,6 +73,19 @@ FilePointer open_dump_file(const std::optional<std::string>& path)
     return file;
 }
 
+OutputChoices output_choices(const GetOptions& options)
+{
+    return {
+        .body_to_stdout = options.output == standard_output,
+        .include_head = options.include_head,
+        .dump_to_stdout = options.dump_header == standard_output,
+        .write_out = !options.write_out.empty(),
+        .silent = options.silent,
+        .verbose = options.verbose,
+        .header_only = options.header_only,
+    };
+}
+
 // What one download needs besides its options: the limits' clock, TLS, where
 // the reports go, and what -w will say about it.
 struct Transfer {
@@ -80,6 +97,8 @@ struct Transfer {
     TransferClock::clock::time_point started = TransferClock::clock::now();
     int retries_done = 0;
     std::optional<ResumeCandidate> partial = std::nullopt;  // -C -: what this try continues
+    OutputChoices choices = output_choices(options);
+    std::string included_heads = {};  // -i into a file: every head of this try, for the file
 
     // Loading the system's CA store costs more CPU than a plain 64 MiB
     // download (250 M instructions): only https pays it.
@@ -133,7 +152,7 @@ net::awaitable<void> send(Connection& connection, std::string_view request,
         throw_timed_out(limit, doing);
     }
     if (error) {
-        throw IncompleteResponse(
+        throw SendError(
             fmt::format("the connection broke while sending the request: {}", error.message()));
     }
 }
@@ -155,7 +174,7 @@ net::awaitable<std::string_view> receive(Connection& connection, std::span<char>
         throw_timed_out(limit, doing);
     }
     if (error) {
-        throw IncompleteResponse(fmt::format("the connection broke: {}", error.message()));
+        throw ReceiveError(fmt::format("the connection broke: {}", error.message()));
     }
     co_return std::string_view(buffer.data(), size);
 }
@@ -239,6 +258,72 @@ std::optional<BodyOrigin> resumable_origin(const ResponseHead& head, const GetOp
     return BodyOrigin{validator, std::nullopt};
 }
 
+// Each head goes where stdout_rule.hpp says; -D and -v show it besides.
+// Into a file (-i), every head of the try is written before the body (save_body).
+void print_head(const ResponseHead& head, Transfer& transfer)
+{
+    const auto text = head.to_string();
+    transfer.trace(text + "\n", "< ");
+    transfer.facts.size_header += wire_form(head).size();
+    if (transfer.dump && dump_writes_head(transfer.choices)) {
+        const auto wire = wire_form(head);
+        std::fwrite(wire.data(), 1, wire.size(), transfer.dump.get());
+        std::fflush(transfer.dump.get());
+    }
+    switch (head_place(transfer.choices)) {
+    case HeadPlace::nowhere: break;
+    case HeadPlace::standard_output:
+        // -I's head is the output itself: as sent, as curl prints it.
+        fmt::print("{}", transfer.options.header_only ? wire_form(head) : text + "\n");
+        std::fflush(stdout);  // before any progress on stderr, and before an error
+        break;
+    case HeadPlace::standard_error: fmt::print(stderr, "{}\n", text); break;
+    case HeadPlace::output:
+        if (to_stdout(transfer.options)) {
+            fmt::print("{}", wire_form(head));
+            std::fflush(stdout);
+        } else {
+            transfer.included_heads += wire_form(head);
+        }
+        break;
+    }
+}
+
+// --create-dirs: the output's missing directories, as curl makes them.
+void create_directories_for(const std::string& path)
+{
+    const auto directory = std::filesystem::path(path).parent_path();
+    std::error_code error;
+    if (!directory.empty()) {
+        std::filesystem::create_directories(directory, error);
+    }
+    if (error) {
+        throw FileError(
+            fmt::format("cannot create the directory {}: {}", directory.string(), error.message()));
+    }
+}
+
+bool is_regular_file(const std::string& path)
+{
+    struct stat status {};
+    return ::stat(path.c_str(), &status) == 0 && S_ISREG(status.st_mode);
+}
+
+// A chunked body's trailers, after it, where its head went, as curl shows them.
+void write_trailers(std::string_view trailers, BodyFile& file, const Transfer& transfer)
+{
+    if (trailers.empty()) {
+        return;
+    }
+    if (transfer.dump && dump_writes_head(transfer.choices)) {
+        std::fwrite(trailers.data(), 1, trailers.size(), transfer.dump.get());
+        std::fflush(transfer.dump.get());
+    }
+    if (head_place(transfer.choices) == HeadPlace::output) {
+        file.write(trailers);
+    }
+}
+
 // The body into the output. With `continued` (-C - and a 206), appended to
 // that partial, a resource `length` bytes long when the server said.
 net::awaitable<void> save_body(Connection& connection, ResponseParser& parser,
@@ -261,6 +346,9 @@ net::awaitable<void> save_body(Connection& connection, ResponseParser& parser,
                                        "saved)",
                                        *announced, *options.max_filesize));
     }
+    if (options.create_dirs && !to_stdout(options)) {
+        create_directories_for(path);
+    }
     BodyFile file(path, mode, continued ? continued->path : std::string{});
     if (continued) {
         file.mark({continued->mark.validator, length});
@@ -269,13 +357,13 @@ net::awaitable<void> save_body(Connection& connection, ResponseParser& parser,
         file.mark(*origin);
     }
     if (options.include_head && !to_stdout(options) && mode == BodyFile::Mode::replace) {
-        file.write(wire_form(parser.head()));
+        file.write(transfer.included_heads);
     }
     const auto head_size = file.size();
     // Without -s, a progress bar (on a terminal); never over a body on the same terminal.
     // Decoded bytes have no known total.
     std::optional<ProgressMeter> progress;
-    if (!options.silent && !to_stdout(options)) {
+    if (!options.silent && !options.no_progress && !to_stdout(options)) {
         progress.emplace(options.compressed ? std::nullopt : announced);
     }
     const auto write = [&](std::string_view bytes) {
@@ -301,8 +389,9 @@ net::awaitable<void> save_body(Connection& connection, ResponseParser& parser,
     } else {
         co_await read_body(connection, parser, start, write, transfer.clock);
     }
-    file.finish();
     transfer.facts.size_download = file.size() - head_size;
+    write_trailers(parser.trailers(), file, transfer);
+    file.finish();
     if (progress) {
         progress->finish(file.size());
     }
@@ -312,33 +401,6 @@ net::awaitable<void> save_body(Connection& connection, ResponseParser& parser,
         transfer.report("Appended {} bytes to {}", file.size(), path);
     } else {
         transfer.report("Saved {} bytes to {}", file.size(), path);
-    }
-}
-
-// The head goes to stdout, or to stderr when stdout carries the body (and
-// not twice there: -v shows it already; not at all with -s). With -i it goes
-// into the output instead: onto stdout before the body, or into the file
-// (save_body). -D writes it to its file besides.
-void print_head(const ResponseHead& head, const Transfer& transfer)
-{
-    const auto& options = transfer.options;
-    const auto text = head.to_string();
-    transfer.trace(text + "\n", "< ");
-    if (transfer.dump) {
-        const auto wire = wire_form(head);
-        std::fwrite(wire.data(), 1, wire.size(), transfer.dump.get());
-        std::fflush(transfer.dump.get());
-    }
-    if (options.include_head) {
-        if (to_stdout(options)) {
-            fmt::print("{}", wire_form(head));
-            std::fflush(stdout);
-        }
-    } else if (!to_stdout(options)) {
-        fmt::print("{}\n", text);
-        std::fflush(stdout);  // before any progress on stderr, and before an error
-    } else if (!options.verbose && !options.silent) {
-        fmt::print(stderr, "{}\n", text);
     }
 }
 
@@ -393,11 +455,11 @@ net::awaitable<Resumed> resumed(Connection& connection, ResponseParser& parser,
     }
     if (head.status.code == 206) {
         if (!range) {
-            throw MalformedResponse("a 206 response without Content-Range");
+            throw RangeError("a 206 response without Content-Range");
         }
         const auto resumed_range = parse_content_range(*range);
         if (resumed_range.first != offset) {
-            throw MalformedResponse(fmt::format(
+            throw RangeError(fmt::format(
                 "the server resumed at byte {}, not at {} where {} ends ({} left as it was)",
                 resumed_range.first.value_or(0), offset, path, path));
         }
@@ -409,9 +471,14 @@ net::awaitable<Resumed> resumed(Connection& connection, ResponseParser& parser,
         co_return Resumed::whole_body;  // no body: the file stays as it is
     }
     if (head.status.code < 200 || head.status.code > 299) {
-        throw ErrorStatus(
+        const auto message =
             fmt::format("cannot resume: the server answered {} {} ({} left as it was)",
-                        head.status.code, protocol::printable(head.status.reason, 100), path));
+                        head.status.code, protocol::printable(head.status.reason, 100), path);
+        // curl's order: -f's verdict on the status before the range's.
+        if (transfer.options.fail_on_error && head.status.code >= 400) {
+            throw ErrorStatus(message);
+        }
+        throw RangeError(message);
     }
     transfer.report("The server sent the whole resource (changed, or no ranges): starting over");
     co_return Resumed::whole_body;
@@ -434,11 +501,17 @@ net::awaitable<Next> exchange(const Url& url, const RequestOptions& request_for_
     const auto route = route_for(url, options.proxies, options.resolve_overrides);
     const auto trace_step = [&transfer](std::string_view line) { transfer.trace(line, "* "); };
     auto* tls = url.scheme == Scheme::https ? &transfer.tls_context() : nullptr;
+    // Before connecting: a script reads them after a failed connection too.
+    transfer.facts.url_effective = url.to_string();
+    transfer.facts.scheme = url.scheme == Scheme::https ? "HTTPS" : "HTTP";
+    if (transfer.facts.num_redirects > 0) {
+        transfer.facts.time_redirect = transfer.seconds_since_start(TransferClock::clock::now());
+    }
     auto connection =
         co_await Connection::open(url, route, tls, !options.insecure, options.request.user_agent,
                                   options.ip_family, transfer.clock, trace_step);
     auto& facts = transfer.facts;
-    facts.url_effective = url.to_string();
+    ++facts.num_connects;
     facts.remote_ip = connection.remote_address();
     facts.time_connect = transfer.seconds_since_start(connection.connected_at());
     if (const auto secured_at = connection.secured_at()) {
@@ -449,10 +522,13 @@ net::awaitable<Next> exchange(const Url& url, const RequestOptions& request_for_
     const auto request = build_request(method, url, request_options);
     transfer.trace(request, "> ");
     co_await send(connection, request, transfer.clock);
+    facts.size_request += request.size();
     ResponseParser parser(method);
+    parser.on_interim([&transfer](const ResponseHead& interim) { print_head(interim, transfer); });
     const auto body_start = co_await read_head(connection, parser, transfer);
     const auto& head = parser.head();
     facts.http_code = head.status.code;
+    facts.http_version = head.status.minor_version == 0 ? "1" : "1.1";
     facts.content_type = std::string(head.value("Content-Type").value_or(""));
     print_head(head, transfer);
 
@@ -462,6 +538,11 @@ net::awaitable<Next> exchange(const Url& url, const RequestOptions& request_for_
         co_return Next{redirect_target(url, *location)};
     }
     if (redirect) {
+        try {
+            facts.redirect_url = resolve_location(url, *location).to_string();
+        } catch (const InvalidUrl&) {
+            facts.redirect_url.clear();  // nothing a script could follow
+        }
         // A 3xx page saved as the result would be a surprise: say so.
         transfer.report("The server redirects to {} (-L follows redirects)",
                         protocol::printable(*location, 200));
@@ -486,13 +567,23 @@ net::awaitable<Next> exchange(const Url& url, const RequestOptions& request_for_
             co_return Next{std::nullopt, true};
         }
     }
-    if (options.fail_on_error && (head.status.code < 200 || head.status.code > 299)) {
-        throw ErrorStatus(fmt::format("the server answered {} {} (--fail: nothing saved)",
-                                      head.status.code,
-                                      protocol::printable(head.status.reason, 100)));
+    const bool failed = options.fail_on_error && head.status.code >= 400;
+    const auto failure = [&head](std::string_view what) {
+        return ErrorStatus(fmt::format("the server answered {} {} ({})", head.status.code,
+                                       protocol::printable(head.status.reason, 100), what));
+    };
+    if (failed && !options.fail_with_body) {
+        throw failure("--fail: nothing saved");
     }
     if (options.header_only) {
         co_return Next{};
+    }
+    if (parser.framing().kind != BodyFraming::Kind::none && !to_stdout(options) &&
+        !may_replace(options.output_named, code, is_regular_file(options.output))) {
+        throw WouldClobber(fmt::format(
+            "{} exists, and the server answered {} {}: not replacing it with that page (-o {} "
+            "saves it there, -f fails quietly)",
+            options.output, code, protocol::printable(head.status.reason, 100), options.output));
     }
     if (parser.framing().kind == BodyFraming::Kind::none) {
         // A 304 says "what you have is current": an empty file would destroy it.
@@ -503,6 +594,9 @@ net::awaitable<Next> exchange(const Url& url, const RequestOptions& request_for_
         co_return Next{};
     }
     co_await save_body(connection, parser, body_start, transfer);
+    if (failed) {
+        throw failure("--fail-with-body: the page is saved");
+    }
     co_return Next{};
 }
 
@@ -518,21 +612,25 @@ RequestOptions request_for(const Url& url, const GetOptions& options)
     return request;
 }
 
-// Which failures --retry tries again, and the server's Retry-After if it said one.
-bool is_transient(const std::exception_ptr& failure,
-                  std::optional<std::chrono::seconds>& retry_after)
+// How a try failed, for --retry, and the server's Retry-After if it said one.
+FailureKind failure_kind(const std::exception_ptr& failure,
+                         std::optional<std::chrono::seconds>& retry_after)
 {
     try {
         std::rethrow_exception(failure);
     } catch (const TransientStatus& status) {
         retry_after = status.retry_after;
-        return true;
+        return FailureKind::transient;
+    } catch (const net::ConnectError&) {
+        return FailureKind::refused;
     } catch (const net::NetworkError&) {
-        return true;  // resolving, connecting, or their time limit
+        return FailureKind::transient;  // resolving, or its time limit
+    } catch (const ProxyUnresolved&) {
+        return FailureKind::transient;
     } catch (const TimedOut&) {
-        return true;
+        return FailureKind::transient;
     } catch (...) {
-        return false;
+        return FailureKind::other;
     }
 }
 
@@ -541,6 +639,7 @@ net::awaitable<void> fetch(Transfer& transfer)
 {
     const auto& options = transfer.options;
     transfer.partial = options.resume ? resume_candidate(options.output) : std::nullopt;
+    transfer.included_heads.clear();
     if (transfer.partial && !resume_offset(transfer.partial->mark)) {
         transfer.report("{} is no partial http_get kept of this resource: fetching it whole, "
                         "not appending to it",
@@ -590,7 +689,7 @@ net::awaitable<void> get(const GetOptions& options, TransferFacts& facts)
             failure = std::current_exception();
         }
         std::optional<std::chrono::seconds> retry_after;
-        const bool transient = is_transient(failure, retry_after);
+        const bool transient = worth_retrying(options.retry, failure_kind(failure, retry_after));
         const auto wait = retry_wait(options.retry, transient, transfer.retries_done,
                                      transfer.since_first_try(), retry_after);
         if (!wait) {

@@ -1,6 +1,8 @@
 // http_get: the tutorial's do_tcp.py, a web-page client, as a coroutine.
 
 #include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -12,6 +14,7 @@
 
 #include "cli/arguments.hpp"
 #include "cli/command.hpp"
+#include "http/clobber_rule.hpp"
 #include "http/errors.hpp"
 #include "http/exit_codes.hpp"
 #include "http/get.hpp"
@@ -19,43 +22,71 @@
 #include "http/route.hpp"
 #include "http/write_out.hpp"
 #include "net/connect.hpp"
+#include "protocol/printable.hpp"
 
 namespace {
 
 namespace net = hello::net;
 using hello::http::ExitCode;
 
-// Each kind of failure has its own exit status (see exit_codes.hpp).
+// Each kind of failure has curl's exit status for it (see exit_codes.hpp);
+// the most specific types come first, since some derive from others.
 // Command-line mistakes never get here: cli::run_main answers those.
 ExitCode exit_code_of(const std::exception_ptr& failure)
 {
     using namespace hello;
     try {
         std::rethrow_exception(failure);
+    } catch (const http::UnsupportedScheme&) {
+        return ExitCode::unsupported_scheme;
+    } catch (const http::InvalidUrl&) {
+        return ExitCode::malformed_url;
+    } catch (const http::ProxyUnresolved&) {
+        return ExitCode::proxy_resolve_failed;
     } catch (const net::ResolveError&) {
         return ExitCode::resolve_failed;
     } catch (const net::ConnectError&) {
         return ExitCode::connect_failed;
     } catch (const http::ProxyRefused&) {
-        return ExitCode::connect_failed;
+        return ExitCode::receive_failed;
+    } catch (const http::CertificateRefused&) {
+        return ExitCode::certificate_refused;
     } catch (const http::TlsError&) {
         return ExitCode::tls_failed;
     } catch (const net::TimeoutError&) {
         return ExitCode::timed_out;
     } catch (const http::TimedOut&) {
         return ExitCode::timed_out;
+    } catch (const http::BadChunkedEncoding&) {
+        return ExitCode::receive_failed;
+    } catch (const http::BadContentEncoding&) {
+        return ExitCode::bad_content_encoding;
     } catch (const http::MalformedResponse&) {
-        return ExitCode::malformed_response;
+        return ExitCode::weird_reply;
+    } catch (const http::EmptyReply&) {
+        return ExitCode::empty_reply;
+    } catch (const http::ReceiveError&) {
+        return ExitCode::receive_failed;
+    } catch (const http::SendError&) {
+        return ExitCode::send_failed;
     } catch (const http::IncompleteResponse&) {
-        return ExitCode::incomplete_response;
+        return ExitCode::partial_file;
     } catch (const http::TooManyRedirects&) {
         return ExitCode::too_many_redirects;
+    } catch (const http::CaFileError&) {
+        return ExitCode::ca_file_failed;
     } catch (const http::FileError&) {
-        return ExitCode::file_error;
+        return ExitCode::write_error;
+    } catch (const http::ReadError&) {
+        return ExitCode::read_error;
     } catch (const http::FileTooLarge&) {
         return ExitCode::file_too_large;
+    } catch (const http::RangeError&) {
+        return ExitCode::range_error;
     } catch (const http::ErrorStatus&) {
-        return ExitCode::error_status;
+        return ExitCode::http_error;
+    } catch (const http::WouldClobber&) {
+        return ExitCode::would_clobber;
     } catch (...) {
         return ExitCode::other_failure;
     }
@@ -120,7 +151,16 @@ int main(int argc, char** argv)
     using namespace hello;
     return cli::run_main("http_get", [&] {
         const auto arguments = cli::arguments_of(argc, argv);
-        auto command = http::parse_get_command(arguments);
+        http::GetCommand command;
+        try {
+            command = http::parse_get_command(arguments);
+        } catch (const http::InvalidUrl& error) {
+            fmt::print(stderr, "http_get: {}\n", error.what());
+            return static_cast<int>(exit_code_of(std::current_exception()));
+        } catch (const http::ReadError& error) {
+            fmt::print(stderr, "http_get: {}\n", error.what());
+            return static_cast<int>(exit_code_of(std::current_exception()));
+        }
         if (cli::answer_help_or_version(command.action, "http_get", http::get_usage())) {
             return 0;
         }
@@ -133,6 +173,29 @@ int main(int argc, char** argv)
             throw cli::UsageError(error.what());
         }
 
+        // --stderr: everything below writes to stderr, so the stream itself moves.
+        if (const auto& file = command.options.stderr_file) {
+            const bool moved = *file == http::standard_output
+                                   ? ::dup2(STDOUT_FILENO, STDERR_FILENO) >= 0
+                                   : std::freopen(file->c_str(), "w", stderr) != nullptr;
+            if (!moved) {
+                return static_cast<int>(ExitCode::write_error);
+            }
+        }
+        auto& output = command.options.output;
+        if (command.options.no_clobber && output != http::standard_output) {
+            const auto exists = [](const std::string& name) {
+                struct stat status {};
+                return ::lstat(name.c_str(), &status) == 0;
+            };
+            const auto free = http::unclobbered_name(output, exists);
+            if (!free) {
+                fmt::print(stderr, "http_get: {} and {}.1 to {}.100 exist (--no-clobber)\n", output,
+                           output, output);
+                return static_cast<int>(ExitCode::write_error);
+            }
+            output = *free;
+        }
         // Asio sends with MSG_NOSIGNAL already; this also covers a closed stdout.
         std::signal(SIGPIPE, SIG_IGN);
         Outcome outcome;
@@ -160,9 +223,15 @@ int main(int argc, char** argv)
         const int status = outcome.failure ? static_cast<int>(exit_code_of(outcome.failure)) : 0;
         if (!options.write_out.empty()) {
             facts.exitcode = status;
+            facts.filename_effective =
+                options.output == http::standard_output ? "" : options.output;
             facts.errormsg = outcome.failure ? http::message_of(outcome.failure) : "";
             facts.time_total =
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+            for (const auto& name : http::unknown_variables(options.write_out)) {
+                fmt::print(stderr, "http_get: unknown --write-out variable: '{}'\n",
+                           protocol::printable(name, 100));
+            }
             fmt::print("{}", http::render_write_out(options.write_out, facts));
             std::fflush(stdout);
         }

@@ -5,12 +5,17 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <fstream>
+#include <iostream>
+#include <sstream>
 #include <string>
 
 #include "cli/arguments.hpp"
 #include "cli/values.hpp"
 #include "http/content_decoder.hpp"
 #include "http/errors.hpp"
+#include "http/exit_codes.hpp"
+#include "protocol/printable.hpp"
 #include "version.hpp"
 
 namespace hello::http {
@@ -118,6 +123,24 @@ std::string parse_credentials(std::string_view text)
     return std::string(text);
 }
 
+// -w @FILE and -H @FILE, as curl reads them ("@-": standard input).
+std::string text_of_file(std::string_view name, std::string_view option)
+{
+    std::ifstream file;
+    std::istream* input = &std::cin;
+    if (name != "-") {
+        file.open(std::string(name), std::ios::binary);
+        if (!file.is_open()) {
+            throw ReadError(
+                fmt::format("{}: cannot read {}", option, protocol::printable(name, 200)));
+        }
+        input = &file;
+    }
+    std::ostringstream text;
+    text << input->rdbuf();
+    return text.str();
+}
+
 }  // namespace
 
 GetCommand parse_get_command(std::span<const std::string_view> arguments)
@@ -129,6 +152,8 @@ GetCommand parse_get_command(std::span<const std::string_view> arguments)
     std::optional<std::string_view> output;
     bool remote_name = false;
     std::optional<std::string> credentials;
+    std::optional<std::string_view> output_dir;
+    bool ranged = false;
     cli::ArgumentWalker walker(arguments);
     while (!walker.done()) {
         if (cli::take_help_or_version(walker, command.action)) {
@@ -140,6 +165,26 @@ GetCommand parse_get_command(std::span<const std::string_view> arguments)
             options.header_only = true;
         } else if (walker.flag("--fail", "-f")) {
             options.fail_on_error = true;
+        } else if (walker.flag("--fail-with-body")) {
+            options.fail_on_error = true;
+            options.fail_with_body = true;
+        } else if (walker.flag("--no-progress-meter")) {
+            options.no_progress = true;
+        } else if (walker.flag("--progress-bar", "-#")) {
+            // The bar is the only meter http_get draws: nothing to change.
+        } else if (walker.flag("--no-clobber")) {
+            options.no_clobber = true;
+        } else if (walker.flag("--create-dirs")) {
+            options.create_dirs = true;
+        } else if (auto directory = walker.option("--output-dir")) {
+            output_dir = *directory;
+        } else if (auto file = walker.option("--stderr")) {
+            options.stderr_file = std::string(*file);
+        } else if (auto range = walker.option("--range", "-r")) {
+            // As curl sends it: "Range: bytes=RANGE", checked as any header.
+            options.request.extra_headers.push_back(usage_checked(
+                [&] { return parse_header_option(fmt::format("Range: bytes={}", *range)); }));
+            ranged = true;
         } else if (walker.flag("--verbose", "-v")) {
             options.verbose = true;
         } else if (walker.flag("--silent", "-s")) {
@@ -158,7 +203,10 @@ GetCommand parse_get_command(std::span<const std::string_view> arguments)
             }
             options.dump_header = std::string(*file);
         } else if (auto format = walker.option("--write-out", "-w")) {
-            options.write_out = usage_checked([&] { return parse_write_out(*format); });
+            const auto text = format->starts_with('@')
+                                  ? text_of_file(format->substr(1), "--write-out")
+                                  : std::string(*format);
+            options.write_out = usage_checked([&] { return parse_write_out(text); });
         } else if (walker.flag("--compressed")) {
             options.compressed = true;
             options.request.accept_encoding = accepted_encodings();
@@ -172,6 +220,10 @@ GetCommand parse_get_command(std::span<const std::string_view> arguments)
             options.resume = true;
         } else if (auto count = walker.option("--retry")) {
             options.retry.retries = static_cast<int>(cli::parse_count(*count, "--retry", 0, 1000));
+        } else if (walker.flag("--retry-connrefused")) {
+            options.retry.connection_refused = true;
+        } else if (walker.flag("--retry-all-errors")) {
+            options.retry.all_errors = true;
         } else if (auto delay = walker.option("--retry-delay")) {
             options.retry.delay = parse_fractional_duration(*delay);
         } else if (auto limit = walker.option("--retry-max-time")) {
@@ -201,8 +253,22 @@ GetCommand parse_get_command(std::span<const std::string_view> arguments)
                 [&] { return parse_header_option(fmt::format("User-Agent: {}", *agent)); });
             options.request.user_agent = field.value;
         } else if (auto header = walker.option("--header", "-H")) {
-            options.request.extra_headers.push_back(
-                usage_checked([&] { return parse_header_option(*header); }));
+            if (!header->starts_with('@')) {
+                options.request.extra_headers.push_back(
+                    usage_checked([&] { return parse_header_option(*header); }));
+                continue;
+            }
+            // One header a line, as curl reads the file; blank lines skipped.
+            std::istringstream lines(text_of_file(header->substr(1), "--header"));
+            for (std::string line; std::getline(lines, line);) {
+                if (!line.empty() && line.back() == '\r') {
+                    line.pop_back();
+                }
+                if (!line.empty()) {
+                    options.request.extra_headers.push_back(
+                        usage_checked([&] { return parse_header_option(line); }));
+                }
+            }
         } else if (auto referer = walker.option("--referer", "-e")) {
             const auto field = usage_checked(
                 [&] { return parse_header_option(fmt::format("Referer: {}", *referer)); });
@@ -235,25 +301,39 @@ GetCommand parse_get_command(std::span<const std::string_view> arguments)
     if (options.resume && options.compressed) {
         throw cli::UsageError("-C - continues the bytes as sent: it cannot go with --compressed");
     }
+    if (options.resume && options.no_clobber) {
+        throw cli::UsageError("-C - continues a file: it cannot go with --no-clobber");
+    }
+    if (options.resume && ranged) {
+        throw cli::UsageError("-C - and -r both ask for a range: choose one");
+    }
     if (options.resume && output && *output == standard_output) {
         throw cli::UsageError("-C - continues a file: it cannot go with -o -");
     }
     if (output && output->empty()) {
         throw cli::UsageError("the output file name is empty");
     }
-    options.url = usage_checked([&] { return parse_url(*url); });
+    // Not a usage error: curl's exit statuses tell a bad URL (3) from a bad option (2).
+    options.url = parse_url(*url);
     options.request.credentials = credentials ? credentials : options.url.credentials;
     options.output = output ? std::string(*output) : default_file_name(options.url);
+    options.output_named = output.has_value();
+    // curl's --output-dir: the directory of -o's relative names and of the default one.
+    if (output_dir && options.output != standard_output && !options.output.starts_with('/')) {
+        options.output = fmt::format("{}/{}", *output_dir, options.output);
+    }
     return command;
 }
 
 std::string get_usage()
 {
-    return R"(Usage: http_get [OPTION]... URL
+    std::string usage = R"(Usage: http_get [OPTION]... URL
 Fetches URL over HTTP/1.1, prints the status line and headers to stdout and
-saves the body to a file. URL is http://HOST[:PORT]/PATH or https://...; a
-bare HOST or HOST/PATH means http://. IPv6 addresses go in brackets:
-http://[::1]:8080/. Non-ASCII host names are converted to punycode.
+saves the body to a file (with -w, or -s, nothing but -w's text is printed
+there; -o - makes stdout the body's). Not here: request bodies (-d, -F, -T,
+-X), cookie jars, several URLs, HTTP/2: use curl for those.
+URL is http://HOST[:PORT]/PATH or https://...; a bare HOST or HOST/PATH
+means http://. IPv6 addresses go in brackets: http://[::1]:8080/. Non-ASCII host names are converted to punycode.
 
 Output:
   -o, --output FILE       save the body to FILE; '-' writes it to stdout (the
@@ -270,21 +350,35 @@ Output:
   -C, --continue-at -     continue the partial http_get kept for the output
                           file (Range and If-Range); a file it did not mark
                           is fetched whole, never appended to
-  -f, --fail              a final status that is not 2xx is an error (exit 11):
+  -f, --fail              a final status of 400 or more is an error (exit 22):
                           nothing is saved
   -i, --include           put the head into the output, before the body (with
                           -o -, every head; into a file, the final one)
   -D, --dump-header FILE  write every response head to FILE ('-': stdout)
-  -w, --write-out FORMAT  print FORMAT on stdout at the end, with %{http_code},
-                          %{size_download}, %{time_total}, %{time_connect},
+  -w, --write-out FORMAT  print FORMAT on stdout at the end (the head is then
+                          not printed there; @FILE reads FORMAT from FILE),
+                          with %{http_code}, %{size_download}, %{time_total}, %{time_connect},
                           %{time_appconnect}, %{time_starttransfer},
                           %{url_effective}, %{num_redirects}, %{remote_ip},
-                          %{content_type}, %{exitcode}, %{errormsg} replaced;
-                          \n, \t, \r, \\ and %% as in curl
+                          %{content_type}, %{exitcode}, %{errormsg},
+                          %{speed_download}, %{http_version}, %{size_header},
+                          %{size_request}, %{redirect_url}, %{scheme},
+                          %{time_redirect}, %{num_connects},
+                          %{filename_effective} replaced, and %{json} (all of
+                          them as one JSON object); \n, \t, \r, \\ and %% as in
+                          curl; an unknown variable prints nothing and a warning
   -v, --verbose           show the request and response heads on stderr,
                           prefixed '> ' and '< ', and the connection's steps
                           ('* ': the address, the TLS version and cipher)
-  -s, --silent            no progress bar, no reports, no error messages
+      --fail-with-body    as -f (exit 22), but the page is saved
+      --no-progress-meter no progress bar (the reports stay); -# is accepted
+      --output-dir DIR    save relative output names in DIR
+      --create-dirs       create the output file's missing directories
+      --no-clobber        never replace a file: save to NAME.1, NAME.2, ...
+      --stderr FILE       write what goes to stderr to FILE ('-': stdout)
+  -r, --range RANGE       ask for bytes RANGE (as curl: Range: bytes=RANGE)
+  -s, --silent            no progress bar, no reports, no error messages, and
+                          no head on stdout
   -S, --show-error        with -s, still report errors (-sS)
 
 Request:
@@ -313,14 +407,16 @@ Request:
                           instead of the system's
 
 Retries:
-      --retry N           retry a try that timed out, did not resolve or
-                          connect, or got 408, 429, 500, 502, 503 or 504, up
-                          to N times (default 0)
+      --retry N           retry a try that timed out, did not resolve, or
+                          got 408, 429, 500, 502, 503 or 504, up to N times
+                          (default 0)
+      --retry-connrefused also retry a refused connection
+      --retry-all-errors  retry after any failure
       --retry-delay DURATION
                           wait this long between tries (default: the
                           Retry-After header, else 1s doubling each time)
       --retry-max-time DURATION
-                          start no try after this long (default: no limit)
+                          decide no retry after this long (default: no limit)
 
 Time limits (each failure names the one that ran out; each try has them all):
   -m, --max-time DURATION the whole transfer, redirects included (default: none)
@@ -339,21 +435,12 @@ SIGINT, SIGTERM and SIGHUP keep what arrived for -C - (at the output file when
 there was none, else beside it as .NAME.http_get-partial), and the program then
 ends by that signal (a shell shows 130, 143 or 129), as curl does.
 
-Exit status:
-  0  the response arrived whole (whatever its status code, without --fail)
-  1  another failure
-  2  bad command line or URL
-  3  the host name does not resolve
-  4  no address of the host accepted the connection, or the proxy refused
-  5  the TLS handshake or the certificate verification failed
-  6  a time limit ran out (--max-time, --connect-timeout or --stall-timeout)
-  7  the response is not valid HTTP/1.x
-  8  the connection closed or broke before the response was complete
-  9  -L met more redirects than --max-redirs (10) allows
-  10 the output file (or the --cacert file) cannot be used
-  11 --fail, and the status is not 2xx
-  63 --max-filesize, and the body is larger
 )";
+    usage += "Exit status (curl's numbers, so that scripts written for curl work unchanged):\n";
+    for (const auto& [code, meaning] : exit_code_meanings) {
+        usage += fmt::format("  {:<4}{}\n", static_cast<int>(code), meaning);
+    }
+    return usage;
 }
 
 }  // namespace hello::http

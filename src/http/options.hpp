@@ -31,9 +31,15 @@ inline constexpr int default_max_redirects = 10;
 struct GetOptions {
     Url url;
     std::string output;                         // -o FILE, "-", or the URL's default file name (-O)
+    bool output_named = false;                  // -o FILE: the user chose the name
     bool follow_redirects = false;              // -L
     bool header_only = false;                   // -I, --head, --header-only: HEAD, save nothing
-    bool fail_on_error = false;                 // --fail: a status that is not 2xx is an error
+    bool fail_on_error = false;                 // --fail: a status from 400 on is an error
+    bool fail_with_body = false;                // --fail-with-body: and the page is saved
+    bool no_progress = false;                   // --no-progress-meter
+    bool create_dirs = false;                   // --create-dirs
+    bool no_clobber = false;                    // --no-clobber: NAME.1 ... instead
+    std::optional<std::string> stderr_file;     // --stderr FILE
     bool verbose = false;                       // -v: both heads on stderr, "> " and "< "
     bool silent = false;                        // -s: no progress bar, no reports, no errors
     bool show_error = false;                    // -S: errors even with -s

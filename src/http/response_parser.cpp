@@ -68,6 +68,9 @@ void ResponseParser::end_head()
             throw MalformedResponse(
                 fmt::format("more than {} interim (1xx) responses", limits_.max_interim));
         }
+        if (on_interim_) {
+            on_interim_(head_);
+        }
         head_ = ResponseHead{};
         status_seen_ = false;
         head_bytes_ = 0;
@@ -112,15 +115,24 @@ std::size_t ResponseParser::take_body(std::string_view input, const BodySink& bo
     return used;
 }
 
+std::string_view ResponseParser::trailers() const
+{
+    if (chunked_) {
+        return chunked_->trailers();
+    }
+    return {};
+}
+
 void ResponseParser::close()
 {
     switch (state_) {
     case State::done: return;
     case State::head:
+        if (!anything_received_) {
+            throw EmptyReply("the server closed the connection without a response");
+        }
         throw IncompleteResponse(
-            !anything_received_
-                ? "the server closed the connection without a response"
-                : "the server closed the connection in the middle of the response head");
+            "the server closed the connection in the middle of the response head");
     case State::body: break;
     }
     switch (framing_.kind) {

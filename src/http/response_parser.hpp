@@ -8,6 +8,7 @@
 // the status and headers (a redirect? where to save?) before any body byte.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string_view>
 
@@ -47,6 +48,14 @@ public:
     bool complete() const { return state_ == State::done; }
     const ResponseHead& head() const { return head_; }
     BodyFraming framing() const { return framing_; }
+    // A chunked body's trailer fields (chunked_decoder.hpp), once complete.
+    std::string_view trailers() const;
+
+    // Called with each interim (1xx) head as it ends, before the real one.
+    void on_interim(std::function<void(const ResponseHead&)> handler)
+    {
+        on_interim_ = std::move(handler);
+    }
 
 private:
     enum class State { head, body, done };
@@ -67,6 +76,7 @@ private:
     std::uint64_t body_bytes_ = 0;
     std::size_t interim_responses_ = 0;
     bool anything_received_ = false;  // tells "no response" from "cut short"
+    std::function<void(const ResponseHead&)> on_interim_;
 };
 
 }  // namespace hello::http

@@ -73,11 +73,24 @@ bool is_transient_status(int status_code)
            status_code == 503 || status_code == 504;
 }
 
+bool worth_retrying(const RetryOptions& options, FailureKind kind)
+{
+    switch (kind) {
+    case FailureKind::transient: return true;
+    case FailureKind::refused: return options.connection_refused || options.all_errors;
+    case FailureKind::other: return options.all_errors;
+    }
+    return false;
+}
+
 std::optional<milliseconds> retry_wait(const RetryOptions& options, bool transient,
                                        int retries_done, milliseconds elapsed,
                                        std::optional<seconds> retry_after)
 {
     if (!transient || retries_done >= options.retries) {
+        return std::nullopt;
+    }
+    if (options.max_time && elapsed >= *options.max_time) {
         return std::nullopt;
     }
     milliseconds wait;
@@ -89,7 +102,9 @@ std::optional<milliseconds> retry_wait(const RetryOptions& options, bool transie
         wait = milliseconds(1000) * (1LL << std::min(retries_done, 10));
         wait = std::min(wait, longest_wait);
     }
-    if (options.max_time && elapsed + wait > *options.max_time) {
+    // curl checks only a Retry-After's wait against the limit: the server
+    // said when to come back, and that is after the limit.
+    if (retry_after && options.max_time && elapsed + wait > *options.max_time) {
         return std::nullopt;
     }
     return wait;

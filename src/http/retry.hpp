@@ -3,15 +3,17 @@
 // how long to wait before it. Pure, so that the unit tests can walk through
 // every case without a clock.
 //
-//   Transient: a time limit ran out, the name did not resolve, no address
-//   accepted the connection, or the server answered 408, 429, 500, 502, 503
-//   or 504. Anything else (a bad certificate, a malformed response, a full
-//   disk, a 404) would fail the same way again.
+//   Transient: a time limit ran out, the host's or the proxy's name did not
+//   resolve, or the server answered 408, 429, 500, 502, 503 or 504. A
+//   refused connection too with --retry-connrefused, and every failure with
+//   --retry-all-errors. Anything else (a bad certificate, a malformed
+//   response, a full disk, a 404) would fail the same way again.
 //
-//   The wait: the response's Retry-After if it has one, else --retry-delay if
-//   given, else 1 s doubled after each try (1, 2, 4, ...) up to 10 minutes.
-//   No try starts after --retry-max-time (counted from the first), and none
-//   whose wait would end after it.
+//   The wait: the response's Retry-After if it has one (at most 10 minutes),
+//   else --retry-delay if given, else 1 s doubled after each try (1, 2, 4,
+//   ...) up to 10 minutes. With --retry-max-time (counted from the first
+//   try) no retry is decided once it has passed, as curl decides: the wait
+//   itself may end after it, except a Retry-After's.
 
 #include <chrono>
 #include <optional>
@@ -21,12 +23,24 @@ namespace hello::http {
 
 struct RetryOptions {
     int retries = 0;                                    // --retry N
+    bool connection_refused = false;                    // --retry-connrefused
+    bool all_errors = false;                            // --retry-all-errors
     std::optional<std::chrono::milliseconds> delay;     // --retry-delay
     std::optional<std::chrono::milliseconds> max_time;  // --retry-max-time
 };
 
 // The statuses curl retries.
 bool is_transient_status(int status_code);
+
+// How a try failed, as far as retrying is concerned.
+enum class FailureKind {
+    transient,  // a time limit, a name that did not resolve, a status above
+    refused,    // no address accepted the connection
+    other,
+};
+
+// Whether a failure of `kind` is worth another try under `options`' flags.
+bool worth_retrying(const RetryOptions& options, FailureKind kind);
 
 // How long to wait before the next try, or nullopt: do not retry.
 // `retries_done`: how many retries came before (0 after the first try);

@@ -149,6 +149,19 @@ bool Route::tunnel() const
     return proxy.has_value() && origin_scheme == Scheme::https;
 }
 
+bool is_localhost_name(std::string_view host)
+{
+    if (!host.empty() && host.back() == '.') {
+        host.remove_suffix(1);
+    }
+    constexpr std::string_view name = "localhost";
+    if (host.size() == name.size()) {
+        return iequals(host, name);
+    }
+    return host.size() > name.size() && host[host.size() - name.size() - 1] == '.' &&
+           iequals(host.substr(host.size() - name.size()), name);
+}
+
 Route route_for(const Url& origin, const ProxySettings& proxies,
                 const std::vector<ResolveOverride>& overrides)
 {

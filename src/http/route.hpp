@@ -52,6 +52,11 @@ ProxySettings proxy_settings(const std::optional<std::string>& proxy_option,
 // example.com and every name under it; "*" matches all; addresses match exactly.
 bool bypasses_proxy(std::string_view host, const std::vector<std::string>& no_proxy);
 
+// RFC 6761: "localhost" and the names under it are loopback, whatever the
+// resolver says; curl connects to ::1 or 127.0.0.1 itself, so that -6
+// works on a host whose /etc/hosts has no "::1 localhost".
+bool is_localhost_name(std::string_view host);
+
 struct Route {
     std::string connect_host;  // what TCP connects to: the origin or the proxy...
     std::uint16_t connect_port = 0;

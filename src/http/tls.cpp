@@ -31,14 +31,15 @@ asio::error_code ssl_error(asio::error_code fallback = asio::error::connection_r
     return {static_cast<int>(code), asio::error::get_ssl_category()};
 }
 
-std::string describe_failure(SSL* ssl, const std::string& host, const asio::error_code& error)
+// A refused certificate and a failed handshake have different exit statuses.
+[[noreturn]] void throw_failure(SSL* ssl, const std::string& host, const asio::error_code& error)
 {
     const auto verify_result = SSL_get_verify_result(ssl);
     if (verify_result != X509_V_OK) {
-        return fmt::format("the certificate of {} was refused: {}", host,
-                           X509_verify_cert_error_string(verify_result));
+        throw CertificateRefused(fmt::format("the certificate of {} was refused: {}", host,
+                                             X509_verify_cert_error_string(verify_result)));
     }
-    return fmt::format("TLS handshake with {} failed: {}", host, error.message());
+    throw TlsError(fmt::format("TLS handshake with {} failed: {}", host, error.message()));
 }
 
 }  // namespace
@@ -64,8 +65,8 @@ asio::ssl::context make_tls_context(const std::optional<std::string>& ca_file)
         context.set_default_verify_paths(error);
     }
     if (error) {
-        throw FileError(fmt::format("cannot load CA certificates from {}: {}",
-                                    ca_file ? *ca_file : "the system store", error.message()));
+        throw CaFileError(fmt::format("cannot load CA certificates from {}: {}",
+                                      ca_file ? *ca_file : "the system store", error.message()));
     }
     return context;
 }
@@ -144,7 +145,7 @@ net::awaitable<void> TlsSocket::handshake(const std::string& host, bool verify,
         throw_timed_out(limit, fmt::format("in the TLS handshake with {}", host));
     }
     if (error) {
-        throw TlsError(describe_failure(ssl, host, error));
+        throw_failure(ssl, host, error);
     }
 }
 

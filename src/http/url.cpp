@@ -40,8 +40,9 @@ std::pair<Scheme, std::string_view> split_scheme(std::string_view whole)
     if (iequals(name, "https")) {
         return {Scheme::https, whole.substr(separator + 3)};
     }
-    reject(whole,
-           fmt::format("unsupported scheme '{}' (http and https are)", protocol::printable(name)));
+    throw UnsupportedScheme(
+        fmt::format("invalid URL '{}': unsupported scheme '{}' (http and https are)",
+                    protocol::printable(whole, 200), protocol::printable(name)));
 }
 
 bool is_host_name_char(char c)

@@ -3,8 +3,9 @@
 // stdout when the program ends, success or not. "%{http_code}" and its
 // siblings are replaced by what the transfer found; "\n", "\t", "\r" and "\\"
 // are the characters they name; "%%" is a '%'. Anything else is copied as it
-// is. An unknown variable is a usage error: a typo would otherwise print
-// nothing where a script expects a value.
+// is. An unknown variable prints nothing and a warning, as with curl, so that
+// a format written for a newer curl still runs. %{json} is every variable as
+// one JSON object.
 
 #include <cstdint>
 #include <string>
@@ -29,6 +30,14 @@ struct TransferFacts {
     std::string content_type;  // of the last response
     int exitcode = 0;
     std::string errormsg;
+    std::string http_version;        // of the last response: "1.1", or "1" for HTTP/1.0
+    std::uint64_t size_header = 0;   // every head received, as sent
+    std::uint64_t size_request = 0;  // every request sent
+    std::string redirect_url;        // a redirect -L did not follow, absolute
+    std::string scheme;              // of url_effective: "HTTP" or "HTTPS", as curl has it
+    double time_redirect = 0;        // when the final request began, with redirects before it
+    int num_connects = 0;            // connections opened
+    std::string filename_effective;  // where the body went ("" for stdout)
 };
 
 enum class WriteOutVariable {
@@ -44,12 +53,30 @@ enum class WriteOutVariable {
     content_type,
     exitcode,
     errormsg,
+    speed_download,
+    http_version,
+    size_header,
+    size_request,
+    redirect_url,
+    scheme,
+    time_redirect,
+    num_connects,
+    filename_effective,
+    json,
 };
 
-using WriteOutPiece = std::variant<std::string, WriteOutVariable>;
+// A variable this program does not know: it renders as nothing.
+struct UnknownWriteOutVariable {
+    std::string name;
+};
 
-// Throws InvalidSetting for an unknown variable or a "%{" without '}'.
+using WriteOutPiece = std::variant<std::string, WriteOutVariable, UnknownWriteOutVariable>;
+
+// Throws InvalidSetting for a "%{" without '}'.
 std::vector<WriteOutPiece> parse_write_out(std::string_view format);
+
+// The names of the unknown variables in `format`, for the warnings.
+std::vector<std::string> unknown_variables(const std::vector<WriteOutPiece>& format);
 
 std::string render_write_out(const std::vector<WriteOutPiece>& format, const TransferFacts& facts);
 

@@ -83,3 +83,15 @@ TEST_CASE("a bad trailer field is rejected like a bad header field")
 }
 
 TEST_SUITE_END();
+
+TEST_CASE("trailer fields are kept for -i and -D, as curl shows them")
+{
+    ChunkedDecoder decoder(8192, 65536);
+    const std::string bytes = "5\r\nhello\r\n0\r\nX-Sum:  abc \r\nX-Two: 2\r\n\r\n";
+    decoder.decode(bytes, [](std::string_view) {});
+    CHECK(decoder.complete());
+    CHECK(decoder.trailers() == "X-Sum: abc\r\nX-Two: 2\r\n");
+    ChunkedDecoder without(8192, 65536);
+    without.decode("0\r\n\r\n", [](std::string_view) {});
+    CHECK(without.trailers().empty());
+}

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "cli/arguments.hpp"
+#include "http/errors.hpp"
 #include "http/options.hpp"
 
 using namespace hello;
@@ -133,7 +134,7 @@ TEST_CASE("curl's scripting options, bundled as curl users type them")
     CHECK(parse({"h"}).options.max_redirects == default_max_redirects);
     CHECK(parse({"http://a:b@h/"}).options.request.credentials == "a:b");
     CHECK(parse({"-u", "x:y", "http://a:b@h/"}).options.request.credentials == "x:y");
-    CHECK_THROWS_AS(parse({"-w", "%{nope}", "h"}), cli::UsageError);
+    CHECK_THROWS_AS(parse({"-w", "%{nope", "h"}), cli::UsageError);
     CHECK_THROWS_AS(parse({"-u", "nopassword", "h"}), cli::UsageError);
     CHECK_THROWS_AS(parse({"--max-redirs", "-2", "h"}), cli::UsageError);
     CHECK_THROWS_AS(parse({"-e", "a\r\nb", "h"}), cli::UsageError);
@@ -162,8 +163,43 @@ TEST_CASE("command-line mistakes are usage errors")
     CHECK_THROWS_AS(parse({"-H", "no colon", "h"}), cli::UsageError);
     CHECK_THROWS_AS(parse({"-A", "bad\r\nX: y", "h"}), cli::UsageError);
     CHECK_THROWS_AS(parse({"--resolve", "h:80", "h"}), cli::UsageError);
+}
+
+TEST_CASE("a bad URL is no usage error: curl's exit statuses tell them apart")
+{
     CHECK_THROWS_WITH_AS(parse({"ftp://h/"}), doctest::Contains("unsupported scheme"),
-                         cli::UsageError);
+                         UnsupportedScheme);
+    CHECK_THROWS_AS(parse({"http://[::1"}), InvalidUrl);
+}
+
+TEST_CASE("-o names the output: consent to replace a file there")
+{
+    CHECK(parse({"-o", "f", "h"}).options.output_named);
+    CHECK_FALSE(parse({"h/f"}).options.output_named);
+    CHECK_FALSE(parse({"-O", "h/f"}).options.output_named);
+}
+
+TEST_CASE("--output-dir, -r, --fail-with-body")
+{
+    CHECK(parse({"--output-dir", "d", "-o", "f", "h"}).options.output == "d/f");
+    CHECK(parse({"--output-dir", "d", "h/x.bin"}).options.output == "d/x.bin");
+    CHECK(parse({"--output-dir", "d", "-o", "/abs", "h"}).options.output == "/abs");
+    CHECK(parse({"--output-dir", "d", "-o", "-", "h"}).options.output == "-");
+    const auto ranged = parse({"-r", "0-99", "h"}).options.request.extra_headers;
+    REQUIRE(ranged.size() == 1);
+    CHECK(ranged[0].value == "bytes=0-99");
+    CHECK_THROWS_AS(parse({"-r", "0-9", "-C", "-", "-o", "f", "h"}), cli::UsageError);
+    CHECK_THROWS_AS(parse({"-r", "0-9\r\nX: y", "h"}), cli::UsageError);
+    const auto failing = parse({"--fail-with-body", "h"}).options;
+    CHECK(failing.fail_on_error);
+    CHECK(failing.fail_with_body);
+}
+
+TEST_CASE("--retry-connrefused and --retry-all-errors")
+{
+    CHECK_FALSE(parse({"h"}).options.retry.connection_refused);
+    CHECK(parse({"--retry-connrefused", "h"}).options.retry.connection_refused);
+    CHECK(parse({"--retry-all-errors", "h"}).options.retry.all_errors);
 }
 
 TEST_SUITE_END();

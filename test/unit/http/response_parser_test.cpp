@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
 #include "http/errors.hpp"
 #include "http/response_parser.hpp"
@@ -96,10 +97,25 @@ TEST_CASE("a body that ends before its Content-Length is an error, not a short f
                          "the body ended after 4 of 10 bytes", IncompleteResponse);
 }
 
+TEST_CASE("interim heads are handed over as they end, before the real one")
+{
+    ResponseParser parser(Method::get);
+    std::vector<int> interim;
+    parser.on_interim(
+        [&interim](const ResponseHead& head) { interim.push_back(head.status.code); });
+    const std::string_view bytes =
+        "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\n"
+        "Link: </s.css>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+    parser.feed(bytes, [](std::string_view) {});
+    CHECK(parser.complete());
+    CHECK(interim == std::vector<int>{100, 103});
+    CHECK(parser.head().status.code == 200);
+}
+
 TEST_CASE("a closed connection before or during the head")
 {
     CHECK_THROWS_WITH_AS(parse(""), "the server closed the connection without a response",
-                         IncompleteResponse);
+                         EmptyReply);
     CHECK_THROWS_AS(parse("HTTP/1.1 200 OK\r\nContent-Le"), IncompleteResponse);
     CHECK_THROWS_AS(parse("HTTP/1.1 200 OK\r\n"), IncompleteResponse);
 }

@@ -41,14 +41,33 @@ TEST_CASE("Retry-After wins over --retry-delay, which wins over the back-off")
     CHECK(retry_wait(options, true, 0, 0ms, std::chrono::hours(5)) == milliseconds(600'000));
 }
 
-TEST_CASE("--retry-max-time: no try whose wait ends after it")
+TEST_CASE("--retry-max-time: curl decides before the wait, and checks only Retry-After's")
 {
     RetryOptions options;
     options.retries = 5;
     options.max_time = 10'000ms;
     CHECK(retry_wait(options, true, 0, 8'000ms, std::nullopt) == 1000ms);
-    CHECK_FALSE(retry_wait(options, true, 2, 8'000ms, std::nullopt));  // 4 s would end at 12 s
+    CHECK(retry_wait(options, true, 2, 8'000ms, std::nullopt) ==
+          4000ms);  // ends at 12 s: curl waits
+    CHECK(retry_wait(options, true, 0, 9'999ms, std::nullopt) == 1000ms);
+    CHECK_FALSE(retry_wait(options, true, 0, 10'000ms, std::nullopt));
     CHECK_FALSE(retry_wait(options, true, 0, 9'500ms, std::chrono::seconds(1)));
+    CHECK(retry_wait(options, true, 0, 8'500ms, std::chrono::seconds(1)) == 1000ms);
+}
+
+TEST_CASE("a refused connection is retried only with --retry-connrefused or --retry-all-errors")
+{
+    RetryOptions options;
+    CHECK(worth_retrying(options, FailureKind::transient));
+    CHECK_FALSE(worth_retrying(options, FailureKind::refused));
+    CHECK_FALSE(worth_retrying(options, FailureKind::other));
+    options.connection_refused = true;
+    CHECK(worth_retrying(options, FailureKind::refused));
+    CHECK_FALSE(worth_retrying(options, FailureKind::other));
+    options = RetryOptions{};
+    options.all_errors = true;
+    CHECK(worth_retrying(options, FailureKind::refused));
+    CHECK(worth_retrying(options, FailureKind::other));
 }
 
 TEST_CASE("Retry-After: seconds or an IMF-fixdate; anything else is ignored")

@@ -121,4 +121,14 @@ TEST_CASE("the route: direct, through a proxy, and --resolve for the next hop")
     CHECK(route_for(parse_url("http://site/"), proxies, overrides).connect_host == "::1");
 }
 
+TEST_CASE("localhost and the names under it are loopback (RFC 6761)")
+{
+    CHECK(is_localhost_name("localhost"));
+    CHECK(is_localhost_name("LocalHost."));
+    CHECK(is_localhost_name("app.localhost"));
+    CHECK_FALSE(is_localhost_name("notlocalhost"));
+    CHECK_FALSE(is_localhost_name("localhost.example"));
+    CHECK_FALSE(is_localhost_name(""));
+}
+
 TEST_SUITE_END();

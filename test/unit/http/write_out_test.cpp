@@ -1,5 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <string>
+#include <vector>
+
 #include "http/errors.hpp"
 #include "http/write_out.hpp"
 
@@ -40,10 +43,53 @@ TEST_CASE("no response: http_code 000, and the error")
     CHECK(render_write_out(parse_write_out("%{response_code}"), facts) == "000");
 }
 
-TEST_CASE("a typo is an error, not an empty value")
+TEST_CASE("an unknown variable prints nothing and is named for a warning, as curl")
 {
-    CHECK_THROWS_WITH_AS(parse_write_out("%{http_cod}"), doctest::Contains("unknown"),
-                         InvalidSetting);
+    const auto format = parse_write_out("a%{http_cod}b%{nope}");
+    CHECK(render_write_out(format, TransferFacts{}) == "ab");
+    CHECK(unknown_variables(format) == std::vector<std::string>{"http_cod", "nope"});
+    CHECK(unknown_variables(parse_write_out("%{http_code}")).empty());
+}
+
+TEST_CASE("curl's other variables")
+{
+    TransferFacts facts;
+    facts.size_download = 3000;
+    facts.time_total = 2;
+    facts.http_version = "1.1";
+    facts.scheme = "HTTPS";
+    facts.size_header = 184;
+    facts.size_request = 79;
+    facts.num_connects = 2;
+    facts.redirect_url = "http://h/next";
+    facts.filename_effective = "out";
+    facts.time_redirect = 0.25;
+    CHECK(
+        render_write_out(parse_write_out("%{speed_download} %{http_version} %{scheme} "
+                                         "%{size_header} %{size_request} %{num_connects} "
+                                         "%{redirect_url} %{filename_effective} %{time_redirect}"),
+                         facts) == "1500 1.1 HTTPS 184 79 2 http://h/next out 0.250000");
+    CHECK(render_write_out(parse_write_out("%{http_version}"), TransferFacts{}) == "0");
+}
+
+TEST_CASE("%{json}: every variable, numbers as numbers, strings escaped, no error as null")
+{
+    TransferFacts facts;
+    facts.http_code = 404;
+    facts.content_type = "text/\"odd\"\n";
+    const auto json = render_write_out(parse_write_out("%{json}"), facts);
+    CHECK(json.front() == '{');
+    CHECK(json.back() == '}');
+    CHECK(json.find("\"http_code\":404") != std::string::npos);
+    CHECK(json.find("\"response_code\":404") != std::string::npos);
+    CHECK(json.find("\"content_type\":\"text/\\\"odd\\\"\\u000a\"") != std::string::npos);
+    CHECK(json.find("\"errormsg\":null") != std::string::npos);
+    CHECK(json.find("\"time_total\":0.000000") != std::string::npos);
+    CHECK(json.find("json") == std::string::npos);
+}
+
+TEST_CASE("an unclosed variable is an error")
+{
     CHECK_THROWS_WITH_AS(parse_write_out("%{http_code"), doctest::Contains("without"),
                          InvalidSetting);
     CHECK(parse_write_out("").empty());
