@@ -1,7 +1,6 @@
 #include "loadgen/session_thread.hpp"
 
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -224,9 +223,10 @@ void SessionThread::begin_session(Slot& slot, Clock::time_point now, Clock::time
         return;
     }
     slot.descriptor = descriptor;
-    const int yes = 1;
-    ::setsockopt(descriptor, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
+    // No TCP_NODELAY, as in the tutorial's client: it sends only once
+    // everything it sent is answered, so Nagle's algorithm never holds it.
     if (spread_sources_) {
+        const int yes = 1;
         // The port is then chosen by connect(), knowing the destination.
         ::setsockopt(descriptor, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &yes, sizeof yes);
         sockaddr_in source{};
