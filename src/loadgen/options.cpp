@@ -172,6 +172,9 @@ An open-loop run ends when the duration is up: what fell due but could not go
 Connecting, and each reply, must take less than 10s. The soft limit on open
 files is raised to the hard one; past 25,000 connections to 127.0.0.1 the
 connections come from 127.0.0.2, 127.0.0.3, ... so ephemeral ports last.
+With --reconnect, sessions to 127.0.0.1 come from 127.0.0.1 to 127.0.0.254
+in turn, so that a new connection seldom reuses the address and port of one the
+server still holds in TIME_WAIT.
 A progress line goes to stderr when it is a terminal; results go to stdout.
 Exit status: 0 if every connection and every reply was right, 1 if any failed
 (the errors are counted in the results), 2 on a bad command line.
