@@ -11,10 +11,12 @@
 #include <mutex>
 #include <stdexcept>
 #include <thread>
+#include <type_traits>
 
 #include "loadgen/descriptor_limit.hpp"
 #include "loadgen/load_thread.hpp"
 #include "loadgen/schedule.hpp"
+#include "loadgen/session_thread.hpp"
 #include "net/connect.hpp"
 
 namespace hello::bench {
@@ -60,8 +62,9 @@ net::tcp::endpoint find_server(const BenchOptions& options)
 }
 
 // Waits for the load threads, showing progress meanwhile when asked to: the
-// replies per second and the p99 of the last period, from the counts each
-// thread keeps for it.
+// replies (or sessions) per second and the p99 of the last period, from the
+// counts each thread keeps for it.
+template <class Worker>
 class ProgressLine {
 public:
     ProgressLine(bool shown, const BenchOptions& options) : shown_(shown), options_(options) {}
@@ -73,7 +76,7 @@ public:
         changed_.notify_one();
     }
 
-    void wait_for(const std::vector<std::unique_ptr<LoadThread>>& load_threads)
+    void wait_for(const std::vector<std::unique_ptr<Worker>>& load_threads)
     {
         std::unique_lock lock(mutex_);
         while (!changed_.wait_for(lock, progress_period,
@@ -88,7 +91,7 @@ public:
     }
 
 private:
-    void show(const std::vector<std::unique_ptr<LoadThread>>& load_threads)
+    void show(const std::vector<std::unique_ptr<Worker>>& load_threads)
     {
         const auto now = Clock::now();
         if (!running_since_ && load_threads.front()->conversing()) {
@@ -99,10 +102,11 @@ private:
         progress.wanted = options_.connections;
         progress.running = running_since_.has_value();
         progress.rate = options_.rate;
+        progress.reconnect = options_.reconnect;
         std::vector<std::uint64_t> counts;
         for (const auto& worker : load_threads) {
             progress.connected += worker->connected();
-            progress.replies += worker->replies();
+            progress.replies += worker->progress_count();
             progress.errors += worker->error_count();
             worker->add_live_latency(counts);
         }
@@ -151,8 +155,9 @@ struct StartClock {
 
 // A worker thread: connect, wait until every worker has connected (so that
 // the measurement starts with all clients ready), then converse.
-void drive(LoadThread& worker, std::barrier<StartClock>& all_connected,
-           const Clock::time_point& start, ProgressLine& progress, std::exception_ptr& failure)
+template <class Worker>
+void drive(Worker& worker, std::barrier<StartClock>& all_connected, const Clock::time_point& start,
+           ProgressLine<Worker>& progress, std::exception_ptr& failure)
 {
     bool arrived = false;
     try {
@@ -170,8 +175,9 @@ void drive(LoadThread& worker, std::barrier<StartClock>& all_connected,
     progress.worker_finished();
 }
 
+template <class Worker>
 RunSummary add_up(const BenchOptions& options,
-                  const std::vector<std::unique_ptr<LoadThread>>& load_threads)
+                  const std::vector<std::unique_ptr<Worker>>& load_threads)
 {
     RunSummary summary;
     summary.connections_wanted = options.connections;
@@ -179,6 +185,8 @@ RunSummary add_up(const BenchOptions& options,
     summary.framing = options.framing;
     summary.rate = options.rate;
     summary.pipeline = options.pipeline;
+    summary.reconnect = options.reconnect;
+    summary.names = options.reconnect ? options.names : 0;
     auto first_start = Clock::time_point::max();
     auto last_finish = Clock::time_point::min();
     for (std::size_t i = 0; i < load_threads.size(); ++i) {
@@ -188,6 +196,10 @@ RunSummary add_up(const BenchOptions& options,
         summary.latency.merge(worker.latency());
         summary.errors += worker.errors();
         summary.unsent += worker.unsent();
+        if constexpr (std::is_same_v<Worker, SessionThread>) {
+            summary.sessions += worker.sessions();
+            summary.connect_latency.merge(worker.connect_latency());
+        }
         summary.per_thread.push_back(ThreadShare{
             .connections = connections_of_thread(options.connections, load_threads.size(), i),
             .rate = options.rate
@@ -202,6 +214,41 @@ RunSummary add_up(const BenchOptions& options,
     summary.started =
         summary.elapsed > Clock::duration{} ? first_start.time_since_epoch() : Clock::duration{};
     return summary;
+}
+
+template <class Worker>
+RunResult run_with(const BenchOptions& options, const LoadPlan& plan, bool show_progress)
+{
+    const auto threads = plan.threads;
+    std::vector<std::unique_ptr<Worker>> load_threads;
+    for (std::size_t i = 0; i < threads; ++i) {
+        load_threads.push_back(std::make_unique<Worker>(plan, i));
+    }
+    Clock::time_point start;
+    std::barrier all_connected(static_cast<std::ptrdiff_t>(threads), StartClock{&start});
+    ProgressLine<Worker> progress(show_progress, options);
+    std::vector<std::exception_ptr> failures(threads);
+    {
+        std::vector<std::jthread> running;
+        for (std::size_t i = 0; i < threads; ++i) {
+            running.emplace_back(drive<Worker>, std::ref(*load_threads[i]), std::ref(all_connected),
+                                 std::cref(start), std::ref(progress), std::ref(failures[i]));
+        }
+        progress.wait_for(load_threads);
+    }
+    for (const auto& failure : failures) {
+        if (failure) {
+            std::rethrow_exception(failure);
+        }
+    }
+
+    RunResult result{.summary = add_up(options, load_threads), .error_samples = {}};
+    for (const auto& worker : load_threads) {
+        for (const auto& sample : worker->error_samples()) {
+            result.error_samples.push_back(sample);
+        }
+    }
+    return result;
 }
 
 }  // namespace
@@ -221,37 +268,10 @@ RunResult run_bench(const BenchOptions& options, bool show_progress)
         .pipeline = options.pipeline,
         .proxy_v1 = options.proxy_v1,
         .live_latency = show_progress,
+        .names = options.names,
     };
-
-    std::vector<std::unique_ptr<LoadThread>> load_threads;
-    for (std::size_t i = 0; i < threads; ++i) {
-        load_threads.push_back(std::make_unique<LoadThread>(plan, i));
-    }
-    Clock::time_point start;
-    std::barrier all_connected(static_cast<std::ptrdiff_t>(threads), StartClock{&start});
-    ProgressLine progress(show_progress, options);
-    std::vector<std::exception_ptr> failures(threads);
-    {
-        std::vector<std::jthread> running;
-        for (std::size_t i = 0; i < threads; ++i) {
-            running.emplace_back(drive, std::ref(*load_threads[i]), std::ref(all_connected),
-                                 std::cref(start), std::ref(progress), std::ref(failures[i]));
-        }
-        progress.wait_for(load_threads);
-    }
-    for (const auto& failure : failures) {
-        if (failure) {
-            std::rethrow_exception(failure);
-        }
-    }
-
-    RunResult result{.summary = add_up(options, load_threads), .error_samples = {}};
-    for (const auto& worker : load_threads) {
-        for (const auto& sample : worker->error_samples()) {
-            result.error_samples.push_back(sample);
-        }
-    }
-    return result;
+    return options.reconnect ? run_with<SessionThread>(options, plan, show_progress)
+                             : run_with<LoadThread>(options, plan, show_progress);
 }
 
 }  // namespace hello::bench

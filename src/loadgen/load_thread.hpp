@@ -39,6 +39,7 @@ struct LoadPlan {
     std::size_t pipeline = 1;           // messages in flight per connection
     bool proxy_v1 = false;              // send a PROXY v1 header before anything else
     bool live_latency = false;          // keep counts the progress line can read
+    std::size_t names = 3;              // per session, with --reconnect (session_thread.hpp)
 };
 
 class LoadThread {
@@ -63,6 +64,7 @@ public:
     // For the progress line: safe from any thread at any time.
     std::size_t connected() const { return connected_.load(std::memory_order_relaxed); }
     std::uint64_t replies() const { return replies_.load(std::memory_order_relaxed); }
+    std::uint64_t progress_count() const { return replies(); }
     std::uint64_t error_count() const { return error_count_.load(std::memory_order_relaxed); }
     bool conversing() const { return conversing_.load(std::memory_order_relaxed); }
     // Adds this thread's latency counts so far to `totals` (one per counter

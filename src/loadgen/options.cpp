@@ -19,6 +19,8 @@ constexpr std::uint64_t max_rate = 100'000'000;
 // Every request in flight fits in a socket's smallest send buffer (4 KiB),
 // so a send never goes out in part.
 constexpr std::uint64_t max_pipeline = 256;
+// A session is a handful of names; the cap only catches typos.
+constexpr std::uint64_t max_names = 1'000'000;
 
 protocol::Framing parse_framing(std::string_view text)
 {
@@ -38,6 +40,7 @@ BenchCommand parse_bench_command(std::span<const std::string_view> arguments, st
     BenchCommand command;
     auto& options = command.options;
     bool duration_given = false;
+    bool names_given = false;
     std::optional<std::uint64_t> threads;
     cli::ArgumentWalker walker(arguments);
     while (!walker.done()) {
@@ -46,6 +49,11 @@ BenchCommand parse_bench_command(std::span<const std::string_view> arguments, st
         }
         if (walker.flag("--json")) {
             options.json = true;
+        } else if (walker.flag("--reconnect")) {
+            options.reconnect = true;
+        } else if (auto names = walker.option("--names")) {
+            options.names = cli::parse_count(*names, "name count", 0, max_names);
+            names_given = true;
         } else if (walker.flag("--proxy-v1")) {
             options.proxy_v1 = true;
         } else if (auto host = walker.option("--host")) {
@@ -97,6 +105,18 @@ BenchCommand parse_bench_command(std::span<const std::string_view> arguments, st
             "-P needs --framing line: raw replies have no delimiter, so replies to pipelined "
             "names could not be told apart");
     }
+    if (names_given && !options.reconnect) {
+        throw cli::UsageError("--names needs --reconnect: it counts the names of one session");
+    }
+    if (options.reconnect && options.pipeline > 1) {
+        throw cli::UsageError(
+            "--reconnect and -P exclude each other: the tutorial's client waits for each reply");
+    }
+    if (options.reconnect && options.proxy_v1) {
+        throw cli::UsageError(
+            "--reconnect and --proxy-v1 exclude each other: reconnecting sessions send no "
+            "PROXY header");
+    }
     options.threads =
         threads.value_or(1) == 0 ? std::max<std::size_t>(cores, 1) : threads.value_or(1);
     return command;
@@ -112,7 +132,10 @@ arrives (-P names in flight). Open loop (--rate): names go on a schedule,
 RATE per second across all connections, and a reply's latency counts from
 when its name was due, so a server that stalls is charged for every message
 it delayed (no coordinated omission). Reports replies per second and latency
-percentiles (p50 to p99.99 and max, within 1%).
+percentiles (p50 to p99.99 and max, within 1%). With --reconnect: sessions
+per second, and percentiles of the connect time (connect() to the whole
+"Welcome!") and of whole sessions (connect() to the server's end of stream;
+open loop: from when the session was due).
 
 Options:
   --host HOST              server name or address (default 127.0.0.1)
@@ -130,6 +153,13 @@ Options:
                            connections, and the rate with them, are dealt out in turn
   --proxy-v1               start every connection with a PROXY protocol v1 header
                            ("PROXY TCP4 ...\r\n"), for hello_server --proxy-protocol
+  --reconnect              every connection plays the tutorial's client over and
+                           over: connect, "Welcome!", the names, "exit", the
+                           server's end of stream, close, and again (redis-benchmark
+                           -k 0, ab without -k); -n counts sessions per connection,
+                           --rate sessions per second, latency is whole sessions
+  --names N                names per session with --reconnect (default 3: Michael,
+                           Tracy, Sarah, then Michael again...)
   --latency-out FILE       write the latency distribution to FILE in HdrHistogram's
                            percentile-distribution format (values in microseconds)
   --json                   print the results as one JSON object
@@ -142,6 +172,9 @@ An open-loop run ends when the duration is up: what fell due but could not go
 Connecting, and each reply, must take less than 10s. The soft limit on open
 files is raised to the hard one; past 25,000 connections to 127.0.0.1 the
 connections come from 127.0.0.2, 127.0.0.3, ... so ephemeral ports last.
+With --reconnect, sessions to 127.0.0.1 come from 127.0.0.1 to 127.0.0.254
+in turn, so that a new connection seldom reuses the address and port of one the
+server still holds in TIME_WAIT.
 A progress line goes to stderr when it is a terminal; results go to stdout.
 Exit status: 0 if every connection and every reply was right, 1 if any failed
 (the errors are counted in the results), 2 on a bad command line.

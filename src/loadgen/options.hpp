@@ -33,6 +33,12 @@ struct BenchOptions {
     std::optional<std::uint64_t> rate;
     // Messages in flight per connection (line framing only).
     std::size_t pipeline = 1;
+    // Every connection plays the tutorial's client, over and over: connect,
+    // "Welcome!", `names` names, "exit", the server's end of stream, close,
+    // and the next session. -n then counts sessions per connection, --rate
+    // sessions per second.
+    bool reconnect = false;
+    std::size_t names = 3;
     std::string latency_out;  // HdrHistogram percentile distribution; empty: none
     bool json = false;
 };

@@ -22,10 +22,13 @@ std::string_view name_of(protocol::Framing framing)
     return framing == protocol::Framing::raw ? "raw" : "line";
 }
 
-// "closed loop, 1 in flight per connection" or "open loop at 5000/s, ...".
+// "closed loop, 1 in flight per connection" or "open loop at 5000/s, ...";
+// with --reconnect, "closed loop, 3 names per session".
 std::string load_of(const RunSummary& summary)
 {
-    const auto in_flight = fmt::format("{} in flight per connection", summary.pipeline);
+    const auto in_flight = summary.reconnect
+                               ? fmt::format("{} names per session", summary.names)
+                               : fmt::format("{} in flight per connection", summary.pipeline);
     if (!summary.rate) {
         return fmt::format("closed loop, {}", in_flight);
     }
@@ -50,6 +53,12 @@ double RunSummary::replies_per_second() const
     return duration > 0 ? static_cast<double>(replies) / duration : 0.0;
 }
 
+double RunSummary::sessions_per_second() const
+{
+    const auto duration = seconds(elapsed);
+    return duration > 0 ? static_cast<double>(sessions) / duration : 0.0;
+}
+
 std::string format_table(const RunSummary& summary)
 {
     const auto& latency = summary.latency;
@@ -57,13 +66,29 @@ std::string format_table(const RunSummary& summary)
     auto row = [&out](std::string_view label, std::string_view value) {
         fmt::format_to(std::back_inserter(out), "{:<16} {}\n", label, value);
     };
-    row("connections", fmt::format("{} of {} ({} framing, {} thread{})", summary.connections_made,
-                                   summary.connections_wanted, name_of(summary.framing),
-                                   summary.threads, summary.threads == 1 ? "" : "s"));
-    row("load", load_of(summary));
-    row("replies", fmt::format("{} in {:.3f}s", summary.replies, seconds(summary.elapsed)));
-    row("replies/s", fmt::format("{:.0f}", summary.replies_per_second()));
-    row("latency",
+    const auto threads = fmt::format("{} framing, {} thread{}", name_of(summary.framing),
+                                     summary.threads, summary.threads == 1 ? "" : "s");
+    if (summary.reconnect) {
+        const auto& connect = summary.connect_latency;
+        row("connections",
+            fmt::format("{} at a time, reconnecting; {} greeted ({})", summary.connections_wanted,
+                        summary.connections_made, threads));
+        row("load", load_of(summary));
+        row("sessions", fmt::format("{} in {:.3f}s", summary.sessions, seconds(summary.elapsed)));
+        row("sessions/s", fmt::format("{:.0f}", summary.sessions_per_second()));
+        row("replies", fmt::format("{} ({:.0f}/s)", summary.replies, summary.replies_per_second()));
+        row("connect",
+            fmt::format("p50 {:.1f}us  p90 {:.1f}us  p99 {:.1f}us  max {:.1f}us",
+                        microseconds(connect.percentile(50)), microseconds(connect.percentile(90)),
+                        microseconds(connect.percentile(99)), microseconds(connect.max())));
+    } else {
+        row("connections", fmt::format("{} of {} ({})", summary.connections_made,
+                                       summary.connections_wanted, threads));
+        row("load", load_of(summary));
+        row("replies", fmt::format("{} in {:.3f}s", summary.replies, seconds(summary.elapsed)));
+        row("replies/s", fmt::format("{:.0f}", summary.replies_per_second()));
+    }
+    row(summary.reconnect ? "session" : "latency",
         fmt::format("p50 {:.1f}us  p90 {:.1f}us  p99 {:.1f}us",
                     microseconds(latency.percentile(50)), microseconds(latency.percentile(90)),
                     microseconds(latency.percentile(99))));
@@ -80,6 +105,18 @@ std::string format_json(const RunSummary& summary)
 {
     const auto& latency = summary.latency;
     const auto& errors = summary.errors;
+    std::string reconnect;
+    if (summary.reconnect) {
+        const auto& connect = summary.connect_latency;
+        reconnect = fmt::format(
+            R"("reconnect":{{"names":{},"sessions":{},"sessions_per_s":{:.1f},)"
+            R"("connect_us":{{"count":{},"p50":{:.1f},"p90":{:.1f},"p99":{:.1f},"p99.9":{:.1f},)"
+            R"("max":{:.1f},"mean":{:.1f}}}}},)",
+            summary.names, summary.sessions, summary.sessions_per_second(), connect.count(),
+            microseconds(connect.percentile(50)), microseconds(connect.percentile(90)),
+            microseconds(connect.percentile(99)), microseconds(connect.percentile(99.9)),
+            microseconds(connect.max()), connect.mean() / 1000.0);
+    }
     std::string per_thread;
     for (const auto& share : summary.per_thread) {
         fmt::format_to(std::back_inserter(per_thread),
@@ -91,7 +128,7 @@ std::string format_json(const RunSummary& summary)
         R"("mode":"{}","rate":{},"pipeline":{},"unsent":{},)"
         R"("replies":{},"elapsed_s":{:.6f},"started_monotonic_s":{:.6f},"replies_per_s":{:.1f},)"
         R"("latency_us":{{"count":{},"p50":{:.1f},"p90":{:.1f},"p99":{:.1f},"p99.9":{:.1f},)"
-        R"("p99.99":{:.1f},"max":{:.1f},"mean":{:.1f}}},)"
+        R"("p99.99":{:.1f},"max":{:.1f},"mean":{:.1f}}},{})"
         R"("errors":{{"total":{},"connect":{},"timeout":{},"closed":{},"mismatch":{}}},)"
         R"("per_thread":[{}]}})"
         "\n",
@@ -102,8 +139,8 @@ std::string format_json(const RunSummary& summary)
         summary.replies_per_second(), latency.count(), microseconds(latency.percentile(50)),
         microseconds(latency.percentile(90)), microseconds(latency.percentile(99)),
         microseconds(latency.percentile(99.9)), microseconds(latency.percentile(99.99)),
-        microseconds(latency.max()), latency.mean() / 1000.0, errors.total(), errors.connect,
-        errors.timeout, errors.closed, errors.mismatch, per_thread);
+        microseconds(latency.max()), latency.mean() / 1000.0, reconnect, errors.total(),
+        errors.connect, errors.timeout, errors.closed, errors.mismatch, per_thread);
 }
 
 std::string format_progress(const Progress& progress)
@@ -112,8 +149,9 @@ std::string format_progress(const Progress& progress)
         return fmt::format("connecting {}/{}  {} errors", progress.connected, progress.wanted,
                            progress.errors);
     }
-    std::string out = fmt::format("{:.1f}s  {} replies  {:.0f}/s", seconds(progress.elapsed),
-                                  progress.replies, progress.recent_rate);
+    std::string out =
+        fmt::format("{:.1f}s  {} {}  {:.0f}/s", seconds(progress.elapsed), progress.replies,
+                    progress.reconnect ? "sessions" : "replies", progress.recent_rate);
     auto line = std::back_inserter(out);
     if (progress.rate) {
         fmt::format_to(line, " (asked {}/s)", *progress.rate);

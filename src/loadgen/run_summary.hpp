@@ -48,11 +48,21 @@ struct RunSummary {
     // exactly the window hello_bench measured.
     std::chrono::nanoseconds started{0};
     // Nanoseconds to the whole reply, from the send (closed loop) or from when
-    // the message was due (open loop).
+    // the message was due (open loop); with --reconnect, to the end of a whole
+    // session, from its connect() or from when it was due.
     LatencyHistogram latency;
     ErrorCounts errors;
+    // --reconnect: every connection replays the tutorial's session, `names`
+    // names each; `sessions` ended with the server's end of stream, every
+    // byte as expected. The connect time runs from connect() to the whole
+    // "Welcome!".
+    bool reconnect = false;
+    std::size_t names = 0;
+    std::uint64_t sessions = 0;
+    LatencyHistogram connect_latency;
 
     double replies_per_second() const;
+    double sessions_per_second() const;
 };
 
 std::string format_table(const RunSummary& summary);
@@ -63,7 +73,8 @@ std::string format_json(const RunSummary& summary);
 struct Progress {
     std::size_t connected = 0;
     std::size_t wanted = 0;
-    bool running = false;  // conversing, after connecting
+    bool running = false;    // conversing, after connecting
+    bool reconnect = false;  // `replies` then counts sessions
     std::uint64_t replies = 0;
     std::uint64_t errors = 0;
     std::chrono::nanoseconds elapsed{0};

@@ -12,4 +12,9 @@ std::optional<std::uint8_t> loopback_source_octet(std::size_t index, std::size_t
     return static_cast<std::uint8_t>(1 + (index / connections_per_source) % 254);
 }
 
+std::uint8_t session_source_octet(std::uint64_t number)
+{
+    return static_cast<std::uint8_t>(1 + number % 254);
+}
+
 }  // namespace hello::bench

@@ -113,7 +113,8 @@ def test_proxy_v1():
 class ScriptedServer:
     """A fake server on 127.0.0.1: greets, then answers the first `good`
     messages of each connection rightly and then does `then`: "wrong" (a
-    reply with one byte changed), "extra" (one byte too many) or "close"."""
+    reply with one byte changed), "extra" (one byte too many) or "close";
+    "bye" answers `exit` with "Bye!" before it closes."""
 
     def __init__(self, good, then):
         self.good = good
@@ -142,12 +143,20 @@ class ScriptedServer:
             thread.start()
 
     def _serve(self, sock):
+        try:
+            self._converse(sock)
+        except ConnectionResetError:
+            pass  # hello_bench's probe closes without reading "Welcome!": a reset
+
+    def _converse(self, sock):
         with sock:
             sock.settimeout(10)
             sock.sendall(b"Welcome!")
             for answered in range(self.good + 1):
                 name = sock.recv(1024)  # lockstep, raw framing: one read is one message
                 if not name or name == b"exit":
+                    if name == b"exit" and self.then == "bye":
+                        sock.sendall(b"Bye!")
                     return
                 reply = b"Hello, " + name + b"!"
                 if answered == self.good:
@@ -303,6 +312,86 @@ def test_pipelining():
                          3, 300)
 
 
+def assert_sessions(report, sessions, names=3):
+    assert report["errors"]["total"] == 0, report
+    reconnect = report["reconnect"]
+    assert reconnect["names"] == names and reconnect["sessions"] == sessions, report
+    assert reconnect["sessions_per_s"] > 0, report
+    assert report["replies"] == names * sessions, report
+    assert report["connections"]["made"] == sessions, report  # each session was greeted
+    assert report["latency_us"]["count"] == reconnect["connect_us"]["count"] == sessions, report
+    connect, session = reconnect["connect_us"], report["latency_us"]
+    assert 0 < connect["p50"] <= connect["p99"] <= connect["max"], connect
+    assert 0 < session["p50"] <= session["p99"] <= session["max"], session
+    # A session begins with its connect and ends after it.
+    assert session["p50"] > connect["p50"], report
+
+
+def test_reconnect_plays_the_tutorial_client():
+    # Every session: connect, Welcome!, Michael, Tracy, Sarah, exit, the
+    # server's end of stream; 20 sessions on each of 10 connections.
+    with Server("--quiet") as server:
+        assert_sessions(bench_json(server, "--reconnect", "-c", "10", "-n", "20"), 200)
+        report = bench_json(server, "--reconnect", "-c", "6", "-n", "5", "--names", "4",
+                            "--framing", "line", "--threads", "2")
+        assert_sessions(report, 30, names=4)
+        assert report["threads"] == 2 and report["framing"] == "line", report
+        bare = bench_json(server, "--reconnect", "-c", "2", "-n", "3", "--names", "0")
+        assert bare["reconnect"]["sessions"] == 6 and bare["replies"] == 0, bare
+        timed = bench_json(server, "--reconnect", "-c", "4", "-d", "300ms")
+        assert timed["errors"]["total"] == 0 and timed["reconnect"]["sessions"] > 4, timed
+        assert timed["replies"] == 3 * timed["reconnect"]["sessions"], timed
+
+
+def test_reconnect_open_loop_counts_every_session_due():
+    # 400 sessions/s for 1 s over 4 connections: sessions 0-399 fall due,
+    # each begun and ended or counted as unsent.
+    with Server("--quiet") as server:
+        report = bench_json(server, "--reconnect", "-c", "4", "-d", "1s", "--rate", "400")
+    assert report["mode"] == "open" and report["errors"]["total"] == 0, report
+    assert report["reconnect"]["sessions"] + report["unsent"] == 400, report
+    assert report["reconnect"]["sessions"] >= 300, report
+
+
+def test_reconnect_table():
+    with Server() as server:  # logging every connection, as by default
+        result = run_bench("--port", str(server.port), "--reconnect", "-c", "3", "-n", "4")
+    assert result.returncode == 0, result.stderr.decode()
+    table = result.stdout.decode()
+    assert "connections      3 at a time, reconnecting; 12 greeted (raw framing, 1 thread)" in table, table
+    assert "load             closed loop, 3 names per session\n" in table, table
+    assert re.search(r"sessions         12 in \d+\.\d{3}s\n", table), table
+    assert re.search(r"connect          p50 [\d.]+us", table), table
+    assert re.search(r"session          p50 [\d.]+us", table), table
+    assert "errors           0 (" in table, table
+
+
+def test_reconnect_checks_every_byte():
+    # A wrong reply mid-session, a reply cut short by a close, and bytes
+    # after exit where only the end of stream may come: each is counted by
+    # kind and ends its connection; what was right before it still counts.
+    for good, then, kind, sample in (
+            (1, "wrong", "mismatch", r'session 1: expected "Hello, Tracy!", got "Hello, Tracy\?"'),
+            (2, "close", "closed", "session 1: the server closed the connection"),
+            (3, "bye", "mismatch", r'session 1: expected the end of stream, got "Bye!"')):
+        with ScriptedServer(good=good, then=then) as server:
+            result = run_bench("--port", str(server.port), "--json", "--reconnect", "-c", "3",
+                               "-n", "5")
+        assert result.returncode == 1, (then, result)
+        report = json.loads(result.stdout)
+        assert report["errors"][kind] == 3 and report["errors"]["total"] == 3, (then, report)
+        assert report["reconnect"]["sessions"] == 0, (then, report)
+        assert report["replies"] == 3 * good, (then, report)
+        assert re.search(sample, result.stderr.decode()), (then, result.stderr)
+
+
+def test_reconnect_against_the_comparison_servers():
+    # bench/compare's churn rows: every baseline closes cleanly after exit.
+    for name in ("epoll_server", "threaded_server", "naive_asio_server", "minimal_asio_server"):
+        with ComparisonServer(name) as server:
+            assert_sessions(bench_json(server, "--reconnect", "-c", "5", "-n", "10"), 50)
+
+
 def test_latency_out_is_hdrhistogram_text():
     with tempfile.TemporaryDirectory() as directory:
         path = os.path.join(directory, "latency.txt")
@@ -329,7 +418,9 @@ def test_bad_combinations_are_usage_errors():
     for args, says in ((["--rate", "100", "-n", "5"], "--rate and -n exclude each other"),
                        (["-P", "4"], "raw replies have no delimiter"),
                        (["-P", "4", "--framing", "raw"], "raw replies have no delimiter"),
-                       (["--rate", "0"], "--rate 0 would send nothing")):
+                       (["--rate", "0"], "--rate 0 would send nothing"),
+                       (["--names", "2"], "--names needs --reconnect"),
+                       (["--reconnect", "--proxy-v1"], "reconnecting sessions send no PROXY header")):
         result = run_bench(*args)
         assert result.returncode == 2, (args, result)
         assert says in result.stderr.decode(), (args, result.stderr)

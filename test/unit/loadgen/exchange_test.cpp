@@ -9,6 +9,7 @@
 using hello::bench::exchange_for;
 using hello::bench::loopback_source_octet;
 using hello::bench::proxy_v1_header;
+using hello::bench::session_source_octet;
 using hello::protocol::Framing;
 
 TEST_SUITE("bench_exchange")
@@ -60,5 +61,14 @@ TEST_SUITE("bench_exchange")
         CHECK(loopback_source_octet(59'999, 60'000) == 3);
         // Wraps within 127.0.0.1-254, never .0 or .255.
         CHECK(loopback_source_octet(254 * 25'000, 300 * 25'000) == 1);
+    }
+
+    TEST_CASE("reconnecting sessions take 127.0.0.1 to 127.0.0.254 in turn")
+    {
+        CHECK(session_source_octet(0) == 1);
+        CHECK(session_source_octet(1) == 2);
+        CHECK(session_source_octet(253) == 254);
+        CHECK(session_source_octet(254) == 1);
+        CHECK(session_source_octet(254ULL * 1'000'000 + 7) == 8);
     }
 }

@@ -72,6 +72,30 @@ TEST_SUITE("bench_options")
         CHECK_THROWS_AS(parse({"--latency-out", ""}), UsageError);
     }
 
+    TEST_CASE("--reconnect: the tutorial's session over and over, 3 names unless told")
+    {
+        CHECK_FALSE(parse({}).options.reconnect);
+        const auto options = parse({"--reconnect", "-n", "20", "-c", "50"}).options;
+        CHECK(options.reconnect);
+        CHECK(options.names == 3);
+        CHECK(options.messages_per_connection == 20);
+        CHECK(parse({"--reconnect", "--names", "0"}).options.names == 0);
+        CHECK(parse({"--reconnect", "--names", "7", "--rate", "500"}).options.rate == 500);
+        CHECK_THROWS_WITH_AS(parse({"--names", "5"}),
+                             "--names needs --reconnect: it counts the names of one session",
+                             UsageError);
+        CHECK_THROWS_WITH_AS(parse({"--reconnect", "-P", "4", "--framing", "line"}),
+                             "--reconnect and -P exclude each other: the tutorial's client waits "
+                             "for each reply",
+                             UsageError);
+        CHECK_THROWS_WITH_AS(parse({"--reconnect", "--proxy-v1"}),
+                             "--reconnect and --proxy-v1 exclude each other: reconnecting "
+                             "sessions send no PROXY header",
+                             UsageError);
+        CHECK_THROWS_AS(parse({"--reconnect", "--names", "-1"}), UsageError);
+        CHECK_THROWS_AS(parse({"--reconnect", "--names", "three"}), UsageError);
+    }
+
     TEST_CASE("every option, short and long")
     {
         const auto options = parse({"--host", "::1", "-p", "8080", "-c", "10000", "-n", "20",

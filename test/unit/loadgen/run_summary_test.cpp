@@ -116,4 +116,48 @@ TEST_SUITE("bench_summary")
         CHECK(hello::bench::format_progress(progress) ==
               "3.0s  30000 replies  9876/s (asked 10000/s)  p99 250.3us  2 errors");
     }
+
+    TEST_CASE("--reconnect: sessions, their rate, connect time and session latency")
+    {
+        auto summary = sample_summary();
+        summary.reconnect = true;
+        summary.names = 3;
+        summary.sessions = 10'000;
+        summary.connect_latency.record(40'000);  // reads as 40.2us, the top of its bucket
+        summary.connect_latency.record(60'000);
+        const auto table = hello::bench::format_table(summary);
+        CHECK(table ==
+              "connections      100 at a time, reconnecting; 99 greeted (line framing, 2 threads)\n"
+              "load             closed loop, 3 names per session\n"
+              "sessions         10000 in 2.000s\n"
+              "sessions/s       5000\n"
+              "replies          50000 (25000/s)\n"
+              "connect          p50 40.2us  p90 60.0us  p99 60.0us  max 60.0us\n"
+              "session          p50 20.1us  p90 20.1us  p99 20.1us\n"
+              "                 p99.9 150.0us  p99.99 150.0us  max 150.0us\n"
+              "errors           1 (connect 1, timeout 0, closed 0, mismatch 0)\n");
+        summary.rate = 4000;
+        summary.unsent = 3;
+        CHECK(hello::bench::format_table(summary).find(
+                  "load             open loop at 4000/s, 3 names per session, 3 unsent\n") !=
+              std::string::npos);
+        const auto json = hello::bench::format_json(summary);
+        CHECK(
+            json.find(R"("mean":21.3},"reconnect":{"names":3,"sessions":10000,)"
+                      R"("sessions_per_s":5000.0,"connect_us":{"count":2,"p50":40.2,)"
+                      R"("p90":60.0,"p99":60.0,"p99.9":60.0,"max":60.0,"mean":50.0}},"errors")") !=
+            std::string::npos);
+        CHECK(hello::bench::format_json(sample_summary()).find("reconnect") == std::string::npos);
+    }
+
+    TEST_CASE("progress with --reconnect counts sessions")
+    {
+        hello::bench::Progress progress;
+        progress.running = true;
+        progress.reconnect = true;
+        progress.replies = 1'234;
+        progress.elapsed = 2s;
+        progress.recent_rate = 617;
+        CHECK(hello::bench::format_progress(progress) == "2.0s  1234 sessions  617/s  0 errors");
+    }
 }
