@@ -82,6 +82,17 @@ def test_invalid_utf8(start_server):
     assert_transcript(server)
 
 
+def test_text_is_logged_as_text(start_server):
+    # Well-formed UTF-8 is logged as written; a right-to-left override, which
+    # would make the rest of the line read backwards, is escaped.
+    server = start_server("--verbose")
+    with server.connect() as sock:
+        sock.sendall("你好\n".encode() + b"\xe2\x80\xaeevil\n")
+        expect(sock, "Welcome!\nHello, 你好!\n".encode() + b"Hello, \xe2\x80\xaeevil!\n")
+    server.wait_for_log(r'Message from .*: "你好"$')
+    server.wait_for_log(r'Message from .*: "\\xe2\\x80\\xaeevil"$')
+
+
 def test_last_line_without_newline(server):
     got = send_lines(server, b"Bob\nAlice")
     assert got == b"Welcome!\nHello, Bob!\nHello, Alice!\n", got
