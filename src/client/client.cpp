@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "cli/values.hpp"
 #include "net/connect.hpp"
 #include "net/timeout.hpp"
 #include "protocol/replies.hpp"
@@ -23,7 +24,7 @@ using clock = std::chrono::steady_clock;
 [[noreturn]] void no_reply_in_time(const ClientOptions& options)
 {
     throw net::NetworkError(
-        fmt::format("no reply from the server within {}ms", options.timeout.count()));
+        fmt::format("no reply from the server within {}", cli::format_duration(options.timeout)));
 }
 
 // Reads until `expected` (or something else, or a line) has arrived, by

@@ -15,7 +15,7 @@ ClientCommand parse_client_command(std::span<const std::string_view> arguments)
             continue;
         }
         if (auto host = walker.option("--host")) {
-            options.host = *host;
+            options.host = cli::parse_host(*host);
         } else if (auto port = walker.option("--port", "-p")) {
             options.port = std::to_string(cli::parse_remote_port(*port));
         } else if (auto timeout = walker.option("--timeout")) {
@@ -53,7 +53,8 @@ Options:
   -h, --help           show this help and exit
   --version            show the version and exit
 
-DURATION is a whole number with a unit: 250ms, 1s, 5m, 2h (a bare number is seconds).
+DURATION is a number with a unit: 250ms, 1.5s, 5m, 2h (a bare number such as 0.5
+is seconds, as in curl), at most 24h: the same in every hello-asio program.
 Replies go to stdout, one per line; errors to stderr. Exit status: 0 on success,
 1 if the conversation failed (unknown host, refused, timeout, server hung up),
 2 on a bad command line.

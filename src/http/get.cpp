@@ -1,4 +1,5 @@
 #include "http/get.hpp"
+#include "cli/values.hpp"
 
 #include <fmt/format.h>
 
@@ -696,7 +697,7 @@ net::awaitable<void> get(const GetOptions& options, TransferFacts& facts)
             std::rethrow_exception(failure);
         }
         transfer.report("Transient failure ({}): retrying in {} ({} of {} retries left)",
-                        message_of(failure), describe_duration(*wait),
+                        message_of(failure), cli::format_duration(*wait),
                         options.retry.retries - transfer.retries_done, options.retry.retries);
         asio::steady_timer timer(co_await asio::this_coro::executor, *wait);
         co_await timer.async_wait(asio::use_awaitable);

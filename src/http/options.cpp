@@ -21,49 +21,6 @@
 namespace hello::http {
 namespace {
 
-// curl's durations are seconds with a fraction ("0.5"); ours take a unit too
-// ("2.5s", "250ms", "1.5m"), rounded to the millisecond, at most a day.
-std::chrono::milliseconds parse_fractional_duration(std::string_view text)
-{
-    const auto invalid = [text] {
-        return cli::UsageError(fmt::format(
-            "invalid duration '{}' (expected a number with a unit: 0.5, 250ms, 2.5s, 5m, 2h; at "
-            "most 24h)",
-            text));
-    };
-    const auto number_end = text.find_first_not_of("0123456789.");
-    const auto number = text.substr(0, number_end);
-    const auto unit =
-        number_end == std::string_view::npos ? std::string_view{} : text.substr(number_end);
-    const auto point = number.find('.');
-    const auto whole = number.substr(0, point);
-    const auto fraction =
-        point == std::string_view::npos ? std::string_view{} : number.substr(point + 1);
-    if (number.empty() || number == "." || fraction.find('.') != std::string_view::npos ||
-        whole.size() > 9 || fraction.size() > 9) {
-        throw invalid();
-    }
-    double milliseconds_per_unit = 0;
-    if (unit == "ms") {
-        milliseconds_per_unit = 1;
-    } else if (unit.empty() || unit == "s") {
-        milliseconds_per_unit = 1000;
-    } else if (unit == "m") {
-        milliseconds_per_unit = 60'000;
-    } else if (unit == "h") {
-        milliseconds_per_unit = 3'600'000;
-    } else {
-        throw invalid();
-    }
-    const double value =
-        std::stod(std::string(number.front() == '.' ? "0" : "") + std::string(number));
-    const double milliseconds = value * milliseconds_per_unit;
-    if (milliseconds > 24.0 * 3'600'000) {
-        throw invalid();
-    }
-    return std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(milliseconds)));
-}
-
 // curl's SIZE: bytes, or with a suffix k, M or G (powers of 1024).
 std::uint64_t parse_size(std::string_view text)
 {
@@ -89,7 +46,7 @@ std::uint64_t parse_size(std::string_view text)
 
 std::chrono::milliseconds positive_duration(std::string_view text, std::string_view option)
 {
-    const auto duration = parse_fractional_duration(text);
+    const auto duration = cli::parse_duration(text);
     if (duration.count() == 0) {
         throw cli::UsageError(fmt::format("{} must be at least 1ms", option));
     }
@@ -225,7 +182,7 @@ GetCommand parse_get_command(std::span<const std::string_view> arguments)
         } else if (walker.flag("--retry-all-errors")) {
             options.retry.all_errors = true;
         } else if (auto delay = walker.option("--retry-delay")) {
-            options.retry.delay = parse_fractional_duration(*delay);
+            options.retry.delay = cli::parse_duration(*delay);
         } else if (auto limit = walker.option("--retry-max-time")) {
             options.retry.max_time = positive_duration(*limit, "--retry-max-time");
         } else if (auto count = walker.option("--max-redirs")) {

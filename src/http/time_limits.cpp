@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "cli/values.hpp"
 #include "http/errors.hpp"
 
 namespace hello::http {
@@ -20,12 +21,6 @@ const StepLimit& sooner(const StepLimit& a, const StepLimit& b)
     return b.left < a.left ? b : a;
 }
 
-std::string describe_duration(std::chrono::milliseconds duration)
-{
-    return duration.count() % 1000 == 0 ? fmt::format("{}s", duration.count() / 1000)
-                                        : fmt::format("{}ms", duration.count());
-}
-
 TransferClock::TransferClock(TimeLimits limits, clock::time_point start)
     : limits_(limits), start_(start)
 {
@@ -38,14 +33,14 @@ StepLimit TransferClock::total(clock::time_point now) const
     }
     const auto left = std::max(start_ + *limits_.max_time - now, clock::duration::zero());
     return {left, fmt::format("--max-time {} (the whole transfer)",
-                              describe_duration(*limits_.max_time))};
+                              cli::format_duration(*limits_.max_time))};
 }
 
 StepLimit TransferClock::for_transfer(clock::time_point now) const
 {
     const StepLimit stall{limits_.stall_timeout,
                           fmt::format("--stall-timeout {} (no byte received)",
-                                      describe_duration(limits_.stall_timeout))};
+                                      cli::format_duration(limits_.stall_timeout))};
     return sooner(total(now), stall);
 }
 
@@ -54,7 +49,7 @@ StepLimit TransferClock::for_connect(clock::time_point started, clock::time_poin
     const StepLimit connect{
         std::max(started + limits_.connect_timeout - now, clock::duration::zero()),
         fmt::format("--connect-timeout {} (resolve, connect and TLS handshake)",
-                    describe_duration(limits_.connect_timeout))};
+                    cli::format_duration(limits_.connect_timeout))};
     return sooner(total(now), connect);
 }
 

@@ -32,9 +32,6 @@ struct StepLimit {
 // The sooner of the two (the first when they tie).
 const StepLimit& sooner(const StepLimit& a, const StepLimit& b);
 
-// "30s", "250ms": a limit as the user would write it.
-std::string describe_duration(std::chrono::milliseconds duration);
-
 class TransferClock {
 public:
     using clock = std::chrono::steady_clock;

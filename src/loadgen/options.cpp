@@ -57,7 +57,7 @@ BenchCommand parse_bench_command(std::span<const std::string_view> arguments, st
         } else if (walker.flag("--proxy-v1")) {
             options.proxy_v1 = true;
         } else if (auto host = walker.option("--host")) {
-            options.host = *host;
+            options.host = cli::parse_host(*host);
         } else if (auto port = walker.option("--port", "-p")) {
             options.port = std::to_string(cli::parse_remote_port(*port));
         } else if (auto count = walker.option("--connections", "-c")) {
@@ -166,7 +166,8 @@ Options:
   -h, --help               show this help and exit
   --version                show the version and exit
 
-DURATION is a whole number with a unit: 250ms, 1s, 5m, 2h (a bare number is seconds).
+DURATION is a number with a unit: 250ms, 1.5s, 5m, 2h (a bare number such as 0.5
+is seconds, as in curl), at most 24h: the same in every hello-asio program.
 An open-loop run ends when the duration is up: what fell due but could not go
 (its connection still had -P replies to wait for) is reported as unsent.
 Connecting, and each reply, must take less than 10s. The soft limit on open

@@ -37,7 +37,7 @@ ServerCommand parse_server_command(std::span<const std::string_view> arguments)
         } else if (walker.flag("--verbose", "-v")) {
             options.verbose = true;
         } else if (auto host = walker.option("--host")) {
-            options.host = *host;
+            options.host = cli::parse_host(*host);
         } else if (auto port = walker.option("--port", "-p")) {
             options.port = cli::parse_port(*port);
         } else if (auto delay = walker.option("--delay")) {
@@ -116,7 +116,8 @@ Options:
   -h, --help                show this help and exit
   --version                 show the version and exit
 
-DURATION is a whole number with a unit: 250ms, 1s, 5m, 2h (a bare number is seconds).
+DURATION is a number with a unit: 250ms, 1.5s, 5m, 2h (a bare number such as 0.5
+is seconds, as in curl), at most 24h: the same in every hello-asio program.
 
 systemd socket activation: started with LISTEN_PID set to its own process id
 and LISTEN_FDS=1 or more (as a .socket unit does), the server serves on the

@@ -4,6 +4,7 @@
 #include <csignal>
 #include <exception>
 
+#include "cli/values.hpp"
 #include "net/log.hpp"
 #include "server/acceptor.hpp"
 
@@ -70,8 +71,8 @@ net::awaitable<void> Worker::sweep()
             co_return;  // nothing of the worker's keeps io_.run() going any more
         }
         if (now >= shutdown_deadline_) {
-            net::log("{} connection(s) still open after {}ms; closing them.", sessions.size(),
-                     context_.options.shutdown_timeout.count());
+            net::log("{} connection(s) still open after {}; closing them.", sessions.size(),
+                     cli::format_duration(context_.options.shutdown_timeout));
             sessions.close_all();
             shutdown_deadline_ = Clock::time_point::max();
         }

@@ -93,6 +93,19 @@ def test_text_is_logged_as_text(start_server):
     server.wait_for_log(r'Message from .*: "\\xe2\\x80\\xaeevil"$')
 
 
+def test_a_printed_ipv6_address_can_be_pasted_back(start_server):
+    # The server prints "[::1]:PORT"; --host takes the bracketed form too,
+    # in the server and in the client.
+    try:
+        socket.socket(socket.AF_INET6).bind(("::1", 0))
+    except OSError:
+        pytest.skip("no IPv6 loopback here")
+    server = start_server(host="[::1]")
+    server.wait_for_log(r"Listening on \[::1\]:%d$" % server.port)
+    result = run_client(server.port, "Michael", "--timeout", "2.5s", host="[::1]")
+    assert (result.returncode, result.stdout) == (0, b"Welcome!\nHello, Michael!\n"), result.stderr
+
+
 def test_last_line_without_newline(server):
     got = send_lines(server, b"Bob\nAlice")
     assert got == b"Welcome!\nHello, Bob!\nHello, Alice!\n", got

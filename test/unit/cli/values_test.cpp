@@ -26,6 +26,43 @@ TEST_SUITE("cli_values")
         CHECK_THROWS_AS(parse_port("99999999999999999999999"), UsageError);
     }
 
+    TEST_CASE("durations: fractions too, as curl's seconds, rounded to the millisecond")
+    {
+        CHECK(parse_duration("1.5s") == 1500ms);
+        CHECK(parse_duration("0.5") == 500ms);
+        CHECK(parse_duration(".25") == 250ms);
+        CHECK(parse_duration("2.5m") == 150s);
+        CHECK(parse_duration("0.0004") == 0ms);
+        CHECK_THROWS_AS(parse_duration("1.2.3s"), UsageError);
+        CHECK_THROWS_AS(parse_duration("."), UsageError);
+        CHECK_THROWS_AS(parse_duration("24.001h"), UsageError);
+    }
+
+    TEST_CASE("durations are echoed in the words they are written in")
+    {
+        CHECK(format_duration(250ms) == "250ms");
+        CHECK(format_duration(1500ms) == "1.5s");
+        CHECK(format_duration(1250ms) == "1.25s");
+        CHECK(format_duration(2s) == "2s");
+        CHECK(format_duration(5min) == "300s");
+        CHECK(format_duration(0ms) == "0ms");
+        for (const auto* text : {"250ms", "1.5s", "30s", "300s", "1.001s"}) {
+            CHECK(format_duration(parse_duration(text)) == text);
+        }
+    }
+
+    TEST_CASE("hosts: an IPv6 address may be in brackets, as the programs print it")
+    {
+        CHECK(parse_host("[::1]") == "::1");
+        CHECK(parse_host("::1") == "::1");
+        CHECK(parse_host("localhost") == "localhost");
+        CHECK(parse_host("127.0.0.1") == "127.0.0.1");
+        CHECK_THROWS_AS(parse_host("[::1"), UsageError);
+        CHECK_THROWS_AS(parse_host("::1]"), UsageError);
+        CHECK_THROWS_AS(parse_host("[]"), UsageError);
+        CHECK_THROWS_AS(parse_host("[localhost]"), UsageError);
+    }
+
     TEST_CASE("durations: a number and a unit, bare numbers are seconds")
     {
         CHECK(parse_duration("250ms") == 250ms);
@@ -36,7 +73,6 @@ TEST_SUITE("cli_values")
         CHECK(parse_duration("0") == 0s);
         CHECK(parse_duration("24h") == 24h);
         CHECK_THROWS_AS(parse_duration("25h"), UsageError);
-        CHECK_THROWS_AS(parse_duration("1.5s"), UsageError);
         CHECK_THROWS_AS(parse_duration("1d"), UsageError);
         CHECK_THROWS_AS(parse_duration("s"), UsageError);
         CHECK_THROWS_AS(parse_duration("-1s"), UsageError);
