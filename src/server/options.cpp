@@ -108,7 +108,7 @@ Options:
                             choose); off by default
   --threads N               threads serving clients (default 1; 0 = one per core),
                             each with its own event loop and listening socket
-  --log-format FORMAT       text (default): one line of words per event, after a
+  --log-format text|json    text (default): one line of words per event, after a
                             UTC timestamp unless stderr is the journal; json: one
                             object per line with ts, level, event, peer and fields
   -q, --quiet               no log line per connection

@@ -438,6 +438,7 @@ def test_install():
         programs = ["hello_server", "hello_client", "http_get", "hello_bench"]
         for wanted in [*(f"bin/{program}" for program in programs),
                        *(f"share/man/man1/{program}.1" for program in programs),
+                       *(f"share/bash-completion/completions/{program}" for program in programs),
                        "share/doc/hello-asio/hello-server.socket", "share/doc/hello-asio/hello-server.service",
                        "share/doc/hello-asio/haproxy.cfg", "share/doc/hello-asio/prometheus.yml",
                        "share/doc/hello-asio/DEPLOY.md"]:
