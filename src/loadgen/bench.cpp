@@ -94,13 +94,8 @@ private:
     void show(const std::vector<std::unique_ptr<Worker>>& load_threads)
     {
         const auto now = Clock::now();
-        if (!running_since_ && load_threads.front()->conversing()) {
-            running_since_ = now;
-            last_shown_ = now;
-        }
         Progress progress;
         progress.wanted = options_.connections;
-        progress.running = running_since_.has_value();
         progress.rate = options_.rate;
         progress.reconnect = options_.reconnect;
         std::vector<std::uint64_t> counts;
@@ -110,7 +105,15 @@ private:
             progress.errors += worker->error_count();
             worker->add_live_latency(counts);
         }
-        if (running_since_) {
+        // Each line shows the second that has just ended: the first look
+        // after the load began only starts the count.
+        progress.running = running_since_.has_value();
+        if (!running_since_ && load_threads.front()->conversing()) {
+            running_since_ = now;
+            last_shown_ = now;
+            last_counts_ = std::move(counts);
+            last_replies_ = progress.replies;
+        } else if (running_since_) {
             progress.elapsed = now - *running_since_;
             const auto period = std::chrono::duration<double>(now - last_shown_).count();
             if (period > 0) {

@@ -77,10 +77,12 @@ std::string format_table(const RunSummary& summary)
         row("sessions", fmt::format("{} in {:.3f}s", summary.sessions, seconds(summary.elapsed)));
         row("sessions/s", fmt::format("{:.0f}", summary.sessions_per_second()));
         row("replies", fmt::format("{} ({:.0f}/s)", summary.replies, summary.replies_per_second()));
-        row("connect",
-            fmt::format("p50 {:.1f}us  p90 {:.1f}us  p99 {:.1f}us  max {:.1f}us",
-                        microseconds(connect.percentile(50)), microseconds(connect.percentile(90)),
-                        microseconds(connect.percentile(99)), microseconds(connect.max())));
+        const auto at = [&connect](double percent) {
+            return format_latency(static_cast<double>(connect.percentile(percent)));
+        };
+        row("connect", fmt::format("mean {}  p50 {}  p90 {}  p99 {}  max {}",
+                                   format_latency(connect.mean()), at(50), at(90), at(99),
+                                   format_latency(static_cast<double>(connect.max()))));
     } else {
         row("connections", fmt::format("{} of {} ({})", summary.connections_made,
                                        summary.connections_wanted, threads));
@@ -88,13 +90,14 @@ std::string format_table(const RunSummary& summary)
         row("replies", fmt::format("{} in {:.3f}s", summary.replies, seconds(summary.elapsed)));
         row("replies/s", fmt::format("{:.0f}", summary.replies_per_second()));
     }
+    const auto at = [&latency](double percent) {
+        return format_latency(static_cast<double>(latency.percentile(percent)));
+    };
     row(summary.reconnect ? "session" : "latency",
-        fmt::format("p50 {:.1f}us  p90 {:.1f}us  p99 {:.1f}us",
-                    microseconds(latency.percentile(50)), microseconds(latency.percentile(90)),
-                    microseconds(latency.percentile(99))));
-    row("", fmt::format("p99.9 {:.1f}us  p99.99 {:.1f}us  max {:.1f}us",
-                        microseconds(latency.percentile(99.9)),
-                        microseconds(latency.percentile(99.99)), microseconds(latency.max())));
+        fmt::format("mean {}  p50 {}  p90 {}  p99 {}", format_latency(latency.mean()), at(50),
+                    at(90), at(99)));
+    row("", fmt::format("p99.9 {}  p99.99 {}  max {}", at(99.9), at(99.99),
+                        format_latency(static_cast<double>(latency.max()))));
     const auto& errors = summary.errors;
     row("errors", fmt::format("{} (connect {}, timeout {}, closed {}, mismatch {})", errors.total(),
                               errors.connect, errors.timeout, errors.closed, errors.mismatch));
@@ -143,6 +146,23 @@ std::string format_json(const RunSummary& summary)
         errors.connect, errors.timeout, errors.closed, errors.mismatch, per_thread);
 }
 
+std::string format_latency(double nanoseconds)
+{
+    struct Unit {
+        std::string_view name;
+        double nanoseconds;
+    };
+    constexpr Unit units[] = {{"s", 1e9}, {"ms", 1e6}, {"us", 1e3}};
+    for (const auto& unit : units) {
+        const auto value = nanoseconds / unit.nanoseconds;
+        if (value >= 1 || unit.name == "us") {
+            const int decimals = value >= 100 ? 1 : value >= 10 ? 2 : 3;
+            return fmt::format("{:.{}f}{}", value, unit.name == "us" ? 1 : decimals, unit.name);
+        }
+    }
+    return {};
+}
+
 std::string format_progress(const Progress& progress)
 {
     if (!progress.running) {
@@ -157,7 +177,7 @@ std::string format_progress(const Progress& progress)
         fmt::format_to(line, " (asked {}/s)", *progress.rate);
     }
     if (progress.recent_p99) {
-        fmt::format_to(line, "  p99 {:.1f}us", microseconds(*progress.recent_p99));
+        fmt::format_to(line, "  p99 {}", format_latency(static_cast<double>(*progress.recent_p99)));
     }
     fmt::format_to(line, "  {} errors", progress.errors);
     return out;

@@ -66,6 +66,10 @@ struct RunSummary {
 };
 
 std::string format_table(const RunSummary& summary);
+
+// A latency in the unit that reads best, with four significant digits at
+// most: "757.8us", "12.06ms", "1.573s".
+std::string format_latency(double nanoseconds);
 // One JSON object on one line; latencies in microseconds, times in seconds.
 std::string format_json(const RunSummary& summary);
 

@@ -38,6 +38,18 @@ TEST_SUITE("bench_summary")
         CHECK(RunSummary{}.replies_per_second() == 0.0);  // nothing ran: no division by zero
     }
 
+    TEST_CASE("latencies in the unit that reads best, four significant digits at most")
+    {
+        using hello::bench::format_latency;
+        CHECK(format_latency(20'100) == "20.1us");
+        CHECK(format_latency(757'800) == "757.8us");
+        CHECK(format_latency(12'058'600) == "12.06ms");
+        CHECK(format_latency(123'456'000) == "123.5ms");
+        CHECK(format_latency(1'573'000'000) == "1.573s");
+        CHECK(format_latency(15'000'000'000) == "15.00s");
+        CHECK(format_latency(0) == "0.0us");
+    }
+
     TEST_CASE("errors add up by kind")
     {
         hello::bench::ErrorCounts counts{.connect = 1, .timeout = 2, .closed = 3, .mismatch = 4};
@@ -54,7 +66,7 @@ TEST_SUITE("bench_summary")
                        "load             closed loop, 1 in flight per connection\n"
                        "replies          50000 in 2.000s\n"
                        "replies/s        25000\n"
-                       "latency          p50 20.1us  p90 20.1us  p99 20.1us\n"
+                       "latency          mean 21.3us  p50 20.1us  p90 20.1us  p99 20.1us\n"
                        "                 p99.9 150.0us  p99.99 150.0us  max 150.0us\n"
                        "errors           1 (connect 1, timeout 0, closed 0, mismatch 0)\n");
     }
@@ -132,8 +144,8 @@ TEST_SUITE("bench_summary")
               "sessions         10000 in 2.000s\n"
               "sessions/s       5000\n"
               "replies          50000 (25000/s)\n"
-              "connect          p50 40.2us  p90 60.0us  p99 60.0us  max 60.0us\n"
-              "session          p50 20.1us  p90 20.1us  p99 20.1us\n"
+              "connect          mean 50.0us  p50 40.2us  p90 60.0us  p99 60.0us  max 60.0us\n"
+              "session          mean 21.3us  p50 20.1us  p90 20.1us  p99 20.1us\n"
               "                 p99.9 150.0us  p99.99 150.0us  max 150.0us\n"
               "errors           1 (connect 1, timeout 0, closed 0, mismatch 0)\n");
         summary.rate = 4000;
