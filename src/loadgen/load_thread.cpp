@@ -11,9 +11,11 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <optional>
 #include <system_error>
 #include <utility>
 
+#include "loadgen/event_wait.hpp"
 #include "loadgen/schedule.hpp"
 #include "loadgen/source_address.hpp"
 #include "protocol/printable.hpp"
@@ -153,9 +155,11 @@ void LoadThread::converse_all(Clock::time_point start)
     }
 
     std::array<epoll_event, 256> events;
+    EventWait waiter(epoll_);
     auto next_watch = Clock::now() + watchdog_period;
     while (conversing_connections_ > 0) {
-        const int ready = wait_for_events(events, Clock::now());
+        const auto due = open_loop_ && !schedule_over_ ? std::optional(next_due_) : std::nullopt;
+        const int ready = waiter.wait(events, due, watchdog_period);
         if (ready < 0 && errno != EINTR) {
             throw std::system_error(errno, std::generic_category(), "epoll_wait");
         }
@@ -172,31 +176,6 @@ void LoadThread::converse_all(Clock::time_point start)
         }
     }
     finished_ = Clock::now();
-}
-
-// Sleeps until a connection is readable, or (open loop) the next message is
-// due, or the watchdog's period is up. The schedule needs nanoseconds
-// (epoll_pwait2); where that call is missing (kernels before 5.11, valgrind)
-// the wait is cut to whole milliseconds and polls through the last one.
-int LoadThread::wait_for_events(std::array<epoll_event, 256>& events, Clock::time_point now)
-{
-    const auto capacity = static_cast<int>(events.size());
-    if (!open_loop_ || schedule_over_) {
-        return ::epoll_wait(epoll_, events.data(), capacity,
-                            static_cast<int>(watchdog_period.count()));
-    }
-    const auto wait = std::clamp<Clock::duration>(next_due_ - now, {}, watchdog_period);
-    if (precise_wait_) {
-        const timespec timeout{.tv_sec = 0, .tv_nsec = static_cast<long>(wait.count())};
-        const int ready = ::epoll_pwait2(epoll_, events.data(), capacity, &timeout, nullptr);
-        if (ready >= 0 || errno != ENOSYS) {
-            return ready;
-        }
-        precise_wait_ = false;
-    }
-    return ::epoll_wait(
-        epoll_, events.data(), capacity,
-        static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(wait).count()));
 }
 
 Clock::time_point LoadThread::due_time(const Connection& connection, std::uint64_t message) const

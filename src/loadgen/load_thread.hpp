@@ -148,7 +148,6 @@ private:
     // ends the schedule at the deadline.
     void release_due(Clock::time_point now);
     void end_schedule();
-    int wait_for_events(std::array<epoll_event, 256>& events, Clock::time_point now);
 
     void fail(Connection& connection, ErrorKind kind, std::string_view what);
     void close(Connection& connection);
@@ -176,7 +175,6 @@ private:
     std::size_t cursor_ = 0;
     Clock::time_point next_due_ = Clock::time_point::max();
     bool schedule_over_ = false;
-    bool precise_wait_ = true;  // epoll_pwait2 works here
     std::uint64_t unsent_ = 0;
 
     LatencyHistogram latency_;

@@ -86,7 +86,6 @@ private:
     void release_due(Clock::time_point now);
     void end_schedule();
     Clock::time_point due_time(const Slot& slot, std::uint64_t session) const;
-    int wait_for_events(std::array<epoll_event, 256>& events, Clock::time_point now);
     void close_stalled(Clock::time_point now);
     [[gnu::cold, gnu::noinline]] void fail_to_receive(Slot& slot, ssize_t got);
     [[gnu::cold, gnu::noinline]] void fail_mismatch(Slot& slot);
@@ -111,7 +110,6 @@ private:
     std::size_t cursor_ = 0;
     Clock::time_point next_due_ = Clock::time_point::max();
     bool schedule_over_ = false;
-    bool precise_wait_ = true;
     std::uint64_t unsent_ = 0;
 
     LatencyHistogram latency_;

@@ -146,6 +146,15 @@ def make_certificates(directory, names=("localhost",)):
     return os.path.join(directory, "ca.pem"), context
 
 
+def error_log_tail(directory):
+    """The end of a web server's error.log in `directory`, for a failure message."""
+    try:
+        with open(os.path.join(directory, "error.log"), errors="replace") as file:
+            return file.read()[-2000:]
+    except OSError:
+        return "(no error.log)"
+
+
 def free_port(host="127.0.0.1"):
     """A port nothing listens on now (for programs that cannot be told to pick one)."""
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
@@ -251,11 +260,7 @@ http {{
         raise AssertionError("nginx did not start: " + self._log())
 
     def _log(self):
-        try:
-            with open(os.path.join(self.directory, "error.log"), errors="replace") as file:
-                return file.read()[-2000:]
-        except OSError:
-            return "(no error.log)"
+        return error_log_tail(self.directory)
 
     def __exit__(self, *exc):
         if self.process and self.process.poll() is None:
@@ -344,11 +349,7 @@ DocumentRoot "{self.root}"
         raise AssertionError("apache2 did not start: " + log)
 
     def _log(self):
-        try:
-            with open(os.path.join(self.directory, "error.log"), errors="replace") as file:
-                return file.read()[-2000:]
-        except OSError:
-            return "(no error.log)"
+        return error_log_tail(self.directory)
 
     def _stop(self):
         if self.process and self.process.poll() is None:
