@@ -423,6 +423,33 @@ def test_haproxy():
 
 # --- meson install ----------------------------------------------------------------
 
+def test_installed_units_verify():
+    """The example units, copied where an administrator puts them, pass
+    `systemd-analyze verify` against the installed files: ExecStart= names
+    the installed program, Documentation= its installed man page."""
+    meson, analyze = shutil.which("meson"), shutil.which("systemd-analyze")
+    if meson is None or analyze is None:
+        pytest.skip("needs meson and systemd-analyze (apt-get install systemd)")
+    build_dir = os.path.dirname(SERVER)
+    with tempfile.TemporaryDirectory() as root:
+        subprocess.run([meson, "install", "-C", build_dir, "--no-rebuild", "--quiet", "--destdir", root],
+                       check=True, capture_output=True, timeout=60)
+        docs = next(os.path.join(where, "") for where, _, names in os.walk(root) if "hello-server.service" in names)
+        prefix = docs[:-len("share/doc/hello-asio/")]
+        units = os.path.join(root, "etc/systemd/system")
+        os.makedirs(units)
+        for unit in ("hello-server.service", "hello-server.socket"):
+            shutil.copy(os.path.join(docs, unit), units)
+        # The system's own units (sysinit.target, ...) that ours depend on, inside the root.
+        shutil.copytree("/usr/lib/systemd/system", os.path.join(root, "usr/lib/systemd/system"), symlinks=True,
+                        dirs_exist_ok=True)
+        result = subprocess.run([analyze, "verify", f"--root={root}", "hello-server.service", "hello-server.socket"],
+                                capture_output=True, text=True, timeout=60,
+                                env={**os.environ, "MANPATH": os.path.join(prefix, "share/man")})
+        complaints = [line for line in result.stderr.splitlines() if line.startswith("hello-server")]
+        assert result.returncode == 0 and not complaints, result.stderr[-2000:]
+
+
 def test_install():
     """`meson install --destdir` puts the programs, man pages and examples in place."""
     meson = shutil.which("meson")
