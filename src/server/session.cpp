@@ -8,12 +8,10 @@
 #include <optional>
 #include <span>
 #include <string>
-#include <tuple>
 #include <vector>
 
 #include "net/endpoint.hpp"
 #include "net/log.hpp"
-#include "net/timeout.hpp"
 #include "ops/access_log.hpp"
 #include "protocol/conversation.hpp"
 #include "server/linger.hpp"
