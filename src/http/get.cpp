@@ -264,10 +264,10 @@ std::optional<BodyOrigin> resumable_origin(const ResponseHead& head, const GetOp
 void print_head(const ResponseHead& head, Transfer& transfer)
 {
     const auto text = head.to_string();
+    const auto wire = wire_form(head);
     transfer.trace(text + "\n", "< ");
-    transfer.facts.size_header += wire_form(head).size();
+    transfer.facts.size_header += wire.size();
     if (transfer.dump && dump_writes_head(transfer.choices)) {
-        const auto wire = wire_form(head);
         std::fwrite(wire.data(), 1, wire.size(), transfer.dump.get());
         std::fflush(transfer.dump.get());
     }
@@ -275,16 +275,16 @@ void print_head(const ResponseHead& head, Transfer& transfer)
     case HeadPlace::nowhere: break;
     case HeadPlace::standard_output:
         // -I's head is the output itself: as sent, as curl prints it.
-        fmt::print("{}", transfer.options.header_only ? wire_form(head) : text + "\n");
+        fmt::print("{}", transfer.options.header_only ? wire : text + "\n");
         std::fflush(stdout);  // before any progress on stderr, and before an error
         break;
     case HeadPlace::standard_error: fmt::print(stderr, "{}\n", text); break;
     case HeadPlace::output:
         if (to_stdout(transfer.options)) {
-            fmt::print("{}", wire_form(head));
+            fmt::print("{}", wire);
             std::fflush(stdout);
         } else {
-            transfer.included_heads += wire_form(head);
+            transfer.included_heads += wire;
         }
         break;
     }

@@ -137,6 +137,15 @@ void SessionList::Entry::stop(CloseReason why)
     }
 }
 
+void SessionList::Entry::close()
+{
+    asio::error_code ignored;
+    socket_.close(ignored);
+    if (pause_ != nullptr) {
+        pause_->cancel();
+    }
+}
+
 SessionList::Clock::time_point SessionList::next_deadline() const
 {
     auto deadline = Clock::time_point::max();
@@ -154,8 +163,7 @@ void SessionList::close_quiet_lingerers(Clock::time_point now)
     while (lingering_.front != nullptr && lingering_.front->last_progress_ + linger_quiet <= now) {
         auto& entry = *lingering_.front;
         unlink(entry);
-        asio::error_code ignored;
-        entry.socket_.close(ignored);  // its discarding read fails at once
+        entry.close();
     }
 }
 
@@ -204,11 +212,7 @@ void SessionList::close_all()
             if (!left.ended_by_server_) {
                 left.ended_by_server_ = CloseReason::shutdown;
             }
-            asio::error_code ignored;
-            left.socket_.close(ignored);  // its pending operations fail at once
-            if (left.pause_ != nullptr) {
-                left.pause_->cancel();
-            }
+            left.close();
         }
     }
 }

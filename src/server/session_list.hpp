@@ -82,6 +82,9 @@ public:
         // Ends the session: its pending operations fail at once, and it
         // closes the way every session does.
         void stop(CloseReason why);
+        // Closes its socket now, lingering or not: its pending operations
+        // fail at once, and what it owes is no longer waited for.
+        void close();
         void note(const ClientWindow& window)
         {
             acknowledged_ = window.acknowledged;
