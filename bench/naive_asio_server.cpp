@@ -20,6 +20,7 @@
 
 #include "baseline_port.hpp"
 #include "net/asio_compat.hpp"
+#include "protocol/command.hpp"
 #include "protocol/framing.hpp"
 #include "protocol/replies.hpp"
 
@@ -57,7 +58,7 @@ awaitable<void> serve(tcp::socket socket)
         for (;;) {
             const auto event = framer.next();
             if (const auto* message = std::get_if<protocol::Message>(&event)) {
-                if (protocol::is_exit(message->text)) {
+                if (protocol::classify(message->text) == protocol::Command::exit) {
                     break;
                 }
                 protocol::append_reply(replies, *message);

@@ -18,6 +18,7 @@
 
 #include "baseline_port.hpp"
 #include "net/asio_compat.hpp"
+#include "protocol/command.hpp"
 #include "protocol/framing.hpp"
 #include "protocol/replies.hpp"
 
@@ -39,7 +40,7 @@ void serve_client(tcp::socket socket)
     while (!error) {
         const auto event = framer.next();
         if (const auto* message = std::get_if<protocol::Message>(&event)) {
-            if (protocol::is_exit(message->text)) {
+            if (protocol::classify(message->text) == protocol::Command::exit) {
                 break;
             }
             protocol::append_reply(replies, *message);

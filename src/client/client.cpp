@@ -10,6 +10,7 @@
 #include "cli/values.hpp"
 #include "net/connect.hpp"
 #include "net/timeout.hpp"
+#include "protocol/command.hpp"
 #include "protocol/replies.hpp"
 #include "protocol/reply_reader.hpp"
 
@@ -97,7 +98,7 @@ net::awaitable<void> greet(const ClientOptions& options, NameSource& names)
         if (name->empty()) {
             continue;  // an empty message would be no bytes at all on the wire
         }
-        if (protocol::is_exit(*name)) {
+        if (protocol::classify(*name) == protocol::Command::exit) {
             break;
         }
         const auto deadline = clock::now() + options.timeout;

@@ -17,26 +17,11 @@ double seconds(std::chrono::steady_clock::duration duration)
 
 }  // namespace
 
-std::string_view close_reason_words(CloseReason reason)
-{
-    switch (reason) {
-    case CloseReason::exit: return "";
-    case CloseReason::eof: return "";
-    case CloseReason::reset: return " (connection reset)";
-    case CloseReason::too_long: return " (message too long)";
-    case CloseReason::idle: return " (idle timeout)";
-    case CloseReason::shutdown: return " (server shutting down)";
-    case CloseReason::failed: return " (session failed)";
-    case CloseReason::proxy_header: return " (no valid PROXY protocol header)";
-    }
-    return "";
-}
-
 std::string close_line_text(std::string_view peer, CloseReason reason, const SessionTotals& totals)
 {
     return fmt::format(
         "Connection from {} closed{} after {:.3f}s: {} message{}, {} bytes in, {} bytes out.", peer,
-        close_reason_words(reason), seconds(totals.duration), totals.messages,
+        protocol::describe(reason).words, seconds(totals.duration), totals.messages,
         totals.messages == 1 ? "" : "s", totals.bytes_in, totals.bytes_out);
 }
 
@@ -57,7 +42,7 @@ void log_message(std::string_view peer, std::string_view text)
 void log_close(std::string_view peer, CloseReason reason, const SessionTotals& totals)
 {
     const std::array<net::LogField, 5> fields{{
-        {"reason", protocol::close_reason_label(reason)},
+        {"reason", protocol::describe(reason).label},
         {"duration_s", seconds(totals.duration)},
         {"messages", totals.messages},
         {"bytes_in", totals.bytes_in},

@@ -20,9 +20,6 @@ struct SessionTotals {
     std::uint64_t bytes_out = 0;  // sent to it, greeting and errors included
 };
 
-// " (idle timeout)", or "" for a client that said goodbye (exit, end of stream).
-std::string_view close_reason_words(CloseReason reason);
-
 // "Connection from 127.0.0.1:4000 closed (idle timeout) after 5.002s: 3 messages, 21 bytes in, 60
 // bytes out."
 std::string close_line_text(std::string_view peer, CloseReason reason, const SessionTotals& totals);

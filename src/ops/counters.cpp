@@ -7,7 +7,9 @@ CountersSnapshot sum_counters(std::span<const WorkerCounters> workers)
     CountersSnapshot total;
     for (const auto& worker : workers) {
         total.accepted += worker.accepted.read();
-        total.rejected_busy += worker.rejected_busy.read();
+        for (std::size_t i = 0; i < refusal_count; ++i) {
+            total.rejected[i] += worker.rejected[i].read();
+        }
         total.accept_errors += worker.accept_errors.read();
         total.messages += worker.messages.read();
         total.received_bytes += worker.received_bytes.read();
@@ -17,6 +19,15 @@ CountersSnapshot sum_counters(std::span<const WorkerCounters> workers)
         }
     }
     return total;
+}
+
+std::uint64_t CountersSnapshot::rejected_total() const
+{
+    std::uint64_t sum = 0;
+    for (auto each : rejected) {
+        sum += each;
+    }
+    return sum;
 }
 
 }  // namespace hello::ops

@@ -11,11 +11,14 @@
 #include <string_view>
 
 #include "protocol/close_reason.hpp"
+#include "protocol/refusal.hpp"
 
 namespace hello::ops {
 
 using protocol::close_reason_count;
 using protocol::CloseReason;
+using protocol::Refusal;
+using protocol::refusal_count;
 
 // A counter with one writer. add() is a plain load and store (relaxed), not
 // a locked read-modify-write: on x86 and ARM it costs what `n += x` costs,
@@ -37,7 +40,7 @@ private:
 // writes never contend for one line (false sharing).
 struct alignas(64) WorkerCounters {
     SingleWriterCounter accepted;
-    SingleWriterCounter rejected_busy;
+    std::array<SingleWriterCounter, refusal_count> rejected;  // indexed by Refusal
     SingleWriterCounter accept_errors;
     SingleWriterCounter messages;
     SingleWriterCounter received_bytes;
@@ -48,13 +51,17 @@ struct alignas(64) WorkerCounters {
     {
         closed[static_cast<std::size_t>(reason)].add();
     }
+    void count_refusal(Refusal refusal) noexcept
+    {
+        rejected[static_cast<std::size_t>(refusal)].add();
+    }
 };
 
 // Every worker's counters added up, as plain numbers.
 struct CountersSnapshot {
     std::uint64_t connections_open = 0;
     std::uint64_t accepted = 0;
-    std::uint64_t rejected_busy = 0;
+    std::array<std::uint64_t, refusal_count> rejected{};
     std::uint64_t accept_errors = 0;
     std::uint64_t messages = 0;
     std::uint64_t received_bytes = 0;
@@ -65,6 +72,12 @@ struct CountersSnapshot {
     {
         return closed[static_cast<std::size_t>(reason)];
     }
+    std::uint64_t rejected_for(Refusal refusal) const
+    {
+        return rejected[static_cast<std::size_t>(refusal)];
+    }
+    // Every client turned away, whatever the limit.
+    std::uint64_t rejected_total() const;
 };
 
 // Reads each counter once (relaxed): a scrape sees each value as it was at

@@ -35,16 +35,23 @@ std::string render_metrics(const CountersSnapshot& counters, const ProcessStats&
     metric(out, "hello_connections_accepted_total", "counter",
            "Client connections accepted (and served) since the server started.", counters.accepted);
 
+    std::string limits;
+    for (const auto& each : protocol::refusals) {
+        fmt::format_to(std::back_inserter(limits), "{}{}: past {}", limits.empty() ? "" : ", ",
+                       each.label, each.option);
+    }
     header(out, "hello_connections_rejected_total", "counter",
-           "Client connections turned away, by reason (busy: past --max-connections).");
-    fmt::format_to(out, "hello_connections_rejected_total{{reason=\"busy\"}} {}\n",
-                   counters.rejected_busy);
+           fmt::format("Client connections turned away, by reason ({}).", limits));
+    for (const auto& each : protocol::refusals) {
+        fmt::format_to(out, "hello_connections_rejected_total{{reason=\"{}\"}} {}\n", each.label,
+                       counters.rejected_for(each.refusal));
+    }
 
     header(out, "hello_connections_closed_total", "counter",
            "Client connections closed, by the reason the log gives.");
-    for (auto reason : protocol::all_close_reasons) {
-        fmt::format_to(out, "hello_connections_closed_total{{reason=\"{}\"}} {}\n",
-                       protocol::close_reason_label(reason), counters.closed_for(reason));
+    for (const auto& each : protocol::close_reasons) {
+        fmt::format_to(out, "hello_connections_closed_total{{reason=\"{}\"}} {}\n", each.label,
+                       counters.closed_for(each.reason));
     }
 
     metric(out, "hello_messages_total", "counter", "Messages received and answered.",

@@ -28,7 +28,7 @@ std::string status_line(const CountersSnapshot& counters)
     return fmt::format(
         "{} connection{} open; {} accepted, {} turned away; {} message{}; {} in, {} out",
         counters.connections_open, counters.connections_open == 1 ? "" : "s", counters.accepted,
-        counters.rejected_busy, counters.messages, counters.messages == 1 ? "" : "s",
+        counters.rejected_total(), counters.messages, counters.messages == 1 ? "" : "s",
         human_bytes(counters.received_bytes), human_bytes(counters.sent_bytes));
 }
 

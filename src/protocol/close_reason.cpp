@@ -2,21 +2,6 @@
 
 namespace hello::protocol {
 
-std::string_view close_reason_label(CloseReason reason)
-{
-    switch (reason) {
-    case CloseReason::exit: return "exit";
-    case CloseReason::eof: return "eof";
-    case CloseReason::reset: return "reset";
-    case CloseReason::too_long: return "too_long";
-    case CloseReason::idle: return "idle";
-    case CloseReason::shutdown: return "shutdown";
-    case CloseReason::failed: return "failed";
-    case CloseReason::proxy_header: return "proxy_header";
-    }
-    return "unknown";
-}
-
 CloseReason decide_close_reason(std::optional<CloseReason> ended_by_server, bool io_failed,
                                 Ending ending)
 {

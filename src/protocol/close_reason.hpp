@@ -1,6 +1,7 @@
 #pragma once
-// Why a connection ended, in one word each: the enum's name is the word the
-// close log line's `reason` field and the metric's `reason` label carry.
+// Why a connection ended, in one table: each reason's one-word label (the
+// close log line's `reason` field and the metric's `reason` label) and the
+// words the close line gives it. A new reason is one enum value and one row.
 
 #include <array>
 #include <cstddef>
@@ -21,14 +22,40 @@ enum class CloseReason : std::uint8_t {
     proxy_header,  // --proxy-protocol: no valid header came first
 };
 
-inline constexpr std::array all_close_reasons{
-    CloseReason::exit, CloseReason::eof,      CloseReason::reset,  CloseReason::too_long,
-    CloseReason::idle, CloseReason::shutdown, CloseReason::failed, CloseReason::proxy_header,
+struct CloseReasonInfo {
+    CloseReason reason;
+    std::string_view label;  // one word, the enum's own name
+    std::string_view words;  // in the close line: "" for a client that said goodbye
 };
-inline constexpr std::size_t close_reason_count = all_close_reasons.size();
 
-// "exit", "eof", "reset", ...: the enum's own name.
-std::string_view close_reason_label(CloseReason reason);
+// In the enum's order.
+inline constexpr std::array close_reasons{
+    CloseReasonInfo{CloseReason::exit, "exit", ""},
+    CloseReasonInfo{CloseReason::eof, "eof", ""},
+    CloseReasonInfo{CloseReason::reset, "reset", " (connection reset)"},
+    CloseReasonInfo{CloseReason::too_long, "too_long", " (message too long)"},
+    CloseReasonInfo{CloseReason::idle, "idle", " (idle timeout)"},
+    CloseReasonInfo{CloseReason::shutdown, "shutdown", " (server shutting down)"},
+    CloseReasonInfo{CloseReason::failed, "failed", " (session failed)"},
+    CloseReasonInfo{CloseReason::proxy_header, "proxy_header", " (no valid PROXY protocol header)"},
+};
+inline constexpr std::size_t close_reason_count = close_reasons.size();
+
+constexpr bool close_reasons_in_enum_order()
+{
+    for (std::size_t i = 0; i < close_reason_count; ++i) {
+        if (static_cast<std::size_t>(close_reasons[i].reason) != i) {
+            return false;
+        }
+    }
+    return true;
+}
+static_assert(close_reasons_in_enum_order());
+
+constexpr const CloseReasonInfo& describe(CloseReason reason)
+{
+    return close_reasons[static_cast<std::size_t>(reason)];
+}
 
 // What the client's side of a conversation came to (protocol/conversation.hpp).
 enum class Ending : std::uint8_t { none, said_exit, too_long, end_of_stream };

@@ -2,6 +2,7 @@
 
 #include <variant>
 
+#include "protocol/command.hpp"
 #include "protocol/replies.hpp"
 
 namespace hello::protocol {
@@ -15,11 +16,10 @@ std::optional<Message> Conversation::next_message()
     }
     const auto event = framer_.next();
     if (const auto* message = std::get_if<Message>(&event)) {
-        if (!is_exit(message->text)) {
-            answering_ = true;
-            return *message;
+        switch (classify(message->text)) {
+        case Command::greet: answering_ = true; return *message;
+        case Command::exit: ending_ = Ending::said_exit; break;
         }
-        ending_ = Ending::said_exit;
     } else if (std::holds_alternative<MessageTooLong>(event)) {
         owed_ += error_reply(too_long_reason, framer_.client_line_open());
         ending_ = Ending::too_long;

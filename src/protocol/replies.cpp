@@ -6,11 +6,6 @@
 
 namespace hello::protocol {
 
-bool is_exit(std::string_view message)
-{
-    return message == "exit";
-}
-
 // The hot path of the server: plain appends, no format string to parse.
 void append_reply(std::string& out, const Message& message)
 {

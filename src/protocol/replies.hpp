@@ -13,9 +13,6 @@ namespace hello::protocol {
 // what one recv() gives it.
 inline constexpr std::string_view greeting = "Welcome!";
 
-// The message that ends a conversation (after framing: "exit\r\n" counts too).
-bool is_exit(std::string_view message);
-
 // Appends the answer to `message` to `out`: "Hello, X!", and for a line
 // message a '\n'. The first line message also ends the greeting's line first,
 // so that `nc` shows "Welcome!" and each reply on lines of their own.
@@ -28,6 +25,5 @@ void append_reply(std::string& out, const Message& message);
 std::string error_reply(std::string_view reason, bool line_open);
 
 inline constexpr std::string_view too_long_reason = "message too long";
-inline constexpr std::string_view busy_reason = "server busy, try again later";
 
 }  // namespace hello::protocol

@@ -6,6 +6,7 @@
 
 #include "net/listen.hpp"
 #include "net/log.hpp"
+#include "protocol/refusal.hpp"
 #include "protocol/replies.hpp"
 #include "server/linger.hpp"
 #include "server/session.hpp"
@@ -56,7 +57,8 @@ private:
 // without a reset destroying the line when the client has already spoken.
 net::awaitable<void> turn_away(net::tcp::socket socket, SessionContext& context)
 {
-    static const auto busy = protocol::error_reply(protocol::busy_reason, false);
+    static const auto busy =
+        protocol::error_reply(protocol::describe(protocol::Refusal::busy).reason, false);
     asio::error_code ignored;
     socket.non_blocking(true, ignored);
     socket.send(asio::buffer(busy), 0, ignored);
@@ -94,7 +96,7 @@ void admit(SessionContext& context, net::tcp::socket socket)
 {
     auto slot = context.limit.try_reserve();
     if (!slot) {
-        context.counters.rejected_busy.add();
+        context.counters.count_refusal(protocol::Refusal::busy);
         auto executor = socket.get_executor();
         asio::co_spawn(executor, turn_away(std::move(socket), context), ReportSessionFailure{});
         return;

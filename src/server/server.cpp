@@ -33,14 +33,21 @@ void log_signal(std::string_view name, std::string_view message)
 
 void log_status(const ops::CountersSnapshot& counters)
 {
-    const std::array<net::LogField, 6> fields{{
+    std::array<std::string, protocol::refusal_count> rejected_names;
+    std::vector<net::LogField> fields{
         {"connections", counters.connections_open},
         {"accepted", counters.accepted},
-        {"rejected_busy", counters.rejected_busy},
-        {"messages", counters.messages},
-        {"bytes_in", counters.received_bytes},
-        {"bytes_out", counters.sent_bytes},
-    }};
+    };
+    for (const auto& each : protocol::refusals) {
+        auto& name = rejected_names[static_cast<std::size_t>(each.refusal)];
+        name = fmt::format("rejected_{}", each.label);
+        fields.push_back({name, counters.rejected_for(each.refusal)});
+    }
+    fields.insert(fields.end(), {
+                                    {"messages", counters.messages},
+                                    {"bytes_in", counters.received_bytes},
+                                    {"bytes_out", counters.sent_bytes},
+                                });
     net::log_event(net::LogLevel::info, "status", {}, fields,
                    fmt::format("Status: {}.", ops::status_line(counters)));
 }

@@ -5,6 +5,7 @@
 TEST_SUITE_BEGIN("access_log");
 
 using namespace hello::ops;
+using hello::protocol::describe;
 using namespace std::chrono_literals;
 
 TEST_CASE("the close line says why and how much, in words")
@@ -20,14 +21,14 @@ TEST_CASE("the close line says why and how much, in words")
 
 TEST_CASE("every reason but a goodbye is named")
 {
-    CHECK(close_reason_words(CloseReason::exit) == "");
-    CHECK(close_reason_words(CloseReason::eof) == "");
-    CHECK(close_reason_words(CloseReason::reset) == " (connection reset)");
-    CHECK(close_reason_words(CloseReason::too_long) == " (message too long)");
-    CHECK(close_reason_words(CloseReason::idle) == " (idle timeout)");
-    CHECK(close_reason_words(CloseReason::shutdown) == " (server shutting down)");
-    CHECK(close_reason_words(CloseReason::failed) == " (session failed)");
-    CHECK(close_reason_words(CloseReason::proxy_header) == " (no valid PROXY protocol header)");
+    CHECK(describe(CloseReason::exit).words == "");
+    CHECK(describe(CloseReason::eof).words == "");
+    CHECK(describe(CloseReason::reset).words == " (connection reset)");
+    CHECK(describe(CloseReason::too_long).words == " (message too long)");
+    CHECK(describe(CloseReason::idle).words == " (idle timeout)");
+    CHECK(describe(CloseReason::shutdown).words == " (server shutting down)");
+    CHECK(describe(CloseReason::failed).words == " (session failed)");
+    CHECK(describe(CloseReason::proxy_header).words == " (no valid PROXY protocol header)");
 }
 
 TEST_SUITE_END();

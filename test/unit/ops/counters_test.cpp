@@ -25,7 +25,7 @@ TEST_CASE("counters of several workers are summed field by field")
     std::vector<WorkerCounters> workers(3);
     workers[0].accepted.add(2);
     workers[1].accepted.add(5);
-    workers[2].rejected_busy.add(1);
+    workers[2].count_refusal(Refusal::busy);
     workers[0].accept_errors.add(4);
     workers[1].messages.add(10);
     workers[2].messages.add(7);
@@ -38,7 +38,8 @@ TEST_CASE("counters of several workers are summed field by field")
     const auto total = sum_counters(workers);
     CHECK(total.connections_open == 0);  // the server reads it off the connection limit
     CHECK(total.accepted == 7);
-    CHECK(total.rejected_busy == 1);
+    CHECK(total.rejected_for(Refusal::busy) == 1);
+    CHECK(total.rejected_total() == 1);
     CHECK(total.accept_errors == 4);
     CHECK(total.messages == 17);
     CHECK(total.received_bytes == 100);

@@ -5,13 +5,14 @@
 TEST_SUITE_BEGIN("metrics_text");
 
 using namespace hello::ops;
+using hello::protocol::Refusal;
 
 TEST_CASE("every metric with its HELP and TYPE lines, in the 0.0.4 text format")
 {
     CountersSnapshot counters;
     counters.connections_open = 3;
     counters.accepted = 12;
-    counters.rejected_busy = 2;
+    counters.rejected[static_cast<std::size_t>(Refusal::busy)] = 2;
     counters.accept_errors = 1;
     counters.messages = 40;
     counters.received_bytes = 400;

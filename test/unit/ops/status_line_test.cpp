@@ -11,7 +11,7 @@ TEST_CASE("the status in one line")
     CountersSnapshot counters;
     counters.connections_open = 3;
     counters.accepted = 120;
-    counters.rejected_busy = 2;
+    counters.rejected[static_cast<std::size_t>(hello::protocol::Refusal::busy)] = 2;
     counters.messages = 4051;
     counters.received_bytes = 40'512;
     counters.sent_bytes = 61'003;

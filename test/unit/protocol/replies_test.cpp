@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "protocol/command.hpp"
+#include "protocol/refusal.hpp"
 #include "protocol/replies.hpp"
 
 using namespace hello::protocol;
@@ -38,19 +40,20 @@ TEST_SUITE("replies")
 
     TEST_CASE("exit is exactly the four letters, after framing")
     {
-        CHECK(is_exit("exit"));
-        CHECK_FALSE(is_exit("EXIT"));
-        CHECK_FALSE(is_exit("Exit"));
-        CHECK_FALSE(is_exit(" exit"));
-        CHECK_FALSE(is_exit("exit "));
-        CHECK_FALSE(is_exit("exit\r"));
-        CHECK_FALSE(is_exit("exits"));
-        CHECK_FALSE(is_exit(""));
+        CHECK(classify("exit") == Command::exit);
+        CHECK(classify("EXIT") == Command::greet);
+        CHECK(classify("Exit") == Command::greet);
+        CHECK(classify(" exit") == Command::greet);
+        CHECK(classify("exit ") == Command::greet);
+        CHECK(classify("exit\r") == Command::greet);
+        CHECK(classify("exits") == Command::greet);
+        CHECK(classify("") == Command::greet);
     }
 
     TEST_CASE("error replies are whole lines that start a line of their own")
     {
         CHECK(error_reply(too_long_reason, true) == "\nerror: message too long\n");
-        CHECK(error_reply(busy_reason, false) == "error: server busy, try again later\n");
+        CHECK(error_reply(describe(Refusal::busy).reason, false) ==
+              "error: server busy, try again later\n");
     }
 }

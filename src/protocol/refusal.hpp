@@ -1,0 +1,48 @@
+#pragma once
+// Why a client is turned away before it is served, in one table: each
+// refusal's label (the metric's `reason` label and the status log field), the
+// error line the client gets, and the option whose limit it hit. A new limit
+// is one enum value and one row; the counters, /metrics, the status line and
+// the refusal's log line follow the table.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace hello::protocol {
+
+enum class Refusal : std::uint8_t {
+    busy,  // every --max-connections slot is taken
+};
+
+struct RefusalInfo {
+    Refusal refusal;
+    std::string_view label;   // one word
+    std::string_view reason;  // what the client reads: "error: REASON"
+    std::string_view option;  // the limit it hit
+};
+
+// In the enum's order.
+inline constexpr std::array refusals{
+    RefusalInfo{Refusal::busy, "busy", "server busy, try again later", "--max-connections"},
+};
+inline constexpr std::size_t refusal_count = refusals.size();
+
+constexpr bool refusals_in_enum_order()
+{
+    for (std::size_t i = 0; i < refusal_count; ++i) {
+        if (static_cast<std::size_t>(refusals[i].refusal) != i) {
+            return false;
+        }
+    }
+    return true;
+}
+static_assert(refusals_in_enum_order());
+
+constexpr const RefusalInfo& describe(Refusal refusal)
+{
+    return refusals[static_cast<std::size_t>(refusal)];
+}
+
+}  // namespace hello::protocol
