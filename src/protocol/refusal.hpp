@@ -1,9 +1,9 @@
 #pragma once
 // Why a client is turned away before it is served, in one table: each
 // refusal's label (the metric's `reason` label and the status log field), the
-// error line the client gets, and the option whose limit it hit. A new limit
-// is one enum value and one row; the counters, /metrics, the status line and
-// the refusal's log line follow the table.
+// error line the client gets, the option whose limit it hit and the server's
+// log line. A new limit is one enum value and one row; the counters,
+// /metrics, the status line and the log lines follow the table.
 
 #include <array>
 #include <cstddef>
@@ -21,11 +21,15 @@ struct RefusalInfo {
     std::string_view label;   // one word
     std::string_view reason;  // what the client reads: "error: REASON"
     std::string_view option;  // the limit it hit
+    // The log line, with {count} the connections that hold the limit and
+    // {address} the client's address.
+    std::string_view log;
 };
 
 // In the enum's order.
 inline constexpr std::array refusals{
-    RefusalInfo{Refusal::busy, "busy", "server busy, try again later", "--max-connections"},
+    RefusalInfo{Refusal::busy, "busy", "server busy, try again later", "--max-connections",
+                "{count} clients connected (--max-connections); turning new ones away."},
 };
 inline constexpr std::size_t refusal_count = refusals.size();
 

@@ -8,8 +8,9 @@ namespace hello::server {
 
 struct SessionContext;
 
-// Accepts clients on `acceptor` until it is closed, spawning serve_client()
-// for each one that gets a --max-connections slot and turning the others away.
+// Accepts clients on `acceptor` until it is closed, in three steps: accept
+// one, admit the ones queued behind it, back off after an error. admit()
+// (server/admission.hpp) takes each one to its session or its refusal.
 net::awaitable<void> accept_clients(net::tcp::acceptor& acceptor, SessionContext& context);
 
 }  // namespace hello::server

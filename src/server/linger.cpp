@@ -1,11 +1,12 @@
 #include "server/linger.hpp"
 
-#include <array>
 #include <tuple>
+
+#include "server/session_context.hpp"
 
 namespace hello::server {
 
-net::awaitable<void> linger(net::tcp::socket& socket, SessionList& sessions,
+net::awaitable<void> linger(net::tcp::socket& socket, SessionContext& context,
                             SessionList::Entry& entry)
 {
     asio::error_code error;
@@ -13,19 +14,16 @@ net::awaitable<void> linger(net::tcp::socket& socket, SessionList& sessions,
     if (error) {
         co_return;  // the connection is gone already: nothing left to save
     }
-    sessions.lingering(entry);
-    // What is read is thrown away unlooked-at, so every lingering session of
-    // a thread may share the one buffer.
-    thread_local std::array<char, 64 * 1024> discarded;
+    context.sessions.lingering(entry);
     using Clock = std::chrono::steady_clock;
     const auto give_up = Clock::now() + linger_limit;
     std::size_t discarded_bytes = 0;
     while (!error && discarded_bytes <= linger_byte_limit && Clock::now() < give_up) {
         std::size_t size = 0;
-        std::tie(error, size) =
-            co_await socket.async_read_some(asio::buffer(discarded), net::use_nothrow_awaitable);
+        std::tie(error, size) = co_await socket.async_read_some(asio::buffer(context.discarded),
+                                                                net::use_nothrow_awaitable);
         discarded_bytes += size;
-        sessions.made_progress(entry);  // the client is still there: not quiet yet
+        context.sessions.made_progress(entry);  // the client is still there: not quiet yet
     }
 }
 

@@ -27,11 +27,13 @@ inline constexpr auto linger_limit = std::chrono::seconds(5);
 // that reads has acknowledged all we wrote, and one that does not will not.
 inline constexpr std::size_t linger_byte_limit = 256 * 1024;
 
+struct SessionContext;
+
 // Returns once the connection may be closed without a reset destroying
 // anything (or once the bounds say it must be closed all the same): when the
 // client has closed its side too, that is at once. `entry` is the
-// connection's place in `sessions`.
-net::awaitable<void> linger(net::tcp::socket& socket, SessionList& sessions,
+// connection's place in the worker's sessions.
+net::awaitable<void> linger(net::tcp::socket& socket, SessionContext& context,
                             SessionList::Entry& entry);
 
 }  // namespace hello::server

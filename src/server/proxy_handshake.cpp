@@ -14,18 +14,21 @@ using Clock = std::chrono::steady_clock;
 using net::use_nothrow_awaitable;
 using protocol::ProxyHeader;
 
-std::string client_name(const ProxyHeader& header, const net::tcp::socket& socket)
+NamedClient client_named_by(const ProxyHeader& header, const net::tcp::socket& socket)
 {
-    if (!header.source) {
-        return fmt::format("{} ({})", net::peer_of(socket),
-                           header.is_local ? "proxy's own connection" : "proxy, client unknown");
-    }
     asio::error_code error;
+    const auto balancer = socket.remote_endpoint(error);
+    if (!header.source) {
+        return {balancer,
+                fmt::format("{} ({})", net::peer_of(socket),
+                            header.is_local ? "proxy's own connection" : "proxy, client unknown")};
+    }
     const auto address = asio::ip::make_address(header.source->address, error);
     if (error) {
-        return header.source->address;  // cannot happen: the parser checked it
+        return {balancer, header.source->address};  // cannot happen: the parser checked it
     }
-    return net::to_string(net::tcp::endpoint(address, header.source->port));
+    const net::tcp::endpoint client(address, header.source->port);
+    return {client, net::to_string(client)};
 }
 
 // How many of the `peeked` bytes, seen behind `taken` bytes of header, are
@@ -53,24 +56,23 @@ std::string why_no_header(asio::error_code error,
 
 }  // namespace
 
-net::awaitable<bool> read_proxy_header(net::tcp::socket& socket,
-                                       std::chrono::milliseconds time_limit,
-                                       const SessionList::Entry& session, std::string& client)
+net::awaitable<std::optional<NamedClient>> read_proxy_header(net::tcp::socket& socket,
+                                                             std::chrono::milliseconds time_limit,
+                                                             const SessionList::Entry& waiting)
 {
-    const auto stopping = [&] { return session.ended_by_server().has_value(); };
+    const auto stopping = [&] { return waiting.ended_by_server().has_value(); };
     const auto deadline = Clock::now() + time_limit;
 
     std::string header;  // the bytes taken off the socket: header bytes only
     auto parsed = protocol::parse_proxy_header(header);
     for (;;) {
         if (const auto* complete = std::get_if<ProxyHeader>(&parsed)) {
-            client = client_name(*complete, socket);
-            co_return true;
+            co_return client_named_by(*complete, socket);
         }
         if (const auto* invalid = std::get_if<protocol::ProxyInvalid>(&parsed)) {
             net::log("Connection from {} closed: bad PROXY protocol header ({}).",
                      net::peer_of(socket), invalid->reason);
-            co_return false;
+            co_return std::nullopt;
         }
         // Peek first, then take only the header's share: a v1 line's end is
         // only known once seen, and the client's bytes must stay unread.
@@ -91,8 +93,8 @@ net::awaitable<bool> read_proxy_header(net::tcp::socket& socket,
         }
         if (error || stopping()) {
             net::log("Connection from {} closed before its PROXY protocol header ({}).",
-                     net::peer_of(socket), why_no_header(error, session.ended_by_server()));
-            co_return false;
+                     net::peer_of(socket), why_no_header(error, waiting.ended_by_server()));
+            co_return std::nullopt;
         }
     }
 }

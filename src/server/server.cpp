@@ -71,15 +71,14 @@ std::size_t thread_count(const ServerOptions& options)
 
 // With one worker the process runs one thread, and nothing ever calls into
 // the worker's io_context from another: Asio may skip its scheduler's locks too.
-std::vector<std::unique_ptr<Worker>> make_workers(const ServerOptions& options,
-                                                  ConnectionLimit& limit,
+std::vector<std::unique_ptr<Worker>> make_workers(ServerState& state,
                                                   std::vector<ops::WorkerCounters>& counters)
 {
     std::vector<std::unique_ptr<Worker>> workers;
     const int concurrency_hint =
         counters.size() == 1 ? ASIO_CONCURRENCY_HINT_UNSAFE : ASIO_CONCURRENCY_HINT_UNSAFE_IO;
     for (auto& each : counters) {
-        workers.push_back(std::make_unique<Worker>(options, limit, each, concurrency_hint));
+        workers.push_back(std::make_unique<Worker>(state, each, concurrency_hint));
     }
     return workers;
 }
@@ -87,9 +86,9 @@ std::vector<std::unique_ptr<Worker>> make_workers(const ServerOptions& options,
 }  // namespace
 
 Server::Server(const ServerOptions& options)
-    : options_(options),
+    : state_(options),
       counters_(thread_count(options)),
-      workers_(make_workers(options_, connection_limit_, counters_)),
+      workers_(make_workers(state_, counters_)),
       own_control_(workers_.size() > 1 ? std::make_unique<asio::io_context>(1) : nullptr),
       control_(own_control_ ? *own_control_ : workers_.front()->io())
 {
@@ -97,16 +96,16 @@ Server::Server(const ServerOptions& options)
     for (auto& worker : workers_) {
         contexts.push_back(&worker->io());
     }
-    auto listeners = open_listeners(contexts, options_);
+    auto listeners = open_listeners(contexts, state_.options);
     local_endpoint_ = listeners.front().local_endpoint();
     for (std::size_t i = 0; i < workers_.size(); ++i) {
         workers_[i]->listen_with(std::move(listeners[i]));
     }
-    if (options_.metrics) {
+    if (state_.options.metrics) {
         metrics_.emplace(
             control_,
-            net::listen_endpoint(control_, options_.metrics->host, options_.metrics->port,
-                                 "metrics"),
+            net::listen_endpoint(control_, state_.options.metrics->host,
+                                 state_.options.metrics->port, "metrics"),
             [this] { return ops::render_metrics(counters_snapshot(), ops::read_process_stats()); });
     }
 }
@@ -116,7 +115,7 @@ ops::CountersSnapshot Server::counters_snapshot() const
     auto total = ops::sum_counters(counters_);
     // The connection limit already counts the open connections across
     // workers: the gauge reads that one count.
-    total.connections_open = connection_limit_.taken();
+    total.connections_open = state_.connections.taken();
     return total;
 }
 
@@ -141,19 +140,19 @@ void Server::run()
 
     running_workers_ = workers_.size();
     if (!own_control_) {
-        workers_.front()->run([this] { worker_finished(); });  // and control_ with it
+        workers_.front()->run([this] { worker_stopped(); });  // and control_ with it
         return;
     }
     std::vector<std::jthread> threads;
     try {
         for (auto& worker : workers_) {
-            threads.emplace_back([this, &worker] { worker->run([this] { worker_finished(); }); });
+            threads.emplace_back([this, &worker] { worker->run([this] { worker_stopped(); }); });
         }
     } catch (...) {
         // Out of threads: stop the workers that did start, or joining them
         // on the way out would wait forever.
         for (auto& worker : workers_) {
-            worker->shut_down();
+            worker->stop();
         }
         throw;
     }
@@ -169,10 +168,7 @@ net::awaitable<void> Server::handle_signals()
     const std::string_view name = signal == SIGINT ? "SIGINT" : "SIGTERM";
     log_signal(name, fmt::format("Received {}, shutting down...", name));
     systemd_.notify("STOPPING=1\nSTATUS=Shutting down");
-    status_timer_.cancel();
-    for (auto& worker : workers_) {
-        worker->shut_down();
-    }
+    stop();
 
     auto [cancelled, again] = co_await signals_.async_wait(use_nothrow_awaitable);
     if (!cancelled) {
@@ -212,9 +208,17 @@ net::awaitable<void> Server::report_status_to_systemd()
     }
 }
 
-// Called on each worker's thread once its shutdown is complete; the last one
+void Server::stop()
+{
+    status_timer_.cancel();
+    for (auto& worker : workers_) {
+        worker->stop();
+    }
+}
+
+// Called on each worker's thread once its stop is complete; the last one
 // lets the control io_context's run() return by cancelling what waits on it.
-void Server::worker_finished()
+void Server::worker_stopped()
 {
     if (--running_workers_ == 0) {
         asio::post(control_, [this] {

@@ -12,8 +12,8 @@
 #include "ops/counters.hpp"
 #include "ops/metrics_endpoint.hpp"
 #include "ops/systemd_notify.hpp"
-#include "server/connection_limit.hpp"
 #include "server/options.hpp"
+#include "server/server_state.hpp"
 #include "server/worker.hpp"
 
 namespace hello::server {
@@ -22,8 +22,6 @@ class Server {
 public:
     // Binds and listens; throws std::system_error naming what failed.
     explicit Server(const ServerOptions& options);
-
-    net::tcp::endpoint local_endpoint() const { return local_endpoint_; }
 
     // Serves until SIGINT or SIGTERM has stopped every worker and its
     // sessions; a second signal ends the process at once.
@@ -37,10 +35,12 @@ private:
     net::awaitable<void> handle_signals();
     net::awaitable<void> handle_operator_signals();
     net::awaitable<void> report_status_to_systemd();
-    void worker_finished();
+    // Stops every worker: each stops accepting, and its sessions finish and
+    // close.
+    void stop();
+    void worker_stopped();
 
-    ServerOptions options_;
-    ConnectionLimit connection_limit_{options_.max_connections};
+    ServerState state_;
     // One per worker, each written by its worker's thread only; allocated
     // before any thread starts and never resized, so their addresses hold.
     std::vector<ops::WorkerCounters> counters_;
@@ -51,7 +51,7 @@ private:
     // own, so that no worker carries the duty of stopping the others. With
     // one it is the worker's own: the whole server is then one thread, which
     // skips every lock (and glibc's cancellation bookkeeping on each system
-    // call), about 180 instructions a reply (docs/BENCHMARKS.md).
+    // call; what that saves is in docs/BENCHMARKS.md).
     std::unique_ptr<asio::io_context> own_control_;
     asio::io_context& control_;
     asio::signal_set signals_{control_, SIGINT, SIGTERM};

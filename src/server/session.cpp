@@ -3,19 +3,15 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
-#include <exception>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
-#include "net/endpoint.hpp"
-#include "net/log.hpp"
 #include "ops/access_log.hpp"
 #include "protocol/conversation.hpp"
 #include "server/linger.hpp"
-#include "server/proxy_handshake.hpp"
 #include "server/session_context.hpp"
 
 namespace hello::server {
@@ -36,281 +32,276 @@ struct Pacing {
         : timer(socket.get_executor()), input(max_message + 2)
     {
     }
-    // The tutorial's sleep(1), before each reply. Ending the session cancels it.
-    net::awaitable<void> pause(std::chrono::milliseconds delay)
-    {
-        timer.expires_after(delay);
-        co_await timer.async_wait(use_nothrow_awaitable);
-    }
-
-    asio::steady_timer timer;
-    std::vector<char> input;  // this session's own: it waits while input is unanswered
+    asio::steady_timer timer;  // the tutorial's sleep(1); ending the session cancels it
+    // This session's own: it waits, for its pause, while input is unanswered.
+    std::vector<char> input;
 };
 
-// One session as its worker and the logs see it: its place in the idle sweep
-// and what it amounted to, for its close line and the worker's counters once
-// it ends, however it ends (an exception too: then as "failed").
-class SessionRecord {
+// One client's session: the socket, the conversation (protocol/
+// conversation.hpp: what the client said and is owed, every rule) and the
+// record of it, which the worker's sweep and the logs see. Its members are
+// the card's steps: answer, write, read, close. The destructor counts and
+// logs the close, however the session ended (an exception too: "failed").
+class Session {
 public:
-    SessionRecord(SessionContext& context, net::tcp::socket& socket, asio::steady_timer* pause)
-        : context_(context), entry_(socket, pause)
-    {
-        context_.sessions.join(entry_);
-    }
-    ~SessionRecord()
-    {
-        context_.sessions.leave(entry_);
-        context_.counters.count_close(reason_);
-        if (!context_.options.quiet && !peer_.empty()) {
-            ops::log_close(peer_, reason_,
-                           {Clock::now() - started_, messages_, bytes_in_, bytes_out_});
-        }
-    }
-    SessionRecord(const SessionRecord&) = delete;
-    SessionRecord& operator=(const SessionRecord&) = delete;
+    Session(net::tcp::socket socket, Admission admission, SessionContext& context);
+    ~Session();
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
 
-    // How the logs name the client; an unnamed session is never logged.
-    std::string& peer() { return peer_; }
-    void opened()
+    // Whether the conversation is over, for whatever reason.
+    bool over() const
     {
-        if (!context_.options.quiet) {
-            ops::log_accept(peer_);
-        }
+        return failure_ || conversation_.ending() != protocol::Ending::none ||
+               entry_.ended_by_server();
     }
-    const SessionList::Entry& entry() const { return entry_; }
-    // Bytes moved, one way or the other: the idle clock restarts.
-    void made_progress() { context_.sessions.made_progress(entry_); }
-    void waiting_to_write() { context_.sessions.waiting_to_write(entry_); }
-    void waiting_to_read() { context_.sessions.waiting_to_read(entry_); }
-    // Ends our side without losing what the client is still to receive.
-    net::awaitable<void> linger(net::tcp::socket& socket)
-    {
-        return server::linger(socket, context_.sessions, entry_);
-    }
-    std::optional<CloseReason> ended_by_server() const { return entry_.ended_by_server(); }
 
-    void received(std::size_t bytes)
+    // Writes what the kernel takes at once, without waiting (the socket is
+    // non-blocking). Replies are small and the socket's send buffer almost
+    // always has room, so this is nearly always all of it: the session goes
+    // on at once, without the round through the scheduler that an
+    // async_write's completion takes, nor a nested coroutine's frame
+    // (docs/BENCHMARKS.md). True when nothing is owed any more, or the write
+    // failed.
+    bool write_at_once();
+    // Writes the rest of what is owed, as the kernel takes it.
+    net::awaitable<void> write();
+
+    // With --delay, messages wait for their pause: whether one does.
+    bool has_unanswered() const { return !conversation_.needs_input(); }
+    // Answers the next waiting message after the pause, as the tutorial
+    // sleeps before each reply.
+    net::awaitable<void> answer_after_pause();
+
+    // Waits for what the client says next, into the first bytes.
+    auto read()
     {
-        bytes_in_ += bytes;
-        context_.counters.received_bytes.add(bytes);
+        context_.sessions.waiting_to_read(entry_);
+        return socket_.async_read_some(first_read(), use_nothrow_awaitable);
     }
-    void sent(std::size_t bytes)
-    {
-        bytes_out_ += bytes;
-        context_.counters.sent_bytes.add(bytes);
-    }
-    void answered(std::string_view message)
-    {
-        if (context_.options.verbose) {
-            ops::log_message(peer_, message);
-        }
-        ++messages_;
-        context_.counters.messages.add();
-    }
-    void ended(CloseReason reason) { reason_ = reason; }
-    CloseReason reason() const { return reason_; }
+    // Takes what the read brought, and answers all of it at once (with
+    // --delay: none of it yet).
+    void answer(asio::error_code error, std::size_t size);
+
+    // Ends the session, however it ended, without losing what the client is
+    // still to receive: the close lingers.
+    net::awaitable<void> close();
 
 private:
-    std::string peer_;
+    // Where each read lands first: a few bytes of the session's own frame,
+    // and never more than one read may bring (a raw read over it is refused).
+    asio::mutable_buffer first_read()
+    {
+        return asio::buffer(first_bytes_.data(), std::min(first_bytes_.size(), max_read()));
+    }
+    std::size_t max_read() const { return context_.server.options.max_message + 2; }
+    void take_input(std::size_t size, std::span<char> more);
+    void answer_all();
+    void answered(const protocol::Message& message);
+    void sent(std::size_t bytes);
+
     SessionContext& context_;
+    net::tcp::socket socket_;
+    Admission admission_;
+    std::unique_ptr<Pacing> pacing_;
     SessionList::Entry entry_;
+    protocol::Conversation conversation_;
+    asio::error_code failure_;  // a read or write failed: the connection is gone
     Clock::time_point started_ = Clock::now();
     std::uint64_t bytes_in_ = 0;
     std::uint64_t bytes_out_ = 0;
-    // Counted in 32 bits, so that with reason_ it fits the word the 64-bit
-    // fields leave (8 bytes less a session); the worker's counter is 64-bit.
+    // Counted in 32 bits, so that with reason_ it fits in one word; the
+    // worker's counter is 64-bit.
     std::uint32_t messages_ = 0;
-    CloseReason reason_ = CloseReason::failed;  // until the session says why
+    CloseReason reason_ = CloseReason::failed;  // until close() says why
+    std::array<char, first_read_size> first_bytes_;
 };
 
-// Where each read lands first: a few bytes of the session's own frame, and
-// never more than one read may bring (a raw read over it is refused).
-asio::mutable_buffer first_read(std::array<char, first_read_size>& first_bytes,
-                                std::size_t max_message)
+Session::Session(net::tcp::socket socket, Admission admission, SessionContext& context)
+    : context_(context),
+      socket_(std::move(socket)),
+      admission_(std::move(admission)),
+      pacing_(context.server.options.delay.count() > 0
+                  ? std::make_unique<Pacing>(socket_, context.server.options.max_message)
+                  : nullptr),
+      entry_(socket_, pacing_ ? &pacing_->timer : nullptr),
+      conversation_(context.server.options.max_message)  // owing "Welcome!"
 {
-    return asio::buffer(first_bytes.data(), std::min(first_bytes.size(), max_message + 2));
+    context_.sessions.join(entry_);
+    if (!admission_.client.empty()) {
+        ops::log_accept(admission_.client);
+    }
 }
 
-// Writes what the kernel takes at once, without waiting (the socket is
-// non-blocking). Replies are small and the socket's send buffer almost always
-// has room, so this is nearly always all of it: the session goes on at once,
-// without the round through the scheduler that an async_write's completion
-// takes, nor a nested coroutine's frame (together about 1,000 instructions a
-// reply, docs/BENCHMARKS.md). True when nothing is owed any more, or the
-// write failed (then `failed` is set).
-bool written_at_once(net::tcp::socket& socket, protocol::Conversation& conversation,
-                     SessionRecord& session, bool& failed)
+Session::~Session()
 {
-    asio::error_code error;
-    const auto written = socket.write_some(asio::buffer(conversation.owed()), error);
-    if (error == asio::error::would_block) {
+    context_.sessions.leave(entry_);
+    context_.counters.count_close(reason_);
+    if (!admission_.client.empty()) {
+        ops::log_close(admission_.client, reason_,
+                       {Clock::now() - started_, messages_, bytes_in_, bytes_out_});
+    }
+}
+
+bool Session::write_at_once()
+{
+    if (conversation_.owed().empty()) {
+        return true;
+    }
+    const auto written = socket_.write_some(asio::buffer(conversation_.owed()), failure_);
+    if (failure_ == asio::error::would_block) {
+        failure_ = {};
         return false;
     }
-    conversation.sent(written);
-    session.sent(written);
-    failed = bool(error);
-    return failed || conversation.owed().empty();
+    sent(written);
+    return failure_ || conversation_.owed().empty();
 }
 
-// Writes the rest of what the conversation owes, as the kernel takes it.
-// Every byte taken is progress, and while it waits the sweep watches the
-// client's receive window (session_list.hpp): a client that takes about one
-// receive buffer's worth per timeout is never closed as idle; one whose
-// window stays shut for a timeout is (docs/HARDENING.md).
-// False when the write failed.
-net::awaitable<bool> send(net::tcp::socket& socket, protocol::Conversation& conversation,
-                          SessionRecord& session)
+// Every byte the kernel takes is progress, and while the session waits the
+// sweep watches the client's receive window (session_list.hpp): a client
+// that takes about one receive buffer's worth per timeout is never closed as
+// idle; one whose window stays shut for a timeout is (docs/HARDENING.md).
+net::awaitable<void> Session::write()
 {
-    while (!conversation.owed().empty()) {
-        session.waiting_to_write();
-        auto [error, written] = co_await socket.async_write_some(asio::buffer(conversation.owed()),
-                                                                 use_nothrow_awaitable);
+    while (!conversation_.owed().empty()) {
+        context_.sessions.waiting_to_write(entry_);
+        auto [error, written] = co_await socket_.async_write_some(
+            asio::buffer(conversation_.owed()), use_nothrow_awaitable);
         if (error) {
-            co_return false;
+            failure_ = error;
+            co_return;
         }
-        conversation.sent(written);
-        session.sent(written);
-        session.made_progress();
-    }
-    co_return true;
-}
-
-// Answers every message the client's last read brought, all at once.
-void answer_all(protocol::Conversation& conversation, SessionRecord& session)
-{
-    while (const auto message = conversation.next_message()) {
-        session.answered(message->text);
-        conversation.answer(*message);
+        sent(written);
+        context_.sessions.made_progress(entry_);
     }
 }
 
-// With --delay: answers the next message, if there is one, after the pause,
-// as the tutorial sleeps before each reply.
-net::awaitable<void> answer_one_after_pause(protocol::Conversation& conversation,
-                                            SessionRecord& session, Pacing& pacing,
-                                            std::chrono::milliseconds delay)
+net::awaitable<void> Session::answer_after_pause()
 {
-    if (const auto message = conversation.next_message()) {
-        co_await pacing.pause(delay);
-        session.made_progress();  // the client was not idle while we were
-        session.answered(message->text);
-        conversation.answer(*message);
+    if (const auto message = conversation_.next_message()) {
+        pacing_->timer.expires_after(context_.server.options.delay);
+        co_await pacing_->timer.async_wait(use_nothrow_awaitable);
+        context_.sessions.made_progress(entry_);  // the client was not idle while we were
+        answered(*message);
     }
 }
 
-// Where a read longer than the first bytes lands: room for the longest
-// message and its "\r\n". Without --delay a session never waits while it
-// holds unanswered input (the replies to one read are all owed before its
-// next co_await), so every session of a thread shares one buffer; with
-// --delay each has its own.
-std::span<char> more_bytes(std::size_t size, Pacing* pacing)
+void Session::answer(asio::error_code error, std::size_t size)
 {
-    if (pacing != nullptr) {
-        return pacing->input;
+    if (error == asio::error::eof) {
+        conversation_.received_end_of_stream();
+    } else if (error) {
+        failure_ = error;
+        return;
+    } else {
+        context_.sessions.made_progress(entry_);  // and for the replies written at once, too
+        if (pacing_) {
+            take_input(size, pacing_->input);
+            return;  // answered one by one, after their pauses
+        }
+        if (size == first_read().size()) {
+            // More may be waiting: what borrows the shared input answers it
+            // all before it returns.
+            context_.input.lend(max_read(), [&](std::span<char> more) {
+                take_input(size, more);
+                answer_all();
+            });
+            return;
+        }
+        take_input(size, {});
     }
-    thread_local std::vector<char> shared;
-    if (shared.size() < size) {
-        shared.resize(size);
+    if (!pacing_) {
+        answer_all();
     }
-    return {shared.data(), size};
 }
 
-// Hands the conversation what a read into `first_read` brought, and what
-// else has come: when the read filled it, more may be waiting, and is taken
-// now without waiting (the socket is non-blocking), so that a raw message
-// arrives whole and pipelined lines are answered in one batch. One read's
-// worth at most (--max-message + 2 bytes) per turn, so one client cannot hold
-// the thread. Returns how many bytes that was.
-std::size_t take_input(net::tcp::socket& socket, asio::mutable_buffer first_read, std::size_t size,
-                       protocol::Conversation& conversation, std::size_t max_message,
-                       Pacing* pacing)
+// Hands the conversation what a read into the first bytes brought, and what
+// else has come: when the read filled them, more may be waiting, and is
+// taken now into `more` without waiting (the socket is non-blocking), so that
+// a raw message arrives whole and pipelined lines are answered in one batch.
+// One read's worth at most (--max-message + 2 bytes) per turn, so one client
+// cannot hold the thread.
+void Session::take_input(std::size_t size, std::span<char> more)
 {
-    const auto* first = static_cast<const char*>(first_read.data());
-    if (size < first_read.size()) {
-        conversation.received({first, size});  // nothing more was there
-        return size;
+    if (size < first_read().size()) {
+        conversation_.received({first_bytes_.data(), size});  // nothing more was there
+    } else {
+        std::copy_n(first_bytes_.data(), size, more.data());
+        asio::error_code nothing_more;  // would_block: that was all; eof: seen by the next read
+        size +=
+            socket_.read_some(asio::buffer(more.data() + size, more.size() - size), nothing_more);
+        conversation_.received({more.data(), size});
     }
-    const auto more = more_bytes(max_message + 2, pacing);
-    std::copy_n(first, size, more.data());
-    asio::error_code nothing_more;  // would_block: that was all; eof: seen by the next read
-    size += socket.read_some(asio::buffer(more.data() + size, more.size() - size), nothing_more);
-    conversation.received({more.data(), size});
-    return size;
+    bytes_in_ += size;
+    context_.counters.received_bytes.add(size);
+}
+
+void Session::answer_all()
+{
+    while (const auto message = conversation_.next_message()) {
+        answered(*message);
+    }
+}
+
+void Session::answered(const protocol::Message& message)
+{
+    if (context_.server.options.verbose && !admission_.client.empty()) {
+        ops::log_message(admission_.client, message.text);
+    }
+    ++messages_;
+    context_.counters.messages.add();
+    conversation_.answer(message);
+}
+
+void Session::sent(std::size_t bytes)
+{
+    conversation_.sent(bytes);
+    bytes_out_ += bytes;
+    context_.counters.sent_bytes.add(bytes);
+}
+
+net::awaitable<void> Session::close()
+{
+    // The one rule for why a session ended, decided before the linger,
+    // which a stop may cut short.
+    reason_ = protocol::decide_close_reason(entry_.ended_by_server(), bool(failure_),
+                                            conversation_.ending());
+    co_await linger(socket_, context_, entry_);
 }
 
 }  // namespace
 
 // The tutorial's tcplink(): greet, then answer what the client says until it
-// says "exit" or goes. One coroutine frame holds the whole conversation while
-// it waits for the client; `slot` is held, unused, for as long as it lives.
-// An exception (a bug, or memory exhausted) ends this session only: its record
-// counts it as "failed", and the acceptor's completion handler logs it.
-net::awaitable<void> serve_client(net::tcp::socket socket, [[maybe_unused]] ConnectionSlot slot,
+// says "exit" or goes. One coroutine frame holds the whole session while it
+// waits for the client. An exception (a bug, or memory exhausted) ends this
+// session only: it counts as "failed", and the spawn's completion handler
+// logs it.
+net::awaitable<void> serve_client(net::tcp::socket socket, Admission admission,
                                   SessionContext& context)
 {
-    const auto pacing = context.options.delay.count() > 0
-                            ? std::make_unique<Pacing>(socket, context.options.max_message)
-                            : nullptr;
-    SessionRecord session(context, socket, pacing ? &pacing->timer : nullptr);
-    // The name the logs give the client: its address, or with
-    // --proxy-protocol the one the balancer's header names.
-    if (!context.options.proxy_protocol) {
-        session.peer() = net::peer_of(socket);
-    } else {
-        session.waiting_to_read();  // a shutdown ends the wait for the header too
-        if (!co_await read_proxy_header(socket, context.options.proxy_header_timeout,
-                                        session.entry(), session.peer())) {
-            session.ended(CloseReason::proxy_header);  // logged already; never a session
-            co_return;
-        }
-    }
-    session.opened();
-
-    protocol::Conversation conversation(context.options.max_message);  // owing "Welcome!"
-    std::array<char, first_read_size> first_bytes;
-    bool failed = false;  // a read or write failed: the connection is gone
+    Session session(std::move(socket), std::move(admission), context);
     for (;;) {
-        // Answer what the client has said: all of it, or with --delay one
-        // message a turn.
-        if (pacing) {
-            co_await answer_one_after_pause(conversation, session, *pacing, context.options.delay);
-        } else {
-            answer_all(conversation, session);
+        // Write what the client is owed: the greeting, the replies to one
+        // read, or an error line.
+        if (!session.write_at_once()) {
+            co_await session.write();
         }
-        // Write what it is owed: the greeting, the replies to one read, or
-        // an error line.
-        if (!written_at_once(socket, conversation, session, failed)) {
-            failed = !co_await send(socket, conversation, session);
-        }
-        if (failed || conversation.ending() != protocol::Ending::none ||
-            session.ended_by_server()) {
+        if (session.over()) {
             break;
         }
-        if (!conversation.needs_input()) {
-            continue;  // with --delay: more messages wait for their pause
+        // With --delay, answer the next message after its pause.
+        if (session.has_unanswered()) {
+            co_await session.answer_after_pause();
+            continue;
         }
-        // Read what it says next.
-        session.waiting_to_read();
-        const auto [error, size] = co_await socket.async_read_some(
-            first_read(first_bytes, context.options.max_message), use_nothrow_awaitable);
-        if (error == asio::error::eof) {
-            conversation.received_end_of_stream();
-        } else if (error) {
-            failed = true;
-            break;
-        } else {
-            session.made_progress();  // and for the replies written at once, too
-            session.received(take_input(socket,
-                                        first_read(first_bytes, context.options.max_message), size,
-                                        conversation, context.options.max_message, pacing.get()));
-        }
+        // Read what it says next, and answer it.
+        const auto [error, size] = co_await session.read();
+        session.answer(error, size);
     }
-    // The one place where a session ends, and the one rule for why. However
-    // it ends, the client may still be sending: the close lingers, so that
-    // it receives every byte written to it before.
-    session.ended(
-        protocol::decide_close_reason(session.ended_by_server(), failed, conversation.ending()));
-    co_await session.linger(socket);
+    // The one place where a session ends. However it ends, the client may
+    // still be sending: the close lingers, so that it receives every byte
+    // written to it before.
+    co_await session.close();
 }
 
 }  // namespace hello::server

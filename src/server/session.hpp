@@ -3,16 +3,17 @@
 // thread-per-client tcplink().
 
 #include "net/asio_compat.hpp"
-#include "server/connection_limit.hpp"
+#include "server/admission.hpp"
 
 namespace hello::server {
 
 struct SessionContext;
 
 // Serves one client until it says "exit", hangs up, misbehaves, stays idle
-// too long or the server shuts down; `slot` is its place among
-// --max-connections. Never throws: whatever goes wrong ends this session only.
-net::awaitable<void> serve_client(net::tcp::socket socket, ConnectionSlot slot,
+// too long or the server stops; `admission` is its place among
+// --max-connections and its name. Never throws: whatever goes wrong ends
+// this session only.
+net::awaitable<void> serve_client(net::tcp::socket socket, Admission admission,
                                   SessionContext& context);
 
 }  // namespace hello::server

@@ -71,8 +71,8 @@ void SessionList::leave(Entry& entry)
     if (entry.linked_) {
         unlink(entry);
     }
-    if (--size_ == 0 && on_empty_) {
-        on_empty_();
+    if (--size_ == 0 && stopped_) {
+        stopped_();
     }
 }
 
@@ -137,7 +137,7 @@ void SessionList::Entry::stop(CloseReason why)
     }
 }
 
-void SessionList::Entry::close()
+void SessionList::Entry::stop_now()
 {
     asio::error_code ignored;
     socket_.close(ignored);
@@ -163,7 +163,7 @@ void SessionList::close_quiet_lingerers(Clock::time_point now)
     while (lingering_.front != nullptr && lingering_.front->last_progress_ + linger_quiet <= now) {
         auto& entry = *lingering_.front;
         unlink(entry);
-        entry.close();
+        entry.stop_now();
     }
 }
 
@@ -188,8 +188,9 @@ std::size_t SessionList::close_idle(Clock::time_point now)
     return closed;
 }
 
-void SessionList::request_stop_all()
+void SessionList::stop_all(std::function<void()> stopped)
 {
+    stopped_ = std::move(stopped);
     for (auto* entry = serving_.front; entry != nullptr; entry = entry->next_) {
         entry->ended_by_server_ = CloseReason::shutdown;
         // A session waiting for its client ends at once; one writing a reply
@@ -203,7 +204,7 @@ void SessionList::request_stop_all()
     }
 }
 
-void SessionList::close_all()
+void SessionList::stop_all_now()
 {
     for (auto* queue : {&serving_, &lingering_}) {
         while (queue->front != nullptr) {
@@ -212,7 +213,7 @@ void SessionList::close_all()
             if (!left.ended_by_server_) {
                 left.ended_by_server_ = CloseReason::shutdown;
             }
-            left.close();
+            left.stop_now();
         }
     }
 }

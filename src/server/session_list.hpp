@@ -1,6 +1,6 @@
 #pragma once
 // One worker's live sessions, as the worker sees them from outside: enough to
-// close the idle ones and to end them all on shutdown.
+// close the idle ones and to stop them all when the server stops.
 //
 // The sessions form an intrusive list ordered by their last progress (a byte
 // read or written): a session that makes progress moves to the back, so the
@@ -73,8 +73,8 @@ public:
         Entry(const Entry&) = delete;
         Entry& operator=(const Entry&) = delete;
 
-        // Idle or shutdown once the worker has ended (or begun to end) the
-        // session; nothing while the session is its own master.
+        // Idle or shutdown once the worker has stopped (or begun to stop)
+        // the session; nothing while the session is its own master.
         std::optional<CloseReason> ended_by_server() const { return ended_by_server_; }
 
     private:
@@ -84,7 +84,7 @@ public:
         void stop(CloseReason why);
         // Closes its socket now, lingering or not: its pending operations
         // fail at once, and what it owes is no longer waited for.
-        void close();
+        void stop_now();
         void note(const ClientWindow& window)
         {
             acknowledged_ = window.acknowledged;
@@ -124,7 +124,7 @@ public:
     // what the client has acknowledged so far, for the sweep.
     void waiting_to_write(Entry& entry);
     // The session waits for its client to say something, owing it nothing:
-    // a shutdown may end that wait at once.
+    // stop_all() may end that wait at once.
     void waiting_to_read(Entry& entry) { entry.reading_ = true; }
     // The session has ended its side and discards what the client still
     // sends: from now on it is closed after linger_quiet without a byte.
@@ -146,14 +146,12 @@ public:
     // Returns how many sessions it ended.
     std::size_t close_idle(Clock::time_point now);
 
-    // Shutdown, step 1: sessions waiting for their client end at once;
-    // sessions writing a reply end once it is out; both linger.
-    void request_stop_all();
-    // Shutdown, step 2: whatever is left, lingering or not, is closed now.
-    void close_all();
-
-    // Called each time the last session leaves.
-    void on_empty(std::function<void()> callback) { on_empty_ = std::move(callback); }
+    // Stopping, step 1: sessions waiting for their client end at once;
+    // sessions writing a reply end once it is out; both linger. From now on
+    // `stopped` is called each time the last session leaves.
+    void stop_all(std::function<void()> stopped);
+    // Stopping, step 2: whatever is left, lingering or not, is closed now.
+    void stop_all_now();
 
 private:
     // Sessions in the order of their last progress, the least recent first.
@@ -170,7 +168,27 @@ private:
     Queue serving_;    // closed after idle_timeout_ without progress
     Queue lingering_;  // closed after linger_quiet without a byte from the client
     std::size_t size_ = 0;
-    std::function<void()> on_empty_;
+    std::function<void()> stopped_;
+};
+
+// An entry that is in `list` for as long as it lives: a connection that is
+// not yet, or no longer, a session (a PROXY header awaited, a refusal
+// lingering), so that the sweep and a stop reach it too.
+class ListedConnection {
+public:
+    ListedConnection(SessionList& list, net::tcp::socket& socket) : list_(list), entry_(socket)
+    {
+        list_.join(entry_);
+    }
+    ~ListedConnection() { list_.leave(entry_); }
+    ListedConnection(const ListedConnection&) = delete;
+    ListedConnection& operator=(const ListedConnection&) = delete;
+
+    SessionList::Entry& entry() { return entry_; }
+
+private:
+    SessionList& list_;
+    SessionList::Entry entry_;
 };
 
 }  // namespace hello::server

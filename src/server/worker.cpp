@@ -19,9 +19,8 @@ constexpr auto summary_interval = std::chrono::seconds(1);
 
 }  // namespace
 
-Worker::Worker(const ServerOptions& options, ConnectionLimit& limit, ops::WorkerCounters& counters,
-               int concurrency_hint)
-    : io_(concurrency_hint), context_(options, limit, counters)
+Worker::Worker(ServerState& server, ops::WorkerCounters& counters, int concurrency_hint)
+    : io_(concurrency_hint), context_(server, counters)
 {
 }
 
@@ -41,24 +40,23 @@ void Worker::run(std::function<void()> stopped)
     io_.run();
 }
 
-void Worker::shut_down()
+void Worker::stop()
 {
-    asio::post(io_, [this] { begin_shutdown(); });
+    asio::post(io_, [this] { begin_stop(); });
 }
 
-void Worker::begin_shutdown()
+void Worker::begin_stop()
 {
     asio::error_code ignored;
     acceptor_.close(ignored);  // the acceptor coroutine ends
-    shutting_down_ = true;
-    shutdown_deadline_ = Clock::now() + context_.options.shutdown_timeout;
-    context_.sessions.on_empty([this] { sweep_timer_.cancel(); });
-    context_.sessions.request_stop_all();
+    stopping_ = true;
+    stop_deadline_ = Clock::now() + context_.server.options.shutdown_timeout;
+    context_.sessions.stop_all([this] { sweep_timer_.cancel(); });
     sweep_timer_.cancel();  // to look at the new deadline
 }
 
 // The worker's one timer: closes idle sessions, sums up repeated log lines,
-// and enforces --shutdown-timeout. It wakes for the earliest of those, so a
+// and ends a stop at --shutdown-timeout. It wakes for the earliest of those, so a
 // worker with nothing to do sleeps for a second (at most --idle-timeout) at a
 // time.
 net::awaitable<void> Worker::sweep()
@@ -66,15 +64,15 @@ net::awaitable<void> Worker::sweep()
     auto& sessions = context_.sessions;
     for (;;) {
         const auto now = Clock::now();
-        if (shutting_down_ && sessions.size() == 0) {
+        if (stopping_ && sessions.size() == 0) {
             stopped_();
             co_return;  // nothing of the worker's keeps io_.run() going any more
         }
-        if (now >= shutdown_deadline_) {
+        if (now >= stop_deadline_) {
             net::log("{} connection(s) still open after {}; closing them.", sessions.size(),
-                     cli::format_duration(context_.options.shutdown_timeout));
-            sessions.close_all();
-            shutdown_deadline_ = Clock::time_point::max();
+                     cli::format_duration(context_.server.options.shutdown_timeout));
+            sessions.stop_all_now();
+            stop_deadline_ = Clock::time_point::max();
         }
         sessions.close_idle(now);
         log_summaries(now);
@@ -82,18 +80,21 @@ net::awaitable<void> Worker::sweep()
         // Never sleep longer than one idle timeout: a session that arrives
         // meanwhile must not outstay its own.
         const auto longest_sleep =
-            std::min<Clock::duration>(summary_interval, context_.options.idle_timeout);
+            std::min<Clock::duration>(summary_interval, context_.server.options.idle_timeout);
         sweep_timer_.expires_at(
-            std::min({sessions.next_deadline(), shutdown_deadline_, now + longest_sleep}));
+            std::min({sessions.next_deadline(), stop_deadline_, now + longest_sleep}));
         co_await sweep_timer_.async_wait(net::use_nothrow_awaitable);
     }
 }
 
 void Worker::log_summaries(Clock::time_point now)
 {
-    if (const auto count = context_.turned_away_log.summary_due(now)) {
-        net::log("Turned away {} more client(s) in the last {}s (--max-connections {}).", count,
-                 summary_interval.count(), context_.limit.max());
+    for (const auto& each : protocol::refusals) {
+        auto& log = context_.turned_away_log[static_cast<std::size_t>(each.refusal)];
+        if (const auto count = log.summary_due(now)) {
+            net::log("Turned away {} more client(s) in the last {}s ({}).", count,
+                     summary_interval.count(), each.option);
+        }
     }
     if (const auto count = context_.accept_error_log.summary_due(now)) {
         net::log("{} more accept error(s) in the last {}s.", count, summary_interval.count());

@@ -14,6 +14,7 @@
 #include "net/asio_compat.hpp"
 #include "server/connection_limit.hpp"
 #include "server/options.hpp"
+#include "server/server_state.hpp"
 #include "server/session_list.hpp"
 #include "server/worker.hpp"
 
@@ -22,6 +23,7 @@ using hello::net::tcp;
 using hello::server::ClientWindow;
 using hello::server::ConnectionLimit;
 using hello::server::ServerOptions;
+using hello::server::ServerState;
 using hello::server::took_replies;
 using hello::server::Worker;
 using Clock = std::chrono::steady_clock;
@@ -39,7 +41,7 @@ ServerOptions quiet_options()
 class RunningWorker {
 public:
     explicit RunningWorker(const ServerOptions& options)
-        : options_(options), limit_(options.max_connections), worker_(options_, limit_, counters_)
+        : state_(options), worker_(state_, counters_)
     {
         tcp::acceptor acceptor(worker_.io(), tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
         endpoint_ = acceptor.local_endpoint();
@@ -51,23 +53,22 @@ public:
     }
     ~RunningWorker() { stop(); }
 
-    // Shuts the worker down and waits for run() to return.
+    // Stops the worker and waits for run() to return.
     void stop()
     {
         if (thread_.joinable()) {
-            worker_.shut_down();
+            worker_.stop();
             thread_.join();
         }
     }
 
     tcp::endpoint endpoint() const { return endpoint_; }
-    ConnectionLimit& limit() { return limit_; }
+    ConnectionLimit& limit() { return state_.connections; }
     const hello::ops::WorkerCounters& counters() const { return counters_; }
     bool finished() const { return finished_; }
 
 private:
-    ServerOptions options_;
-    ConnectionLimit limit_;
+    ServerState state_;
     hello::ops::WorkerCounters counters_;
     Worker worker_;
     tcp::endpoint endpoint_;
