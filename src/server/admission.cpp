@@ -73,7 +73,7 @@ void admit(net::tcp::socket socket, const net::tcp::endpoint& peer, SessionConte
     auto slot = limit.try_reserve();
     if (!slot) {
         spawn(socket,
-              turn_away(std::move(socket), protocol::Refusal::busy, limit.taken(), context));
+              turn_away(std::move(socket), protocol::Refusal::busy, limit.taken(), peer, context));
         return;
     }
     context.counters.accepted.add();

@@ -4,7 +4,6 @@
 
 #include <chrono>
 
-#include "net/endpoint.hpp"
 #include "net/log.hpp"
 #include "protocol/replies.hpp"
 #include "server/linger.hpp"
@@ -34,22 +33,23 @@ private:
 };
 
 void log_refusal(const protocol::RefusalInfo& refusal, std::size_t count,
-                 const net::tcp::socket& socket)
+                 const net::tcp::endpoint& client)
 {
     net::log("{}", fmt::format(fmt::runtime(refusal.log), fmt::arg("count", count),
-                               fmt::arg("address", net::peer_of(socket))));
+                               fmt::arg("address", client.address().to_string())));
 }
 
 }  // namespace
 
 net::awaitable<void> turn_away(net::tcp::socket socket, protocol::Refusal refusal,
-                               std::size_t count, SessionContext& context)
+                               std::size_t count, net::tcp::endpoint client,
+                               SessionContext& context)
 {
     const auto& why = protocol::describe(refusal);
     context.counters.count_refusal(refusal);
     if (context.turned_away_log[static_cast<std::size_t>(refusal)].occurred(
             std::chrono::steady_clock::now())) {
-        log_refusal(why, count, socket);
+        log_refusal(why, count, client);
     }
     // A new socket's send buffer always has room for one line.
     const auto line = protocol::error_reply(why.reason, false);
