@@ -13,7 +13,8 @@
 namespace hello::protocol {
 
 enum class Refusal : std::uint8_t {
-    busy,  // every --max-connections slot is taken
+    busy,    // every --max-connections slot is taken
+    per_ip,  // the client's address holds --max-connections-per-ip already
 };
 
 struct RefusalInfo {
@@ -30,6 +31,10 @@ struct RefusalInfo {
 inline constexpr std::array refusals{
     RefusalInfo{Refusal::busy, "busy", "server busy, try again later", "--max-connections",
                 "{count} clients connected (--max-connections); turning new ones away."},
+    RefusalInfo{Refusal::per_ip, "per_ip", "too many connections from your address",
+                "--max-connections-per-ip",
+                "{count} connections from {address} (--max-connections-per-ip); turning new ones "
+                "away."},
 };
 inline constexpr std::size_t refusal_count = refusals.size();
 

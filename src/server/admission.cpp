@@ -39,10 +39,18 @@ void spawn(net::tcp::socket& socket, Awaitable&& connection)
     asio::co_spawn(executor, std::forward<Awaitable>(connection), ReportSessionFailure{});
 }
 
-// The client is known: its session starts.
+// The client is known: its session starts, unless its address holds
+// --max-connections-per-ip already.
 void start_session(net::tcp::socket socket, ConnectionSlot slot, const NamedClient& client,
                    SessionContext& context)
 {
+    auto& limit = context.server.connections;
+    if (!limit.try_claim(slot, client.address.address())) {
+        spawn(socket, turn_away(std::move(socket), protocol::Refusal::per_ip,
+                                limit.max_per_address(), client.address, context));
+        return;
+    }
+    context.counters.accepted.add();  // past every limit: served
     spawn(socket,
           serve_client(std::move(socket), Admission{std::move(slot), client.name}, context));
 }
@@ -76,7 +84,6 @@ void admit(net::tcp::socket socket, const net::tcp::endpoint& peer, SessionConte
               turn_away(std::move(socket), protocol::Refusal::busy, limit.taken(), peer, context));
         return;
     }
-    context.counters.accepted.add();
     asio::error_code ignored;
     socket.set_option(net::tcp::no_delay(true), ignored);  // replies are small; send them now
     // Sessions write what the kernel takes at once and take what else has

@@ -48,6 +48,9 @@ ServerCommand parse_server_command(std::span<const std::string_view> arguments)
             options.idle_timeout = cli::parse_duration(*idle);
         } else if (auto count = walker.option("--max-connections")) {
             options.max_connections = cli::parse_count(*count, "connection count", 1, 1'000'000);
+        } else if (auto count = walker.option("--max-connections-per-ip")) {
+            options.max_connections_per_ip =
+                cli::parse_count(*count, "connection count", 0, 1'000'000);
         } else if (auto threads = walker.option("--threads")) {
             options.threads = cli::parse_count(*threads, "thread count", 0, 256);
         } else if (auto grace = walker.option("--shutdown-timeout")) {
@@ -93,6 +96,12 @@ Options:
                             replies, for this long (default 5m)
   --max-connections N       clients served at once (default 10000); past it a new
                             client gets "error: server busy" and is closed
+  --max-connections-per-ip N
+                            clients served at once from one address (default 0:
+                            no limit; with --proxy-protocol, the address the
+                            header names); past it a new one from that address
+                            gets "error: too many connections from your address"
+                            and is closed
   --shutdown-timeout DURATION
                             on SIGINT/SIGTERM, how long clients may take to receive
                             the reply being written (default 5s); a second signal

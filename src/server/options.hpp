@@ -33,6 +33,7 @@ struct ServerOptions {
     std::size_t max_message = 4096;                 // bytes, without line ending
     std::chrono::milliseconds idle_timeout = 5min;  // silence before a client is closed
     std::size_t max_connections = 10'000;
+    std::size_t max_connections_per_ip = 0;           // from one client address; 0: no limit
     std::chrono::milliseconds shutdown_timeout = 5s;  // for sessions to finish on SIGTERM
     std::size_t threads = 1;                          // 0: one per core
     bool quiet = false;                               // no per-connection log lines

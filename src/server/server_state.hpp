@@ -12,14 +12,14 @@ namespace hello::server {
 
 struct ServerState {
     explicit ServerState(const ServerOptions& options)
-        : options(options), connections(options.max_connections)
+        : options(options), connections(options.max_connections, options.max_connections_per_ip)
     {
     }
     ServerState(const ServerState&) = delete;
     ServerState& operator=(const ServerState&) = delete;
 
     const ServerOptions options;  // the command line
-    ConnectionLimit connections;  // --max-connections, across every worker
+    ConnectionLimit connections;  // --max-connections(-per-ip), across every worker
 };
 
 }  // namespace hello::server
