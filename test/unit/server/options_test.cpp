@@ -1,9 +1,11 @@
 #include <doctest/doctest.h>
 
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "cli/arguments.hpp"
+#include "cli/values.hpp"
 #include "server/options.hpp"
 
 using namespace std::chrono_literals;
@@ -24,6 +26,40 @@ TEST_SUITE("options")
         CHECK(command.options.max_connections == 10000);
         CHECK(command.options.shutdown_timeout == 5s);
         CHECK(command.options.threads == 1);
+        CHECK(command.options.max_connections_per_ip == 0);
+    }
+
+    TEST_CASE("--help states the defaults the code has")
+    {
+        // The defaults are ServerOptions' member initializers; the usage text
+        // repeats them, so this holds the two together.
+        const hello::server::ServerOptions defaults;
+        const auto usage = hello::server::server_usage();
+        // The word after "(default " in the option's own paragraph.
+        const auto stated = [&](std::string_view option) {
+            const auto at = usage.find(std::string(option) + " ");
+            REQUIRE_MESSAGE(at != std::string::npos, option);
+            const auto paragraph = usage.substr(at, usage.find("\n  -", at + 1) - at);
+            const auto value = paragraph.find("(default ");
+            REQUIRE_MESSAGE(value != std::string::npos, option, ": ", paragraph);
+            const auto start = value + std::string_view("(default ").size();
+            return paragraph.substr(start, paragraph.find_first_of(";)", start) - start);
+        };
+        const auto duration = [&](std::string_view option) {
+            return hello::cli::parse_duration(stated(option));
+        };
+        const auto count = [&](std::string_view option) { return std::stoull(stated(option)); };
+        CHECK(count("--port") == defaults.port);
+        CHECK(duration("--delay") == defaults.delay);
+        CHECK(count("--max-message") == defaults.max_message);
+        CHECK(duration("--idle-timeout") == defaults.idle_timeout);
+        CHECK(count("--max-connections") == defaults.max_connections);
+        CHECK(count("--max-connections-per-ip") == defaults.max_connections_per_ip);
+        CHECK(duration("--shutdown-timeout") == defaults.shutdown_timeout);
+        CHECK(duration("--proxy-header-timeout") == defaults.proxy_header_timeout);
+        CHECK(count("--threads") == defaults.threads);
+        CHECK(usage.find("127.0.0.1") != std::string::npos);
+        CHECK(defaults.host == "127.0.0.1");
     }
 
     TEST_CASE("server options")
