@@ -26,7 +26,6 @@ std::string_view level_name(LogLevel level)
 {
     switch (level) {
     case LogLevel::info: return "info";
-    case LogLevel::warning: return "warning";
     case LogLevel::error: return "error";
     }
     return "info";

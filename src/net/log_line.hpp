@@ -15,7 +15,7 @@
 namespace hello::net {
 
 enum class LogFormat { text, json };
-enum class LogLevel { info, warning, error };
+enum class LogLevel { info, error };
 
 std::string_view level_name(LogLevel level);
 

@@ -57,7 +57,6 @@ public:
 
     FramerEvent next();
 
-    Framing framing() const { return framing_; }
     // Whether the client's current output line is unfinished: true until the
     // first reply in line framing ends the greeting's line.
     bool client_line_open() const { return framing_ == Framing::raw || first_line_pending_; }

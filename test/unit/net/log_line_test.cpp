@@ -52,8 +52,8 @@ TEST_CASE("json: one object with ts, level, event, peer, the fields and the word
 
 TEST_CASE("json: no peer, no timestamp, other levels")
 {
-    CHECK(log_line(LogFormat::json, LogLevel::warning, "log", "", {}, "x", std::nullopt) ==
-          "{\"level\":\"warning\",\"event\":\"log\",\"msg\":\"x\"}\n");
+    CHECK(log_line(LogFormat::json, LogLevel::info, "log", "", {}, "x", std::nullopt) ==
+          "{\"level\":\"info\",\"event\":\"log\",\"msg\":\"x\"}\n");
     CHECK(log_line(LogFormat::json, LogLevel::error, "log", "", {}, "", std::nullopt) ==
           "{\"level\":\"error\",\"event\":\"log\",\"msg\":\"\"}\n");
 }
