@@ -44,7 +44,9 @@ struct Pacing {
 // logs the close, however the session ended (an exception too: "failed").
 class Session {
 public:
-    Session(net::tcp::socket socket, Admission admission, SessionContext& context);
+    // `socket` and `admission` are the coroutine's own parameters: the
+    // session refers to them rather than keep a second copy in its frame.
+    Session(net::tcp::socket& socket, Admission& admission, SessionContext& context);
     ~Session();
     Session(const Session&) = delete;
     Session& operator=(const Session&) = delete;
@@ -52,7 +54,7 @@ public:
     // Whether the conversation is over, for whatever reason.
     bool over() const
     {
-        return failure_ || conversation_.ending() != protocol::Ending::none ||
+        return failed_ || conversation_.ending() != protocol::Ending::none ||
                entry_.ended_by_server();
     }
 
@@ -77,7 +79,7 @@ public:
     auto read()
     {
         context_.sessions.waiting_to_read(entry_);
-        return socket_.async_read_some(first_read(), use_nothrow_awaitable);
+        return socket().async_read_some(first_read(), use_nothrow_awaitable);
     }
     // Takes what the read brought, and answers all of it at once (with
     // --delay: none of it yet).
@@ -88,6 +90,7 @@ public:
     net::awaitable<void> close();
 
 private:
+    net::tcp::socket& socket() { return entry_.socket(); }
     // Where each read lands first: a few bytes of the session's own frame,
     // and never more than one read may bring (a raw read over it is refused).
     asio::mutable_buffer first_read()
@@ -101,30 +104,28 @@ private:
     void sent(std::size_t bytes);
 
     SessionContext& context_;
-    net::tcp::socket socket_;
-    Admission admission_;
+    const Admission& admission_;
     std::unique_ptr<Pacing> pacing_;
-    SessionList::Entry entry_;
+    SessionList::Entry entry_;  // and through it, the socket
     protocol::Conversation conversation_;
-    asio::error_code failure_;  // a read or write failed: the connection is gone
     Clock::time_point started_ = Clock::now();
     std::uint64_t bytes_in_ = 0;
     std::uint64_t bytes_out_ = 0;
-    // Counted in 32 bits, so that with reason_ it fits in one word; the
-    // worker's counter is 64-bit.
+    // Counted in 32 bits, so that with the two below it fits in one word;
+    // the worker's counter is 64-bit.
     std::uint32_t messages_ = 0;
     CloseReason reason_ = CloseReason::failed;  // until close() says why
+    bool failed_ = false;                       // a read or write failed: the connection is gone
     std::array<char, first_read_size> first_bytes_;
 };
 
-Session::Session(net::tcp::socket socket, Admission admission, SessionContext& context)
+Session::Session(net::tcp::socket& socket, Admission& admission, SessionContext& context)
     : context_(context),
-      socket_(std::move(socket)),
-      admission_(std::move(admission)),
+      admission_(admission),
       pacing_(context.server.options.delay.count() > 0
-                  ? std::make_unique<Pacing>(socket_, context.server.options.max_message)
+                  ? std::make_unique<Pacing>(socket, context.server.options.max_message)
                   : nullptr),
-      entry_(socket_, pacing_ ? &pacing_->timer : nullptr),
+      entry_(socket, pacing_ ? &pacing_->timer : nullptr),
       conversation_(context.server.options.max_message)  // owing "Welcome!"
 {
     context_.sessions.join(entry_);
@@ -148,13 +149,14 @@ bool Session::write_at_once()
     if (conversation_.owed().empty()) {
         return true;
     }
-    const auto written = socket_.write_some(asio::buffer(conversation_.owed()), failure_);
-    if (failure_ == asio::error::would_block) {
-        failure_ = {};
+    asio::error_code error;
+    const auto written = socket().write_some(asio::buffer(conversation_.owed()), error);
+    if (error == asio::error::would_block) {
         return false;
     }
     sent(written);
-    return failure_ || conversation_.owed().empty();
+    failed_ = bool(error);
+    return failed_ || conversation_.owed().empty();
 }
 
 // Every byte the kernel takes is progress, and while the session waits the
@@ -165,10 +167,10 @@ net::awaitable<void> Session::write()
 {
     while (!conversation_.owed().empty()) {
         context_.sessions.waiting_to_write(entry_);
-        auto [error, written] = co_await socket_.async_write_some(
+        auto [error, written] = co_await socket().async_write_some(
             asio::buffer(conversation_.owed()), use_nothrow_awaitable);
         if (error) {
-            failure_ = error;
+            failed_ = true;
             co_return;
         }
         sent(written);
@@ -191,7 +193,7 @@ void Session::answer(asio::error_code error, std::size_t size)
     if (error == asio::error::eof) {
         conversation_.received_end_of_stream();
     } else if (error) {
-        failure_ = error;
+        failed_ = true;
         return;
     } else {
         context_.sessions.made_progress(entry_);  // and for the replies written at once, too
@@ -229,7 +231,7 @@ void Session::take_input(std::size_t size, std::span<char> more)
         std::copy_n(first_bytes_.data(), size, more.data());
         asio::error_code nothing_more;  // would_block: that was all; eof: seen by the next read
         size +=
-            socket_.read_some(asio::buffer(more.data() + size, more.size() - size), nothing_more);
+            socket().read_some(asio::buffer(more.data() + size, more.size() - size), nothing_more);
         conversation_.received({more.data(), size});
     }
     bytes_in_ += size;
@@ -264,9 +266,9 @@ net::awaitable<void> Session::close()
 {
     // The one rule for why a session ended, decided before the linger,
     // which a stop may cut short.
-    reason_ = protocol::decide_close_reason(entry_.ended_by_server(), bool(failure_),
-                                            conversation_.ending());
-    co_await linger(socket_, context_, entry_);
+    reason_ =
+        protocol::decide_close_reason(entry_.ended_by_server(), failed_, conversation_.ending());
+    co_await linger(socket(), context_, entry_);
 }
 
 }  // namespace
@@ -279,7 +281,7 @@ net::awaitable<void> Session::close()
 net::awaitable<void> serve_client(net::tcp::socket socket, Admission admission,
                                   SessionContext& context)
 {
-    Session session(std::move(socket), std::move(admission), context);
+    Session session(socket, admission, context);
     for (;;) {
         // Write what the client is owed: the greeting, the replies to one
         // read, or an error line.

@@ -76,6 +76,8 @@ public:
         // Idle or shutdown once the worker has stopped (or begun to stop)
         // the session; nothing while the session is its own master.
         std::optional<CloseReason> ended_by_server() const { return ended_by_server_; }
+        // The connection this entry stands for.
+        net::tcp::socket& socket() const { return socket_; }
 
     private:
         friend class SessionList;
