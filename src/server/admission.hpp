@@ -4,20 +4,11 @@
 // --proxy-protocol the one the balancer's header names), then its session.
 // A client past a limit is turned away instead (server/turn_away.hpp).
 
-#include <string>
-
 #include "net/asio_compat.hpp"
-#include "server/connection_limit.hpp"
 
 namespace hello::server {
 
 struct SessionContext;
-
-// What a session holds for its whole life.
-struct Admission {
-    ConnectionSlot slot;  // its place among --max-connections
-    std::string client;   // how the logs name the client ("" with --quiet)
-};
 
 // Takes `socket`, just accepted from `peer`, to its session or its refusal.
 // Never throws: what a session throws ends that session and is logged.

@@ -2,12 +2,21 @@
 // One client's conversation: the coroutine that replaces the tutorial's
 // thread-per-client tcplink().
 
+#include <string>
+
 #include "net/asio_compat.hpp"
-#include "server/admission.hpp"
+#include "server/connection_limit.hpp"
 
 namespace hello::server {
 
 struct SessionContext;
+
+// What a session holds for its whole life, from its admission
+// (server/admission.hpp).
+struct Admission {
+    ConnectionSlot slot;  // its place among --max-connections (and its address's)
+    std::string client;   // how the logs name the client ("" with --quiet)
+};
 
 // Serves one client until it says "exit", hangs up, misbehaves, stays idle
 // too long or the server stops; `admission` is its place among
