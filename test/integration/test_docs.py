@@ -1,8 +1,16 @@
 """The docs that explain the code name only files, types and functions that
 exist, so that a reader who follows them finds what they say."""
 
+import collections
+import functools
 import os
 import re
+import shlex
+import subprocess
+
+import pytest
+
+from harness import BUILD_DIR
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 SOURCE_SUFFIXES = (".cpp", ".hpp", ".c", ".py", ".md", ".build")
@@ -48,3 +56,353 @@ def test_architecture_names_real_code():
                 if not re.search(r"\b" + re.escape(part) + r"\b", source):
                     missing.append(quoted)
     assert not missing, f"docs/ARCHITECTURE.md names what the code does not have: {missing}"
+
+
+# --- Options and defaults: what the docs name against what --help prints ---
+#
+# A doc names an option in a code span (`--idle-timeout`) or on a line of a code block; a man page, anywhere.
+# Whose option it is:
+#   1. the program or tool that the same command runs (`hello_bench --port 9999 -c 100`, `meson setup build
+#      --buildtype=release`); a tool's options are not checked;
+#   2. else the program or tool the same sentence names, the last one before it or else the first after it
+#      ("`pytest ...` (pytest, after building; `-n 4` runs in parallel"), by name or in a command;
+#      the word "curl" alone does not count: the http_get docs say "as curl" of nearly every option;
+#   3. else the program the section's heading names (README's "### hello_client");
+#   4. else the doc's own program (DOC_PROGRAM, or a man page's own).
+# The curl-against-http_get tables (header "| curl | http_get |") name curl's options in the left column: they
+# are http_get's too ("the same", "curl's meaning", "differs"), except in the rows whose right cell says
+# "not here", which name what only curl has.
+
+PROGRAMS = ("hello_server", "hello_client", "http_get", "hello_bench")
+TOOL = "a tool"
+DOC_PROGRAM = {
+    "README.md": "hello_server",
+    "docs/ARCHITECTURE.md": "hello_server",
+    "docs/BENCHMARKS.md": "hello_server",
+    "docs/DEPLOY.md": "hello_server",
+    "docs/HARDENING.md": "hello_server",
+    "docs/HTTP_GET.md": "http_get",
+    "docs/PROTOCOL.md": "hello_server",
+}
+# Commands the docs run that are not ours; a path (bench/compare, build-fuzz/fuzz/framing_fuzz, .ci/run) that
+# starts a command counts as one too.
+TOOLS = {
+    "ab", "apt-get", "clang", "clang++", "clang-format", "curl", "doctest", "find", "g++", "gcc", "git", "haproxy",
+    "journalctl", "libfuzzer", "man", "meson", "nc", "ninja", "openssl", "perf", "pytest", "pytest-3", "python3",
+    "redis-benchmark", "ss", "strace", "systemctl", "systemd-analyze", "systemd-socket-activate", "taskset",
+    "timeout", "ulimit", "valgrind", "wrk", "wrk2",
+}
+# Words after which the command is the next word.
+TRANSPARENT = {"$", "sudo", "nice", "exec", "env", "time"}
+# Tools that run the program named after their own options.
+RUNNERS = {"systemd-socket-activate", "taskset", "valgrind", "strace", "perf", "timeout"}
+# What the rules above give to the wrong program, (doc, option): why it is not that program's.
+NOT_OURS = {
+    ("docs/BENCHMARKS.md", "-O2"): "the compiler's: how a benchmark build is compiled",
+    ("docs/BENCHMARKS.md", "-g"): "the compiler's: how a benchmark build is compiled",
+    ("docs/BENCHMARKS.md", "-fPIC"): "the compiler's",
+    ("docs/BENCHMARKS.md", "--buildtype"): "Meson's: how a benchmark build is configured",
+    ("docs/BENCHMARKS.md", "--proxy-protocol"): "hello_server's, in hello_bench's section: 'for a server started "
+                                                "with --proxy-protocol'",
+    ("docs/HTTP_GET.md", "--speed-limit"): "curl's, named as what curl has instead of --stall-timeout",
+    ("docs/HTTP_GET.md", "--speed-time"): "curl's, named as what curl has instead of --stall-timeout",
+    ("README.md", "--speed-limit"): "curl's, named as what curl has instead of --stall-timeout",
+    ("README.md", "--speed-time"): "curl's, named as what curl has instead of --stall-timeout",
+}
+
+# -Dname, attached, is Meson's -Dname=value or the compiler's macro, never http_get's -D FILE.
+MESON_OPTION = re.compile(r"-D[A-Za-z]\w+")
+OPTION = re.compile(r"^--?[A-Za-z][\w-]*$")
+SPAN = re.compile(r"`([^`\n]+)`")
+SENTENCE_END = re.compile(r"(?:(?<=[.!?:;])|(?<=[.!?]\)))\s+(?=[A-Z(\"])")
+# Tools the docs name in prose ("(pytest, after building ...; `-n 4` runs in parallel"); not curl, which the
+# http_get docs name beside nearly every option ("as curl").
+TOOL_WORDS = ("meson", "ninja", "pytest", "doctest", "libFuzzer", "clang", "redis-benchmark", "ab", "wrk2")
+
+
+def _help_text(program):
+    binary = os.path.join(BUILD_DIR, program)
+    if not os.access(binary, os.X_OK):
+        pytest.skip(f"{binary} is not built")
+    return subprocess.run([binary, "--help"], capture_output=True, text=True, timeout=10, check=True).stdout
+
+
+@functools.lru_cache(maxsize=None)
+def _help(program):
+    """{option: the text --help prints for it}, for every option it lists (aliases included)."""
+    entries, names, entry = {}, [], []
+    for line in _help_text(program).splitlines() + [""]:
+        head = re.match(r" {2,8}(-[\w#-]+(?:, --[\w-]+)?)(?=\s|$)", line)
+        if head or not line.startswith("         "):
+            for name in names:
+                entries[name] = " ".join(entry)
+            names, entry = [], []
+        if head:
+            names = head.group(1).split(", ")
+            entry = [line[head.end():].strip()]
+        elif names:
+            entry.append(line.strip())
+    for description in list(entries.values()):
+        for alias in re.findall(r"\(also (--[\w-]+)\)", description):
+            entries[alias] = description
+    return entries
+
+
+def _owner(word):
+    """The program or tool a command word names: one of PROGRAMS, or its own name for a tool."""
+    word = re.sub(r"^ExecStart=", "", word)
+    name = word.rstrip(",").rsplit("/", 1)[-1]
+    if name in PROGRAMS:
+        return name
+    if name.lower() in TOOLS or ("/" in word and not word.startswith("-")):
+        return name.lower()
+    return None
+
+
+def _words(command):
+    command = re.sub(r"(^|\s)\(", r"\1( ", re.sub(r"\)(\s|$)", r" )\1", command))  # (test -d build || ...)
+    try:
+        words = shlex.split(command)
+    except ValueError:  # an apostrophe in a program's output
+        words = command.split()
+    return [word.strip("[]") for word in words]
+
+
+def _command_options(command):
+    """[(option, owner or None)] for one command line or code span: each option with the program or tool that
+    runs it there (PROGRAMS, or TOOL), None when the command names neither (a bare `--threads N`)."""
+    found, owner, starts = [], None, True
+    for word in _words(re.sub(r"^\s*\$ ", "", command)):
+        if not word:
+            continue
+        if set(word) <= set("&|;()<>"):
+            owner, starts = None, True
+        elif OPTION.match(word.split("=", 1)[0]):
+            found.append((word.split("=", 1)[0], owner if owner in PROGRAMS or owner is None else TOOL))
+            starts = False
+        elif _owner(word) in PROGRAMS and (starts or owner in RUNNERS):
+            owner, starts = _owner(word), False
+        elif starts and (word in TRANSPARENT or re.fullmatch(r"[A-Za-z_]+=\S*", word)):
+            continue  # sudo, nice, VARIABLE=value: the command is the next word
+        elif starts:
+            owner, starts = _owner(word) or TOOL, False
+    return found
+
+
+def _scope_end(text, position):
+    """Where a name said at `position` stops applying: the end of its parenthesis, else of the text."""
+    depth = 0
+    for index in range(position, len(text)):
+        if text[index] == "(":
+            depth += 1
+        elif text[index] == ")":
+            if depth == 0:
+                return index
+            depth -= 1
+    return len(text)
+
+
+def _mentioned_owners(sentence):
+    """[(start, end, owner)] of the programs and tools a sentence names, as a word or as a command in a code
+    span (a bare path such as `bench/hostile` or `/metrics` is a name, not a command)."""
+    named = [(m.start(), m.group(1)) for m in re.finditer(r"(?<![\w/-])(" + "|".join(PROGRAMS) + r")\b", sentence)]
+    named += [(m.start(), TOOL) for m in re.finditer(r"(?<![\w/-])(" + "|".join(TOOL_WORDS) + r")\b", sentence, re.I)]
+    for span in SPAN.finditer(sentence):
+        words = _words(span.group(1))
+        owner = _owner(words[0]) if words else None
+        if owner and (len(words) > 1 or owner in PROGRAMS or owner in TOOLS):
+            named.append((span.start(), owner if owner in PROGRAMS else TOOL))
+    return sorted((start, _scope_end(sentence, start), owner) for start, owner in named)
+
+
+def _owner_at(named, position, fallback):
+    """The program or tool last named before `position` whose scope reaches it, else `fallback`."""
+    if fallback == TOOL:
+        return TOOL
+    owners = [owner for start, end, owner in named if start < position <= end]
+    return owners[-1] if owners else fallback
+
+
+Mention = collections.namedtuple("Mention", "doc line option program text")
+
+
+def _heading_program(heading):
+    """The program a heading names; TOOL for one about a tool of bench/."""
+    if re.search(r"\bbench/\w", heading):
+        return TOOL
+    named = re.findall(r"\b(" + "|".join(PROGRAMS) + r")\b", heading)
+    return named[0] if named else None
+
+
+def _markdown_blocks(doc):
+    """(line number, kind, text, section program) of each command in a code block (continued lines joined), each
+    table row and each paragraph (a list item is a paragraph of its own)."""
+    with open(os.path.join(ROOT, doc), encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    sections, paragraph, start, fenced, command = [], [], 0, False, ""
+
+    def program():
+        return next((p for _, p in reversed(sections) if p), None) or DOC_PROGRAM[doc]
+
+    def flush():
+        if paragraph:
+            yield start, "prose", " ".join(paragraph), program()
+            paragraph.clear()
+
+    for number, line in enumerate(lines, 1):
+        if line.startswith("```"):
+            yield from flush()
+            fenced = not fenced
+        elif fenced:
+            start = start if command else number
+            command += line.rstrip("\\") + " "
+            if not line.endswith("\\"):
+                yield start, "code", command, program()
+                command = ""
+        elif re.match(r"#+ ", line):
+            yield from flush()
+            level = len(line.split(" ", 1)[0])
+            sections = [s for s in sections if s[0] < level] + [(level, _heading_program(line))]
+        elif line.startswith("|"):
+            yield from flush()
+            yield number, "row", line, program()
+        elif not line.strip() or line.startswith("<!--") or re.match(r"\s*([-*]|\d+\.) ", line):
+            yield from flush()
+            if re.match(r"\s*([-*]|\d+\.) ", line):
+                start = number
+                paragraph.append(line.strip())
+        else:
+            start = start if paragraph else number
+            paragraph.append(line.strip())
+    yield from flush()
+
+
+def _cells(row):
+    return [cell.strip() for cell in re.split(r"(?<!\\)\|", row.strip().strip("|"))]
+
+
+def _sentence_options(text, fallback):
+    """[(option, program or TOOL)] for the code spans of a paragraph or a table cell."""
+    found = []
+    for sentence in SENTENCE_END.split(text):
+        named = _mentioned_owners(sentence)
+        for span in SPAN.finditer(sentence):
+            context = _owner_at(named, span.start(), fallback)
+            found += [(option, owner or context) for option, owner in _command_options(span.group(1))]
+    return found
+
+
+def _markdown_mentions(doc):
+    mentions, curl_table = [], False
+    for number, kind, text, program in _markdown_blocks(doc):
+        if kind == "code":
+            found = [(option, owner or program) for option, owner in _command_options(text)]
+        elif kind == "row":
+            cells = _cells(text)
+            if cells[:2] == ["curl", "http_get"]:
+                curl_table = True
+            found = []
+            for index, cell in enumerate(cells):
+                in_curl_column = curl_table and index == 0
+                for option, owner in _sentence_options(cell, program):
+                    if in_curl_column and owner != TOOL:
+                        owner = "curl" if re.match(r"not here", cells[1]) else "http_get"
+                    found.append((option, owner))
+        else:
+            curl_table = False
+            found = _sentence_options(text, program)
+        for option, owner in found:
+            mentions.append(Mention(doc, number, option, owner, text))
+    return mentions
+
+
+ROFF_ESCAPES = {r"\-": "-", r"\(dq": '"', r"\(em": "-", r"\e": "\\", r"\&": "", r"\ ": " ", r"\(bu": "*"}
+
+
+def _unroff(line):
+    """A man page line as it reads: escapes and fonts gone, a font macro's arguments joined."""
+    macro = re.match(r"\.(B|I|BI|BR|IB|IR|RB|RI)(?:\s+(.*))?$", line)
+    if macro:
+        arguments = _words(macro.group(2) or "")
+        line = (" " if len(macro.group(1)) == 1 else "").join(arguments)
+    for escape, text in ROFF_ESCAPES.items():
+        line = line.replace(escape, text)
+    return re.sub(r"\\f[BIRP]", "", line)
+
+
+def _man_blocks(page):
+    """(line number, kind, text) of a man page: each .TP's head ("head"), each paragraph ("prose"), each line of
+    an example ("code")."""
+    with open(os.path.join(ROOT, page), encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    paragraph, start, fill, head_next = [], 0, True, False
+
+    def flush():
+        if paragraph:
+            yield start, "prose", " ".join(paragraph)
+            paragraph.clear()
+
+    for number, line in enumerate(lines, 1):
+        if line.startswith('.\\"'):
+            continue
+        if re.match(r"\.(TP|PP|LP|IP|SH|SS|RS|RE|TH|nf|fi)\b", line):
+            yield from flush()
+            fill = {".nf": False, ".fi": True}.get(line[:3], fill)
+            head_next = line.startswith(".TP")
+            continue
+        text = _unroff(line)
+        if head_next:
+            yield number, "head", text
+            head_next = False
+        elif not fill:
+            yield number, "code", text
+        else:
+            if not paragraph:
+                start = number
+            paragraph.append(text)
+    yield from flush()
+
+
+PLAIN_OPTION = re.compile(r"(?<![\w\-/.=:'\"])(--?[A-Za-z][\w-]*)")
+
+
+def _man_mentions(page):
+    program = os.path.basename(page).split(".")[0]
+    mentions = []
+    for number, kind, text in _man_blocks(page):
+        if kind == "code":
+            found = [(option, owner or program) for option, owner in _command_options(text)]
+        else:
+            found = []
+            for sentence in SENTENCE_END.split(text):
+                named = _mentioned_owners(sentence)
+                for match in PLAIN_OPTION.finditer(sentence):
+                    found.append((match.group(1), _owner_at(named, match.start(), program)))
+        for option, owner in found:
+            mentions.append(Mention(page, number, option, owner, text))
+    return mentions
+
+
+DOCS = ["README.md"] + [f"docs/{name}" for name in sorted(os.listdir(os.path.join(ROOT, "docs")))
+                        if name.endswith(".md")]
+MAN_PAGES = sorted(f"man/{name}" for name in os.listdir(os.path.join(ROOT, "man")) if name.endswith(".1.in"))
+
+
+def _mentions():
+    return [m for doc in DOCS for m in _markdown_mentions(doc)] + [m for page in MAN_PAGES for m in _man_mentions(page)]
+
+
+def _in_help(option, program):
+    """-sS is in the help when -s and -S are."""
+    options = _help(program)
+    if option in options:
+        return True
+    return bool(re.fullmatch(r"-[A-Za-z]{2,}", option)) and all("-" + letter in options for letter in option[1:])
+
+
+def test_every_option_a_doc_names_is_in_that_programs_help():
+    unknown = [f"{m.doc}:{m.line}: {m.option} is not in {m.program} --help"
+               for m in _mentions()
+               if m.program in PROGRAMS and not _in_help(m.option, m.program) and (m.doc, m.option) not in NOT_OURS
+               and not MESON_OPTION.fullmatch(m.option)]
+    assert not unknown, "\n".join(unknown)
