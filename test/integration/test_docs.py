@@ -223,7 +223,7 @@ def _owner_at(named, position, fallback):
     return owners[-1] if owners else fallback
 
 
-Mention = collections.namedtuple("Mention", "doc line option program text")
+Mention = collections.namedtuple("Mention", "doc line option program default")
 
 
 def _heading_program(heading):
@@ -281,39 +281,82 @@ def _cells(row):
     return [cell.strip() for cell in re.split(r"(?<!\\)\|", row.strip().strip("|"))]
 
 
-def _sentence_options(text, fallback):
-    """[(option, program or TOOL)] for the code spans of a paragraph or a table cell."""
+# How a doc states an option's default, right after naming it: "`--timeout` (default 10s)", "`--max-message`
+# bytes (default 4096", "`--shutdown-timeout`, default 5s", "`--max-redirs` defaults to 10"; in a column
+# headed "option (default)": "`--idle-timeout` (5m)".
+DEFAULT_AFTER = re.compile(r"[^`.;()]{0,25}?(?:\(default:?|, default|\bdefaults? to)\s+`?((?:[^`;,):]|:(?!\s))+)")
+DEFAULT_IN_COLUMN = re.compile(r"\s*\(([^)]+)\)")
+# ... or right before: "30 s to connect (`--connect-timeout`)".
+DEFAULT_BEFORE = re.compile(r"(\d+(?:\.\d+)? ?(?:ms|s|m|h))\b[^`().;]{0,25}\($")
+
+
+def _sentence_options(text, fallback, default_column=False):
+    """[(option, program or TOOL, the default stated for it or None)] for the code spans of a paragraph or a
+    table cell."""
     found = []
     for sentence in SENTENCE_END.split(text):
         named = _mentioned_owners(sentence)
         for span in SPAN.finditer(sentence):
             context = _owner_at(named, span.start(), fallback)
-            found += [(option, owner or context) for option, owner in _command_options(span.group(1))]
+            options = _command_options(span.group(1))
+            default = None
+            if len(options) == 1:
+                after = (DEFAULT_IN_COLUMN if default_column else DEFAULT_AFTER).match(sentence, span.end())
+                before = DEFAULT_BEFORE.search(sentence, 0, span.start())
+                if after:
+                    default = after.group(1)
+                elif before and sentence.startswith(")", span.end()):
+                    default = before.group(1)
+            found += [(option, owner or context, default) for option, owner in options]
     return found
 
 
+def _row_options(cells, header, program):
+    """[(option, owner, default)] for one table row. A default stated in a column headed "Default", or in a
+    later cell before any code span, is the one of the options in the first cell."""
+    per_cell, row_default = [], None
+    for index, cell in enumerate(cells):
+        title = header[index].lower() if index < len(header) else ""
+        per_cell.append(_sentence_options(cell, program, default_column=title.endswith("(default)")))
+        if index and title == "default":
+            row_default = cell.strip("`")
+        elif index and not row_default and not SPAN.search(cell.split("(default", 1)[0]):
+            row_default = _stated_default(cell)
+    if header[:2] == ["curl", "http_get"]:
+        # The curl column: curl's options, http_get's too unless the row says "not here".
+        owner = "curl" if cells[1:] and cells[1].startswith("not here") else "http_get"
+        per_cell[0] = [(option, TOOL if was == TOOL else owner, default) for option, was, default in per_cell[0]]
+    if per_cell and row_default:
+        per_cell[0] = [(option, owner, default or row_default) for option, owner, default in per_cell[0]]
+    return [each for cell in per_cell for each in cell]
+
+
 def _markdown_mentions(doc):
-    mentions, curl_table = [], False
+    mentions, header = [], None
     for number, kind, text, program in _markdown_blocks(doc):
         if kind == "code":
-            found = [(option, owner or program) for option, owner in _command_options(text)]
+            found = [(option, owner or program, None) for option, owner in _command_options(text)]
         elif kind == "row":
-            cells = _cells(text)
-            if cells[:2] == ["curl", "http_get"]:
-                curl_table = True
-            found = []
-            for index, cell in enumerate(cells):
-                in_curl_column = curl_table and index == 0
-                for option, owner in _sentence_options(cell, program):
-                    if in_curl_column and owner != TOOL:
-                        owner = "curl" if re.match(r"not here", cells[1]) else "http_get"
-                    found.append((option, owner))
+            header = header or _cells(text)
+            found = _row_options(_cells(text), header, program)
         else:
-            curl_table = False
+            header = None
             found = _sentence_options(text, program)
-        for option, owner in found:
-            mentions.append(Mention(doc, number, option, owner, text))
+        for option, owner, default in found:
+            mentions.append(Mention(doc, number, option, owner, default))
     return mentions
+
+
+def _stated_default(text):
+    """The default a description states: "(default 5m)", "Default: none", "off by default", "text (default)"."""
+    stated = re.search(r"\(default:?\s+`?((?:[^`;,):]|:(?!\s))+)", text) or re.search(r"\bDefault:\s+([^.;]+)", text)
+    if stated:
+        return stated.group(1).strip()
+    stated = re.search(r"\b(\w+) by default", text)
+    if stated:
+        return stated.group(1)
+    clause = next((clause for clause in text.split(";") if "(default)" in clause), None)
+    return re.match(r"\W*(\w+)", clause).group(1) if clause else None
 
 
 ROFF_ESCAPES = {r"\-": "-", r"\(dq": '"', r"\(em": "-", r"\e": "\\", r"\&": "", r"\ ": " ", r"\(bu": "*"}
@@ -331,16 +374,18 @@ def _unroff(line):
 
 
 def _man_blocks(page):
-    """(line number, kind, text) of a man page: each .TP's head ("head"), each paragraph ("prose"), each line of
-    an example ("code")."""
+    """(line number, kind, text) of a man page: each .TP's head ("head") and the paragraph under it ("body"), each
+    other paragraph ("prose"), each line of an example ("code")."""
     with open(os.path.join(ROOT, page), encoding="utf-8") as f:
         lines = f.read().splitlines()
-    paragraph, start, fill, head_next = [], 0, True, False
+    paragraph, start, fill, head_next, in_body = [], 0, True, False, False
 
     def flush():
+        nonlocal in_body
         if paragraph:
-            yield start, "prose", " ".join(paragraph)
+            yield start, "body" if in_body else "prose", " ".join(paragraph)
             paragraph.clear()
+        in_body = False
 
     for number, line in enumerate(lines, 1):
         if line.startswith('.\\"'):
@@ -353,7 +398,7 @@ def _man_blocks(page):
         text = _unroff(line)
         if head_next:
             yield number, "head", text
-            head_next = False
+            head_next, in_body = False, True
         elif not fill:
             yield number, "code", text
         else:
@@ -368,18 +413,21 @@ PLAIN_OPTION = re.compile(r"(?<![\w\-/.=:'\"])(--?[A-Za-z][\w-]*)")
 
 def _man_mentions(page):
     program = os.path.basename(page).split(".")[0]
-    mentions = []
+    mentions, head = [], []
     for number, kind, text in _man_blocks(page):
         if kind == "code":
-            found = [(option, owner or program) for option, owner in _command_options(text)]
+            found = [(option, owner or program, None) for option, owner in _command_options(text)]
         else:
             found = []
             for sentence in SENTENCE_END.split(text):
                 named = _mentioned_owners(sentence)
                 for match in PLAIN_OPTION.finditer(sentence):
-                    found.append((match.group(1), _owner_at(named, match.start(), program)))
-        for option, owner in found:
-            mentions.append(Mention(page, number, option, owner, text))
+                    found.append((match.group(1), _owner_at(named, match.start(), program), None))
+        mentions += [Mention(page, number, *each) for each in found]
+        if kind == "head":
+            head = mentions[len(mentions) - len(found):]
+        elif kind == "body" and head and _stated_default(text):
+            mentions += [each._replace(default=_stated_default(text)) for each in head]
     return mentions
 
 
@@ -398,6 +446,28 @@ def _in_help(option, program):
     if option in options:
         return True
     return bool(re.fullmatch(r"-[A-Za-z]{2,}", option)) and all("-" + letter in options for letter in option[1:])
+
+
+def _value(default):
+    """A default as a comparable value: a number (durations in seconds, as a bare number is), or a word;
+    None for a phrase."""
+    text = re.sub(r"(?<=\d),(?=\d{3})", "", default.strip().strip("`").lower())
+    number = re.fullmatch(r"(-?\d+(?:\.\d+)?) ?(ms|s|m|h|bytes)?", text)
+    if number:
+        return float(number.group(1)) * {"ms": 0.001, "m": 60, "h": 3600}.get(number.group(2), 1)
+    return text if re.fullmatch(r"[\w.:-]+", text) else None
+
+
+def test_every_default_a_doc_states_is_the_one_help_prints():
+    wrong = []
+    for m in _mentions():
+        if m.default is None or m.program not in PROGRAMS or _value(m.default) is None:
+            continue
+        printed = _stated_default(_help(m.program).get(m.option, ""))
+        if printed is None or _value(printed) != _value(m.default):
+            wrong.append(f"{m.doc}:{m.line}: {m.option} defaults to {m.default!r}, but {m.program} --help says "
+                         + (repr(printed) if printed else "no default"))
+    assert not wrong, "\n".join(wrong)
 
 
 def test_every_option_a_doc_names_is_in_that_programs_help():
