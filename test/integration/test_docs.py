@@ -476,3 +476,72 @@ def test_every_option_a_doc_names_is_in_that_programs_help():
                if m.program in PROGRAMS and not _in_help(m.option, m.program) and (m.doc, m.option) not in NOT_OURS
                and not MESON_OPTION.fullmatch(m.option)]
     assert not unknown, "\n".join(unknown)
+
+
+# --- Figures, man pages, fuzz targets, diagrams ---
+
+FIGURES_MARK = "<!-- figures:"
+FIGURE = re.compile(r"(?<![\w.,])\d+(?:,\d{3})*(?:\.\d+)?")
+
+
+def _benchmark_results():
+    """{title: text} of each section under docs/BENCHMARKS.md's "## Results", newest first, as it orders them."""
+    with open(os.path.join(ROOT, "docs/BENCHMARKS.md"), encoding="utf-8") as f:
+        results = re.search(r"^## Results\n(.*?)(?=^## )", f.read(), re.M | re.S).group(1)
+    return {section.split("\n", 1)[0].split(" (", 1)[0]: section for section in re.split(r"^### ", results, flags=re.M)[1:]}
+
+
+def test_readme_figures_are_the_newest_in_benchmarks():
+    """The README's performance paragraph names the BENCHMARKS.md sections it copies, the newest among them,
+    and each of its figures is in one of them."""
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
+        readme = f.read()
+    assert FIGURES_MARK in readme, "README.md has lost its figures mark"
+    paragraph = readme.split(FIGURES_MARK, 1)[1].split("-->", 1)[1].split("\n\n", 1)[0]
+    sections = _benchmark_results()
+    named = [title for title in sections if f'"{title}"' in paragraph]
+    assert named, f"README.md's figures name no section of BENCHMARKS.md's Results: {list(sections)}"
+    assert next(iter(sections)) in named, f"README.md's figures do not quote the newest section, {next(iter(sections))!r}"
+    quoted = "\n".join(sections[title] for title in named)
+    without_titles = paragraph
+    for title in named:
+        without_titles = without_titles.replace(title, "")
+    missing = [figure for figure in FIGURE.findall(without_titles)
+               if not re.search(r"(?<![\w.,])" + re.escape(figure) + r"(?![\d]|[.,]\d)", quoted)]
+    assert not missing, f"README.md quotes figures its BENCHMARKS.md sections ({named}) do not have: {missing}"
+
+
+def test_man_pages_are_where_the_readme_says():
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
+        said = re.findall(r"man -l\s+build/man/(\w+\.1)", f.read())
+    assert said, "README.md no longer says where the rendered man pages are"
+    pages = [name[:-len(".in")] for name in MAN_PAGES]
+    with open(os.path.join(ROOT, "man/meson.build"), encoding="utf-8") as f:
+        assert set(re.findall(r"'(\w+\.1)'", f.read())) == {os.path.basename(page) for page in pages}
+    absent = [page for page in set(said) | {os.path.basename(p) for p in pages}
+              if not os.path.isfile(os.path.join(BUILD_DIR, "man", page))]
+    assert not absent, f"not rendered into {BUILD_DIR}/man: {absent}"
+
+
+NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+                "twelve", "thirteen", "fourteen", "fifteen", "sixteen"]
+
+
+def test_hardening_counts_the_fuzz_targets_there_are():
+    with open(os.path.join(ROOT, "fuzz/meson.build"), encoding="utf-8") as f:
+        targets = re.findall(r"^\s*'(\w+_fuzz)':", f.read(), re.M)
+    with open(os.path.join(ROOT, "docs/HARDENING.md"), encoding="utf-8") as f:
+        fuzzing = f.read().split("## Fuzzing", 1)[1]
+    counts = re.findall(r"\b(\w+) (?:libFuzzer )?targets\b", fuzzing, re.I)
+    stated = {NUMBER_WORDS.index(word.lower()) for word in counts if word.lower() in NUMBER_WORDS}
+    assert stated == {len(targets)}, f"HARDENING.md counts {counts} fuzz targets; fuzz/meson.build has {len(targets)}"
+    named = set(re.findall(r"fuzz/(\w+_fuzz)\.cpp", fuzzing))
+    assert named <= set(targets), f"HARDENING.md names fuzz targets fuzz/meson.build lacks: {named - set(targets)}"
+
+
+def test_architecture_diagrams_keep_one_row_a_line():
+    """A line of a diagram too long for the page is rows merged into one."""
+    with open(os.path.join(ROOT, "docs/ARCHITECTURE.md"), encoding="utf-8") as f:
+        blocks = re.findall(r"^```\n(.*?)^```", f.read(), re.M | re.S)
+    long_lines = [line for block in blocks for line in block.splitlines() if len(line) > 118]
+    assert not long_lines, f"docs/ARCHITECTURE.md diagram lines over 118 characters: {long_lines}"
