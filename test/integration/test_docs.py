@@ -1,5 +1,7 @@
-"""The docs that explain the code name only files, types and functions that
-exist, so that a reader who follows them finds what they say."""
+"""The docs say what is true, and a test says when they stop: ARCHITECTURE.md names only files, types and
+functions that exist; every option a doc or man page names is in its program's --help, with the default
+--help prints; README's performance figures are BENCHMARKS.md's newest; the man pages, the fuzz targets and
+the diagrams are where and as the docs say."""
 
 import collections
 import functools
@@ -64,10 +66,11 @@ def test_architecture_names_real_code():
 # Whose option it is:
 #   1. the program or tool that the same command runs (`hello_bench --port 9999 -c 100`, `meson setup build
 #      --buildtype=release`); a tool's options are not checked;
-#   2. else the program or tool the same sentence names, the last one before it or else the first after it
-#      ("`pytest ...` (pytest, after building; `-n 4` runs in parallel"), by name or in a command;
-#      the word "curl" alone does not count: the http_get docs say "as curl" of nearly every option;
-#   3. else the program the section's heading names (README's "### hello_client");
+#   2. else the program or tool the same sentence names last before it, by name or as a command, unless that
+#      name is inside parentheses that have closed ("`pytest ...` (pytest, after building; `-n 4` runs in
+#      parallel"); the word "curl" does not count: the http_get docs say "as curl" of nearly every option;
+#   3. else the program the section's heading names (README's "### hello_client"), and no program at all
+#      under a heading about a bench/ tool;
 #   4. else the doc's own program (DOC_PROGRAM, or a man page's own).
 # The curl-against-http_get tables (header "| curl | http_get |") name curl's options in the left column: they
 # are http_get's too ("the same", "curl's meaning", "differs"), except in the rows whose right cell says
@@ -87,8 +90,8 @@ DOC_PROGRAM = {
 # Commands the docs run that are not ours; a path (bench/compare, build-fuzz/fuzz/framing_fuzz, .ci/run) that
 # starts a command counts as one too.
 TOOLS = {
-    "ab", "apt-get", "clang", "clang++", "clang-format", "curl", "doctest", "find", "g++", "gcc", "git", "haproxy",
-    "journalctl", "libfuzzer", "man", "meson", "nc", "ninja", "openssl", "perf", "pytest", "pytest-3", "python3",
+    "ab", "apt-get", "clang", "clang++", "clang-format", "curl", "find", "g++", "gcc", "git", "haproxy",
+    "journalctl", "man", "meson", "nc", "ninja", "openssl", "perf", "pytest", "pytest-3", "python3",
     "redis-benchmark", "ss", "strace", "systemctl", "systemd-analyze", "systemd-socket-activate", "taskset",
     "timeout", "ulimit", "valgrind", "wrk", "wrk2",
 }
@@ -335,6 +338,7 @@ def _markdown_mentions(doc):
     mentions, header = [], None
     for number, kind, text, program in _markdown_blocks(doc):
         if kind == "code":
+            header = None
             found = [(option, owner or program, None) for option, owner in _command_options(text)]
         elif kind == "row":
             header = header or _cells(text)
@@ -437,7 +441,8 @@ MAN_PAGES = sorted(f"man/{name}" for name in os.listdir(os.path.join(ROOT, "man"
 
 
 def _mentions():
-    return [m for doc in DOCS for m in _markdown_mentions(doc)] + [m for page in MAN_PAGES for m in _man_mentions(page)]
+    return ([m for doc in DOCS for m in _markdown_mentions(doc)]
+            + [m for page in MAN_PAGES for m in _man_mentions(page)])
 
 
 def _in_help(option, program):
@@ -467,7 +472,7 @@ def test_every_default_a_doc_states_is_the_one_help_prints():
         if printed is None or _value(printed) != _value(m.default):
             wrong.append(f"{m.doc}:{m.line}: {m.option} defaults to {m.default!r}, but {m.program} --help says "
                          + (repr(printed) if printed else "no default"))
-    assert not wrong, "\n".join(wrong)
+    assert not wrong, "\n".join(dict.fromkeys(wrong))
 
 
 def test_every_option_a_doc_names_is_in_that_programs_help():
@@ -475,7 +480,7 @@ def test_every_option_a_doc_names_is_in_that_programs_help():
                for m in _mentions()
                if m.program in PROGRAMS and not _in_help(m.option, m.program) and (m.doc, m.option) not in NOT_OURS
                and not MESON_OPTION.fullmatch(m.option)]
-    assert not unknown, "\n".join(unknown)
+    assert not unknown, "\n".join(dict.fromkeys(unknown))
 
 
 # --- Figures, man pages, fuzz targets, diagrams ---
@@ -488,7 +493,8 @@ def _benchmark_results():
     """{title: text} of each section under docs/BENCHMARKS.md's "## Results", newest first, as it orders them."""
     with open(os.path.join(ROOT, "docs/BENCHMARKS.md"), encoding="utf-8") as f:
         results = re.search(r"^## Results\n(.*?)(?=^## )", f.read(), re.M | re.S).group(1)
-    return {section.split("\n", 1)[0].split(" (", 1)[0]: section for section in re.split(r"^### ", results, flags=re.M)[1:]}
+    sections = re.split(r"^### ", results, flags=re.M)[1:]
+    return {section.split("\n", 1)[0].split(" (", 1)[0]: section for section in sections}
 
 
 def test_readme_figures_are_the_newest_in_benchmarks():
@@ -501,7 +507,8 @@ def test_readme_figures_are_the_newest_in_benchmarks():
     sections = _benchmark_results()
     named = [title for title in sections if f'"{title}"' in paragraph]
     assert named, f"README.md's figures name no section of BENCHMARKS.md's Results: {list(sections)}"
-    assert next(iter(sections)) in named, f"README.md's figures do not quote the newest section, {next(iter(sections))!r}"
+    newest = next(iter(sections))
+    assert newest in named, f"README.md's figures do not quote the newest section of BENCHMARKS.md, {newest!r}"
     quoted = "\n".join(sections[title] for title in named)
     without_titles = paragraph
     for title in named:
@@ -531,11 +538,11 @@ def test_hardening_counts_the_fuzz_targets_there_are():
     with open(os.path.join(ROOT, "fuzz/meson.build"), encoding="utf-8") as f:
         targets = re.findall(r"^\s*'(\w+_fuzz)':", f.read(), re.M)
     with open(os.path.join(ROOT, "docs/HARDENING.md"), encoding="utf-8") as f:
-        fuzzing = f.read().split("## Fuzzing", 1)[1]
-    counts = re.findall(r"\b(\w+) (?:libFuzzer )?targets\b", fuzzing, re.I)
+        hardening = f.read()
+    counts = re.findall(r"\b(\w+) (?:libFuzzer |fuzz )?targets\b", hardening, re.I)
     stated = {NUMBER_WORDS.index(word.lower()) for word in counts if word.lower() in NUMBER_WORDS}
     assert stated == {len(targets)}, f"HARDENING.md counts {counts} fuzz targets; fuzz/meson.build has {len(targets)}"
-    named = set(re.findall(r"fuzz/(\w+_fuzz)\.cpp", fuzzing))
+    named = set(re.findall(r"fuzz/(\w+_fuzz)\.cpp", hardening))
     assert named <= set(targets), f"HARDENING.md names fuzz targets fuzz/meson.build lacks: {named - set(targets)}"
 
 
