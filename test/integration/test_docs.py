@@ -552,3 +552,14 @@ def test_architecture_diagrams_keep_one_row_a_line():
         blocks = re.findall(r"^```\n(.*?)^```", f.read(), re.M | re.S)
     long_lines = [line for block in blocks for line in block.splitlines() if len(line) > 118]
     assert not long_lines, f"docs/ARCHITECTURE.md diagram lines over 118 characters: {long_lines}"
+
+
+def test_deploy_installs_a_release_build_of_its_own():
+    """`meson setup` keeps an existing directory's build type: configured on the README's build/ (debug), the
+    install recipe would install a debug build."""
+    with open(os.path.join(ROOT, "docs/DEPLOY.md"), encoding="utf-8") as f:
+        installing = re.search(r"^## Installing\n(.*?)^## ", f.read(), re.M | re.S).group(1)
+    setup = re.search(r"^meson setup (\S+) .*--buildtype=release", installing, re.M)
+    assert setup and setup.group(1) != "build", "DEPLOY.md's recipe does not set up a release build of its own"
+    used = set(re.findall(r"^(?:sudo |nice )*(?:meson \w+|ninja) -C (\S+)", installing, re.M))
+    assert used == {setup.group(1)}, f"DEPLOY.md's Installing uses {used}, not only {setup.group(1)}"
