@@ -9,6 +9,8 @@
 #include <optional>
 #include <string_view>
 
+#include "protocol/vocabulary.hpp"
+
 namespace hello::protocol {
 
 enum class CloseReason : std::uint8_t {
@@ -41,16 +43,7 @@ inline constexpr std::array close_reasons{
 };
 inline constexpr std::size_t close_reason_count = close_reasons.size();
 
-constexpr bool close_reasons_in_enum_order()
-{
-    for (std::size_t i = 0; i < close_reason_count; ++i) {
-        if (static_cast<std::size_t>(close_reasons[i].reason) != i) {
-            return false;
-        }
-    }
-    return true;
-}
-static_assert(close_reasons_in_enum_order());
+static_assert(in_enum_order(close_reasons, &CloseReasonInfo::reason));
 
 constexpr const CloseReasonInfo& describe(CloseReason reason)
 {

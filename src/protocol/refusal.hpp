@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "protocol/vocabulary.hpp"
+
 namespace hello::protocol {
 
 enum class Refusal : std::uint8_t {
@@ -38,16 +40,7 @@ inline constexpr std::array refusals{
 };
 inline constexpr std::size_t refusal_count = refusals.size();
 
-constexpr bool refusals_in_enum_order()
-{
-    for (std::size_t i = 0; i < refusal_count; ++i) {
-        if (static_cast<std::size_t>(refusals[i].refusal) != i) {
-            return false;
-        }
-    }
-    return true;
-}
-static_assert(refusals_in_enum_order());
+static_assert(in_enum_order(refusals, &RefusalInfo::refusal));
 
 constexpr const RefusalInfo& describe(Refusal refusal)
 {
