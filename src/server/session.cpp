@@ -190,30 +190,30 @@ net::awaitable<void> Session::answer_after_pause()
 
 void Session::answer(asio::error_code error, std::size_t size)
 {
-    if (error == asio::error::eof) {
-        conversation_.received_end_of_stream();
-    } else if (error) {
-        failed_ = true;
-        return;
-    } else {
-        context_.sessions.made_progress(entry_);  // and for the replies written at once, too
-        if (pacing_) {
-            take_input(size, pacing_->input);
-            return;  // answered one by one, after their pauses
-        }
-        if (size == first_read().size()) {
-            // More may be waiting: what borrows the shared input answers it
-            // all before it returns.
-            context_.input.lend(max_read(), [&](std::span<char> more) {
-                take_input(size, more);
-                answer_all();
-            });
+    if (error) {
+        if (error != asio::error::eof) {
+            failed_ = true;
             return;
         }
-        take_input(size, {});
+        conversation_.received_end_of_stream();  // what is pending is a last message
+        if (!pacing_) {
+            answer_all();
+        }
+        return;
     }
-    if (!pacing_) {
+    context_.sessions.made_progress(entry_);  // and for the replies written at once, too
+    if (pacing_) {
+        take_input(size, pacing_->input);  // answered one by one, after their pauses
+    } else if (size < first_read().size()) {
+        take_input(size, {});  // nothing more was there
         answer_all();
+    } else {
+        // More may be waiting: it is taken into the shared input, which
+        // lends its bytes only until every one of them is answered.
+        context_.input.lend(max_read(), [&](std::span<char> more) {
+            take_input(size, more);
+            answer_all();
+        });
     }
 }
 
