@@ -19,7 +19,7 @@
 #include "loadgen/session_thread.hpp"
 #include "net/connect.hpp"
 
-namespace hello::bench {
+namespace hello::loadgen {
 namespace {
 
 // Descriptors the process needs besides its connections: stdio, epoll,
@@ -277,4 +277,4 @@ RunResult run_bench(const BenchOptions& options, bool show_progress)
                              : run_with<LoadThread>(options, plan, show_progress);
 }
 
-}  // namespace hello::bench
+}  // namespace hello::loadgen

@@ -5,10 +5,10 @@
 
 #include <cstddef>
 
-namespace hello::bench {
+namespace hello::loadgen {
 
 // Raises the soft RLIMIT_NOFILE to the hard limit; returns the soft limit in
 // force afterwards (unchanged if raising failed).
 std::size_t raise_descriptor_limit();
 
-}  // namespace hello::bench
+}  // namespace hello::loadgen

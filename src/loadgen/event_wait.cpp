@@ -4,7 +4,7 @@
 #include <cerrno>
 #include <ctime>
 
-namespace hello::bench {
+namespace hello::loadgen {
 
 int EventWait::wait(std::array<epoll_event, 256>& events, std::optional<Clock::time_point> due,
                     std::chrono::milliseconds longest)
@@ -27,4 +27,4 @@ int EventWait::wait(std::array<epoll_event, 256>& events, std::optional<Clock::t
         static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(wait).count()));
 }
 
-}  // namespace hello::bench
+}  // namespace hello::loadgen

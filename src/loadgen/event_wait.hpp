@@ -8,7 +8,7 @@
 #include <chrono>
 #include <optional>
 
-namespace hello::bench {
+namespace hello::loadgen {
 
 class EventWait {
 public:
@@ -28,4 +28,4 @@ private:
     bool precise_ = true;  // epoll_pwait2 works here
 };
 
-}  // namespace hello::bench
+}  // namespace hello::loadgen

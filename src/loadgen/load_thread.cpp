@@ -21,7 +21,7 @@
 #include "protocol/printable.hpp"
 #include "protocol/replies.hpp"
 
-namespace hello::bench {
+namespace hello::loadgen {
 namespace {
 
 using net::use_nothrow_awaitable;
@@ -556,4 +556,4 @@ net::awaitable<void> LoadThread::watch_for_stalls()
     }
 }
 
-}  // namespace hello::bench
+}  // namespace hello::loadgen

@@ -23,7 +23,7 @@
 #include "loadgen/run_summary.hpp"
 #include "net/asio_compat.hpp"
 
-namespace hello::bench {
+namespace hello::loadgen {
 
 using Clock = std::chrono::steady_clock;
 
@@ -189,4 +189,4 @@ private:
     std::atomic<bool> conversing_{false};
 };
 
-}  // namespace hello::bench
+}  // namespace hello::loadgen

@@ -7,7 +7,7 @@
 #include "cli/arguments.hpp"
 #include "cli/values.hpp"
 
-namespace hello::bench {
+namespace hello::loadgen {
 namespace {
 
 // Past the descriptor limit (20,000 here) connecting would fail anyway; the
@@ -182,4 +182,4 @@ Exit status: 0 if every connection and every reply was right, 1 if any failed
 )";
 }
 
-}  // namespace hello::bench
+}  // namespace hello::loadgen

@@ -20,7 +20,7 @@
 #include "loadgen/source_address.hpp"
 #include "protocol/printable.hpp"
 
-namespace hello::bench {
+namespace hello::loadgen {
 namespace {
 
 // Connecting, the greeting, every reply and the end of stream must each
@@ -371,4 +371,4 @@ void SessionThread::close_stalled(Clock::time_point now)
     }
 }
 
-}  // namespace hello::bench
+}  // namespace hello::loadgen

@@ -20,7 +20,7 @@
 #include "loadgen/run_summary.hpp"
 #include "loadgen/session_script.hpp"
 
-namespace hello::bench {
+namespace hello::loadgen {
 
 class SessionThread {
 public:
@@ -124,4 +124,4 @@ private:
     std::atomic<bool> conversing_{false};
 };
 
-}  // namespace hello::bench
+}  // namespace hello::loadgen
