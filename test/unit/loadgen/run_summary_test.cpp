@@ -53,7 +53,8 @@ TEST_SUITE("bench_summary")
     TEST_CASE("errors add up by kind")
     {
         hello::loadgen::ErrorCounts counts{.connect = 1, .timeout = 2, .closed = 3, .mismatch = 4};
-        counts += hello::loadgen::ErrorCounts{.connect = 1, .timeout = 0, .closed = 0, .mismatch = 1};
+        counts +=
+            hello::loadgen::ErrorCounts{.connect = 1, .timeout = 0, .closed = 0, .mismatch = 1};
         CHECK(counts.connect == 2);
         CHECK(counts.mismatch == 5);
         CHECK(counts.total() == 12);
