@@ -5,7 +5,7 @@
 namespace hello::loadgen {
 
 LoadThread::LoadThread(const LoadPlan& plan, std::size_t thread_index)
-    : plan_(plan), tally_(plan.live_latency), messages_(plan, thread_index, tally_)
+    : plan_(plan), messages_(plan, thread_index)
 {
 }
 
@@ -14,7 +14,7 @@ LoadThread::LoadThread(const LoadPlan& plan, std::size_t thread_index)
 void LoadThread::connect_all()
 {
     const auto indices = messages_.indices();
-    ConnectPhase connecting(plan_, indices, tally_);
+    ConnectPhase connecting(plan_, indices, messages_.tally());
     messages_.take(connecting.connect_all());
 }
 

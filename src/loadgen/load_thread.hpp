@@ -26,11 +26,10 @@ public:
     // every thread: the open-loop schedule counts from it.
     void converse_all(Clock::time_point start) { messages_.converse_all(start); }
 
-    const Tally& tally() const { return tally_; }
+    const Tally& tally() const { return messages_.tally(); }
 
 private:
     const LoadPlan& plan_;
-    Tally tally_;
     MessageLoop messages_;
 };
 

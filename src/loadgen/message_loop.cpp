@@ -30,9 +30,9 @@ MessageLoop::Connection::Connection(std::size_t index, Exchange exchange, std::s
     }
 }
 
-MessageLoop::MessageLoop(const LoadPlan& plan, std::size_t thread_index, Tally& tally)
+MessageLoop::MessageLoop(const LoadPlan& plan, std::size_t thread_index)
     : plan_(plan),
-      tally_(tally),
+      tally_(plan.live_latency),
       open_loop_(plan.rate.has_value()),
       pipeline_(plan.pipeline),
       message_limit_(plan.messages_per_connection.value_or(no_limit))
@@ -291,11 +291,12 @@ inline void MessageLoop::record_replies(Connection& connection, std::uint64_t co
                                         Clock::time_point now)
 {
     for (std::uint64_t i = 0; i < count; ++i) {
-        tally_.record_latency(static_cast<std::uint64_t>(
-            std::chrono::nanoseconds(now - connection.in_flight[connection.next_reply]).count()));
+        const auto nanoseconds = static_cast<std::uint64_t>(
+            std::chrono::nanoseconds(now - connection.in_flight[connection.next_reply]).count());
         if (++connection.next_reply == pipeline_) {
             connection.next_reply = 0;
         }
+        tally_.record_latency(nanoseconds);
     }
     connection.replies += count;
     connection.waiting_since =

@@ -27,7 +27,7 @@ namespace hello::loadgen {
 class MessageLoop {
 public:
     // Takes connections thread_index, thread_index + threads, ... of the run.
-    MessageLoop(const LoadPlan& plan, std::size_t thread_index, Tally& tally);
+    MessageLoop(const LoadPlan& plan, std::size_t thread_index);
 
     MessageLoop(const MessageLoop&) = delete;
     MessageLoop& operator=(const MessageLoop&) = delete;
@@ -41,6 +41,11 @@ public:
     // Returns once every conversation has ended. `start` is the same for
     // every thread: the open-loop schedule counts from it.
     void converse_all(Clock::time_point start);
+
+    // The thread's tally, kept here, where it is written for every message;
+    // the connect phase counts into it too.
+    Tally& tally() { return tally_; }
+    const Tally& tally() const { return tally_; }
 
 private:
     struct Connection {
@@ -93,7 +98,7 @@ private:
     static constexpr std::uint64_t no_limit = UINT64_MAX;
 
     const LoadPlan& plan_;
-    Tally& tally_;
+    Tally tally_;
     // The plan's choices the loop asks for every message, at hand.
     const bool open_loop_;
     const std::uint64_t pipeline_;
