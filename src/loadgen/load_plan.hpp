@@ -26,6 +26,13 @@ struct LoadPlan {
     bool proxy_v1 = false;              // send a PROXY v1 header before anything else
     bool live_latency = false;          // keep counts the progress line can read
     std::size_t names = 3;              // per session, with --reconnect (session_thread.hpp)
+
+    // When the measured window that begins at `start` ends: `duration`
+    // later, unless a message (or session) count ends it instead.
+    Clock::time_point deadline_after(Clock::time_point start) const
+    {
+        return messages_per_connection ? Clock::time_point::max() : start + duration;
+    }
 };
 
 // Connecting, the greeting and every reply (with --reconnect, every step of a

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <utility>
 
+#include "loadgen/measured_loop.hpp"
 #include "protocol/printable.hpp"
 
 namespace hello::loadgen {
@@ -93,8 +94,7 @@ void MessageLoop::take(std::span<const int> descriptors)
 // readiness, and whatever is left is reported again by the next wait.
 void MessageLoop::converse_all(Clock::time_point start)
 {
-    // A message count ends the run instead of a time.
-    deadline_ = message_limit_ == no_limit ? start + plan_.duration : Clock::time_point::max();
+    deadline_ = plan_.deadline_after(start);
     tally_.begin_window(start);
     if (open_loop_) {
         EpollSet::wake_on_time();
@@ -108,21 +108,10 @@ void MessageLoop::converse_all(Clock::time_point start)
         }
     }
 
-    auto next_watch = Clock::now() + watchdog_period;
-    while (open_connections_ > 0) {
-        const auto due = open_loop_ ? pacing_->next_due() : std::nullopt;
-        for (const auto& event : epoll_.wait(due, watchdog_period)) {
-            on_readable(*static_cast<Connection*>(event.data.ptr));
-        }
-        const auto now = Clock::now();
-        if (open_loop_) {
-            release_due(now);
-        }
-        if (now >= next_watch) {
-            close_stalled(now);
-            next_watch = now + watchdog_period;
-        }
-    }
+    run_measured_loop<Connection>(
+        epoll_, open_connections_, pacing_, [this](Connection& ready) { on_readable(ready); },
+        [this](Clock::time_point now) { release_due(now); },
+        [this](Clock::time_point now) { close_stalled(now); });
     tally_.end_window();
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <utility>
 
+#include "loadgen/measured_loop.hpp"
 #include "loadgen/source_address.hpp"
 #include "protocol/printable.hpp"
 
@@ -58,7 +59,7 @@ SessionThread::~SessionThread()
 // due.
 void SessionThread::converse_all(Clock::time_point start)
 {
-    deadline_ = session_limit_ == no_limit ? start + plan_.duration : Clock::time_point::max();
+    deadline_ = plan_.deadline_after(start);
     tally_.begin_window(start);
     active_ = connections_.size();
     if (open_loop_) {
@@ -71,21 +72,10 @@ void SessionThread::converse_all(Clock::time_point start)
         }
     }
 
-    auto next_watch = Clock::now() + watchdog_period;
-    while (active_ > 0) {
-        const auto due = open_loop_ ? pacing_->next_due() : std::nullopt;
-        for (const auto& event : epoll_.wait(due, watchdog_period)) {
-            on_readable(*static_cast<Connection*>(event.data.ptr));
-        }
-        const auto now = Clock::now();
-        if (open_loop_) {
-            release_due(now);
-        }
-        if (now >= next_watch) {
-            close_stalled(now);
-            next_watch = now + watchdog_period;
-        }
-    }
+    run_measured_loop<Connection>(
+        epoll_, active_, pacing_, [this](Connection& ready) { on_readable(ready); },
+        [this](Clock::time_point now) { release_due(now); },
+        [this](Clock::time_point now) { close_stalled(now); });
     tally_.end_window();
 }
 
