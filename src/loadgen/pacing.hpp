@@ -7,17 +7,19 @@
 // by keeping only a position and a round. Pure code: the caller says what
 // time it is.
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 
-#include "loadgen/load_plan.hpp"
 #include "loadgen/schedule.hpp"
 
 namespace hello::loadgen {
 
 class Pacing {
 public:
+    using Clock = std::chrono::steady_clock;
+
     // `count` connections: the run's `first`, `first + step`, ... of
     // `total_connections`, sharing `rate` messages per second.
     Pacing(std::size_t first, std::size_t step, std::size_t count, std::size_t total_connections,
