@@ -1,7 +1,7 @@
 #pragma once
 // Every connection is a file descriptor, and the default soft limit (often
-// 1024) is far below the 10,000 a benchmark needs. A process may raise its own
-// soft limit up to the hard one without privileges.
+// 1024) is far below what a benchmark of thousands of connections needs. A
+// process may raise its own soft limit up to the hard one without privileges.
 
 #include <cstddef>
 

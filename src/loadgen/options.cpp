@@ -10,8 +10,8 @@
 namespace hello::loadgen {
 namespace {
 
-// Past the descriptor limit (20,000 here) connecting would fail anyway; the
-// cap only stops a typo from asking for billions.
+// Past the descriptor limit connecting would fail anyway; the cap only stops
+// a typo from asking for billions.
 constexpr std::uint64_t max_connections = 1'000'000;
 constexpr std::uint64_t max_threads = 1024;
 // Well past what loopback carries; the cap only catches typos.

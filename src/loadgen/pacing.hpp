@@ -37,8 +37,9 @@ public:
     }
 
     // Calls on_due(position) for each message that has fallen due by `now`,
-    // in order, `position` counting the thread's connections from 0. Returns true when the walk has
-    // just reached the deadline: the schedule is over, and nothing falls due again.
+    // in order, `position` counting the thread's connections from 0. Returns
+    // true when the walk has just reached the deadline: the schedule is over,
+    // and nothing falls due again.
     template <class OnDue>
     bool release_due(Clock::time_point now, OnDue&& on_due)
     {
