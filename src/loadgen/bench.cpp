@@ -11,7 +11,6 @@
 #include <mutex>
 #include <stdexcept>
 #include <thread>
-#include <type_traits>
 
 #include "loadgen/descriptor_limit.hpp"
 #include "loadgen/load_thread.hpp"
@@ -199,10 +198,8 @@ RunSummary add_up(const BenchOptions& options,
         summary.latency.merge(tally.latency());
         summary.errors += tally.errors();
         summary.unsent += tally.unsent();
-        if constexpr (std::is_same_v<Thread, SessionThread>) {
-            summary.sessions += tally.sessions();
-            summary.connect_latency.merge(tally.connect_latency());
-        }
+        summary.sessions += tally.sessions();  // none without --reconnect
+        summary.connect_latency.merge(tally.connect_latency());
         summary.per_thread.push_back(ThreadShare{
             .connections = connections_of_thread(options.connections, load_threads.size(), i),
             .rate = options.rate

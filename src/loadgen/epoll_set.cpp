@@ -22,18 +22,27 @@ EpollSet::~EpollSet()
     ::close(epoll_);
 }
 
-int EpollSet::add(int descriptor, void* connection)
-{
-    epoll_event interest{};
-    interest.events = EPOLLIN;
-    interest.data.ptr = connection;
-    return ::epoll_ctl(epoll_, EPOLL_CTL_ADD, descriptor, &interest) == 0 ? 0 : errno;
-}
-
 std::span<const epoll_event> EpollSet::wait(std::optional<Clock::time_point> due,
                                             std::chrono::milliseconds longest)
 {
-    const int ready = wait_for(due, longest);
+    const auto capacity = static_cast<int>(events_.size());
+    int ready = -1;
+    if (!due) {
+        ready = ::epoll_wait(epoll_, events_.data(), capacity, static_cast<int>(longest.count()));
+    } else {
+        const auto wait = std::clamp<Clock::duration>(*due - Clock::now(), {}, longest);
+        if (precise_) {
+            const timespec timeout{.tv_sec = 0, .tv_nsec = static_cast<long>(wait.count())};
+            ready = ::epoll_pwait2(epoll_, events_.data(), capacity, &timeout, nullptr);
+            precise_ = ready >= 0 || errno != ENOSYS;
+        }
+        if (!precise_) {
+            ready = ::epoll_wait(
+                epoll_, events_.data(), capacity,
+                static_cast<int>(
+                    std::chrono::duration_cast<std::chrono::milliseconds>(wait).count()));
+        }
+    }
     if (ready < 0) {
         if (errno != EINTR) {
             throw std::system_error(errno, std::generic_category(), "epoll_wait");
@@ -41,26 +50,6 @@ std::span<const epoll_event> EpollSet::wait(std::optional<Clock::time_point> due
         return {};
     }
     return {events_.data(), static_cast<std::size_t>(ready)};
-}
-
-int EpollSet::wait_for(std::optional<Clock::time_point> due, std::chrono::milliseconds longest)
-{
-    const auto capacity = static_cast<int>(events_.size());
-    if (!due) {
-        return ::epoll_wait(epoll_, events_.data(), capacity, static_cast<int>(longest.count()));
-    }
-    const auto wait = std::clamp<Clock::duration>(*due - Clock::now(), {}, longest);
-    if (precise_) {
-        const timespec timeout{.tv_sec = 0, .tv_nsec = static_cast<long>(wait.count())};
-        const int ready = ::epoll_pwait2(epoll_, events_.data(), capacity, &timeout, nullptr);
-        if (ready >= 0 || errno != ENOSYS) {
-            return ready;
-        }
-        precise_ = false;
-    }
-    return ::epoll_wait(
-        epoll_, events_.data(), capacity,
-        static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(wait).count()));
 }
 
 void EpollSet::wake_on_time()

@@ -7,6 +7,7 @@
 #include <sys/epoll.h>
 
 #include <array>
+#include <cerrno>
 #include <chrono>
 #include <optional>
 #include <span>
@@ -24,8 +25,14 @@ public:
     ~EpollSet();
 
     // Returns 0, or the errno of epoll_ctl. Closing the descriptor takes it
-    // out of the set again.
-    int add(int descriptor, void* connection);
+    // out of the set again. Inline: with --reconnect it runs for every session.
+    int add(int descriptor, void* connection)
+    {
+        epoll_event interest{};
+        interest.events = EPOLLIN;
+        interest.data.ptr = connection;
+        return ::epoll_ctl(epoll_, EPOLL_CTL_ADD, descriptor, &interest) == 0 ? 0 : errno;
+    }
 
     // Waits at most `longest`, and no later than `due` if there is one; then
     // returns what is readable (each one's `data.ptr` is its connection), or
@@ -41,8 +48,6 @@ public:
     static void wake_on_time();
 
 private:
-    int wait_for(std::optional<Clock::time_point> due, std::chrono::milliseconds longest);
-
     int epoll_;
     bool precise_ = true;  // epoll_pwait2 works here
     std::array<epoll_event, 256> events_{};

@@ -123,10 +123,15 @@ void SessionThread::next_session(Connection& connection, Clock::time_point now)
     }
     if (connection.due > 0) {
         --connection.due;
-        begin_session(connection, now, pacing_->due_time(connection.index, connection.begun));
+        begin_session(connection, now, due_time(connection));
     } else if (pacing_->over()) {
         finish(connection);
     }
+}
+
+Clock::time_point SessionThread::due_time(const Connection& connection) const
+{
+    return pacing_->due_time(connection.index, connection.begun);
 }
 
 void SessionThread::begin_session(Connection& connection, Clock::time_point now,
