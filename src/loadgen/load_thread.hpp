@@ -2,10 +2,10 @@
 // One load-generating thread and its share of the connections, in two
 // phases: connect them all (connect_phase.hpp: Asio coroutines, not
 // measured), then converse in the measured window (message_loop.hpp: a plain
-// epoll loop). What it counts is its Tally.
+// epoll loop). What both phases count goes into one Tally, which the message
+// loop keeps because it writes it for every message.
 
 #include <cstddef>
-#include <vector>
 
 #include "loadgen/load_plan.hpp"
 #include "loadgen/message_loop.hpp"

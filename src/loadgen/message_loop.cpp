@@ -171,7 +171,7 @@ inline void MessageLoop::send_requests(Connection& connection, std::uint64_t cou
     }
     for (std::uint64_t i = 0; i < count; ++i) {
         connection.in_flight[connection.next_send] =
-            open_loop_ ? pacing_->due_time(connection.index, connection.sent + i) : now;
+            open_loop_ ? due_time(connection, connection.sent + i) : now;
         if (++connection.next_send == pipeline_) {
             connection.next_send = 0;
         }
@@ -185,6 +185,11 @@ inline void MessageLoop::send_requests(Connection& connection, std::uint64_t cou
     if (sent != static_cast<ssize_t>(size)) {
         fail_to_send(connection, sent, size);
     }
+}
+
+Clock::time_point MessageLoop::due_time(const Connection& connection, std::uint64_t message) const
+{
+    return pacing_->due_time(connection.index, message);
 }
 
 // Out of the way of the loop (cold, never inlined): formatting needs
