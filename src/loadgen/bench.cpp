@@ -11,7 +11,6 @@
 #include <mutex>
 #include <stdexcept>
 #include <thread>
-#include <type_traits>
 
 #include "loadgen/descriptor_limit.hpp"
 #include "loadgen/load_thread.hpp"
@@ -19,7 +18,7 @@
 #include "loadgen/session_thread.hpp"
 #include "net/connect.hpp"
 
-namespace hello::bench {
+namespace hello::loadgen {
 namespace {
 
 // Descriptors the process needs besides its connections: stdio, epoll,
@@ -64,19 +63,19 @@ net::tcp::endpoint find_server(const BenchOptions& options)
 // Waits for the load threads, showing progress meanwhile when asked to: the
 // replies (or sessions) per second and the p99 of the last period, from the
 // counts each thread keeps for it.
-template <class Worker>
+template <class Thread>
 class ProgressLine {
 public:
     ProgressLine(bool shown, const BenchOptions& options) : shown_(shown), options_(options) {}
 
-    void worker_finished()
+    void thread_finished()
     {
         std::lock_guard lock(mutex_);
         ++finished_;
         changed_.notify_one();
     }
 
-    void wait_for(const std::vector<std::unique_ptr<Worker>>& load_threads)
+    void wait_for(const std::vector<std::unique_ptr<Thread>>& load_threads)
     {
         std::unique_lock lock(mutex_);
         while (!changed_.wait_for(lock, progress_period,
@@ -91,7 +90,7 @@ public:
     }
 
 private:
-    void show(const std::vector<std::unique_ptr<Worker>>& load_threads)
+    void show(const std::vector<std::unique_ptr<Thread>>& load_threads)
     {
         const auto now = Clock::now();
         Progress progress;
@@ -99,16 +98,17 @@ private:
         progress.rate = options_.rate;
         progress.reconnect = options_.reconnect;
         std::vector<std::uint64_t> counts;
-        for (const auto& worker : load_threads) {
-            progress.connected += worker->connected();
-            progress.replies += worker->progress_count();
-            progress.errors += worker->error_count();
-            worker->add_live_latency(counts);
+        for (const auto& thread : load_threads) {
+            const auto& tally = thread->tally();
+            progress.connected += tally.connected();
+            progress.replies += options_.reconnect ? tally.sessions() : tally.replies();
+            progress.errors += tally.error_count();
+            tally.add_live_latency(counts);
         }
         // Each line shows the second that has just ended: the first look
         // after the load began only starts the count.
         progress.running = running_since_.has_value();
-        if (!running_since_ && load_threads.front()->conversing()) {
+        if (!running_since_ && load_threads.front()->tally().conversing()) {
             running_since_ = now;
             last_shown_ = now;
             last_counts_ = std::move(counts);
@@ -156,31 +156,30 @@ struct StartClock {
     void operator()() noexcept { *start = Clock::now(); }
 };
 
-// A worker thread: connect, wait until every worker has connected (so that
+// A load thread: connect, wait until every thread has connected (so that
 // the measurement starts with all clients ready), then converse.
-template <class Worker>
-void drive(Worker& worker, std::barrier<StartClock>& all_connected, const Clock::time_point& start,
-           ProgressLine<Worker>& progress, std::exception_ptr& failure)
+template <class Thread>
+void drive(Thread& thread, std::barrier<StartClock>& all_connected, const Clock::time_point& start,
+           ProgressLine<Thread>& progress, std::exception_ptr& failure)
 {
     bool arrived = false;
     try {
-        worker.connect_all();
-        worker.prepare_conversations();
+        thread.connect_all();
         arrived = true;
         all_connected.arrive_and_wait();
-        worker.converse_all(start);
+        thread.converse_all(start);
     } catch (...) {
         failure = std::current_exception();
         if (!arrived) {
             all_connected.arrive_and_drop();
         }
     }
-    progress.worker_finished();
+    progress.thread_finished();
 }
 
-template <class Worker>
+template <class Thread>
 RunSummary add_up(const BenchOptions& options,
-                  const std::vector<std::unique_ptr<Worker>>& load_threads)
+                  const std::vector<std::unique_ptr<Thread>>& load_threads)
 {
     RunSummary summary;
     summary.connections_wanted = options.connections;
@@ -193,25 +192,23 @@ RunSummary add_up(const BenchOptions& options,
     auto first_start = Clock::time_point::max();
     auto last_finish = Clock::time_point::min();
     for (std::size_t i = 0; i < load_threads.size(); ++i) {
-        const auto& worker = *load_threads[i];
-        summary.connections_made += worker.connected();
-        summary.replies += worker.replies();
-        summary.latency.merge(worker.latency());
-        summary.errors += worker.errors();
-        summary.unsent += worker.unsent();
-        if constexpr (std::is_same_v<Worker, SessionThread>) {
-            summary.sessions += worker.sessions();
-            summary.connect_latency.merge(worker.connect_latency());
-        }
+        const auto& tally = load_threads[i]->tally();
+        summary.connections_made += tally.connected();
+        summary.replies += tally.replies();
+        summary.latency.merge(tally.latency());
+        summary.errors += tally.errors();
+        summary.unsent += tally.unsent();
+        summary.sessions += tally.sessions();  // none without --reconnect
+        summary.connect_latency.merge(tally.connect_latency());
         summary.per_thread.push_back(ThreadShare{
             .connections = connections_of_thread(options.connections, load_threads.size(), i),
             .rate = options.rate
                         ? rate_of_thread(*options.rate, options.connections, load_threads.size(), i)
                         : 0.0,
-            .replies = worker.latency().count(),
+            .replies = tally.latency().count(),
         });
-        first_start = std::min(first_start, worker.started());
-        last_finish = std::max(last_finish, worker.finished());
+        first_start = std::min(first_start, tally.started());
+        last_finish = std::max(last_finish, tally.finished());
     }
     summary.elapsed = std::max(Clock::duration{}, last_finish - first_start);
     summary.started =
@@ -219,22 +216,22 @@ RunSummary add_up(const BenchOptions& options,
     return summary;
 }
 
-template <class Worker>
+template <class Thread>
 RunResult run_with(const BenchOptions& options, const LoadPlan& plan, bool show_progress)
 {
     const auto threads = plan.threads;
-    std::vector<std::unique_ptr<Worker>> load_threads;
+    std::vector<std::unique_ptr<Thread>> load_threads;
     for (std::size_t i = 0; i < threads; ++i) {
-        load_threads.push_back(std::make_unique<Worker>(plan, i));
+        load_threads.push_back(std::make_unique<Thread>(plan, i));
     }
     Clock::time_point start;
     std::barrier all_connected(static_cast<std::ptrdiff_t>(threads), StartClock{&start});
-    ProgressLine<Worker> progress(show_progress, options);
+    ProgressLine<Thread> progress(show_progress, options);
     std::vector<std::exception_ptr> failures(threads);
     {
         std::vector<std::jthread> running;
         for (std::size_t i = 0; i < threads; ++i) {
-            running.emplace_back(drive<Worker>, std::ref(*load_threads[i]), std::ref(all_connected),
+            running.emplace_back(drive<Thread>, std::ref(*load_threads[i]), std::ref(all_connected),
                                  std::cref(start), std::ref(progress), std::ref(failures[i]));
         }
         progress.wait_for(load_threads);
@@ -246,8 +243,8 @@ RunResult run_with(const BenchOptions& options, const LoadPlan& plan, bool show_
     }
 
     RunResult result{.summary = add_up(options, load_threads), .error_samples = {}};
-    for (const auto& worker : load_threads) {
-        for (const auto& sample : worker->error_samples()) {
+    for (const auto& thread : load_threads) {
+        for (const auto& sample : thread->tally().error_samples()) {
             result.error_samples.push_back(sample);
         }
     }
@@ -277,4 +274,4 @@ RunResult run_bench(const BenchOptions& options, bool show_progress)
                              : run_with<LoadThread>(options, plan, show_progress);
 }
 
-}  // namespace hello::bench
+}  // namespace hello::loadgen

@@ -8,7 +8,7 @@
 #include "loadgen/options.hpp"
 #include "loadgen/run_summary.hpp"
 
-namespace hello::bench {
+namespace hello::loadgen {
 
 struct RunResult {
     RunSummary summary;
@@ -19,4 +19,4 @@ struct RunResult {
 // server is unreachable, or the descriptor limit is too low.
 RunResult run_bench(const BenchOptions& options, bool show_progress);
 
-}  // namespace hello::bench
+}  // namespace hello::loadgen

@@ -2,7 +2,7 @@
 
 #include <sys/resource.h>
 
-namespace hello::bench {
+namespace hello::loadgen {
 
 std::size_t raise_descriptor_limit()
 {
@@ -20,4 +20,4 @@ std::size_t raise_descriptor_limit()
     return static_cast<std::size_t>(limit.rlim_cur);
 }
 
-}  // namespace hello::bench
+}  // namespace hello::loadgen

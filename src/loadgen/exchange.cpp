@@ -4,7 +4,7 @@
 
 #include "protocol/replies.hpp"
 
-namespace hello::bench {
+namespace hello::loadgen {
 
 Exchange exchange_for(protocol::Framing framing, std::string_view name)
 {
@@ -26,4 +26,4 @@ std::string proxy_v1_header(std::string_view source, std::uint16_t source_port,
                        source_port, destination_port);
 }
 
-}  // namespace hello::bench
+}  // namespace hello::loadgen

@@ -8,7 +8,7 @@
 
 #include "protocol/framing.hpp"
 
-namespace hello::bench {
+namespace hello::loadgen {
 
 struct Exchange {
     std::string request;      // what the client sends each time
@@ -28,4 +28,4 @@ Exchange exchange_for(protocol::Framing framing, std::string_view name);
 std::string proxy_v1_header(std::string_view source, std::uint16_t source_port,
                             std::string_view destination, std::uint16_t destination_port);
 
-}  // namespace hello::bench
+}  // namespace hello::loadgen

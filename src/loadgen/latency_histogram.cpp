@@ -4,7 +4,7 @@
 #include <bit>
 #include <cmath>
 
-namespace hello::bench {
+namespace hello::loadgen {
 namespace {
 
 constexpr unsigned half_bits = 7;  // 128 counters per power of two
@@ -106,4 +106,4 @@ std::uint64_t LatencyHistogram::percentile(double percent) const
     return max_;
 }
 
-}  // namespace hello::bench
+}  // namespace hello::loadgen

@@ -14,7 +14,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace hello::bench {
+namespace hello::loadgen {
 
 class LatencyHistogram {
 public:
@@ -73,4 +73,4 @@ private:
     long double sum_ = 0;
 };
 
-}  // namespace hello::bench
+}  // namespace hello::loadgen

@@ -47,8 +47,8 @@ int main(int argc, char** argv)
     return cli::run_main("hello_bench", [&] {
         const auto arguments = cli::arguments_of(argc, argv);
         const auto command =
-            bench::parse_bench_command(arguments, std::thread::hardware_concurrency());
-        if (cli::answer_help_or_version(command.action, "hello_bench", bench::bench_usage())) {
+            loadgen::parse_bench_command(arguments, std::thread::hardware_concurrency());
+        if (cli::answer_help_or_version(command.action, "hello_bench", loadgen::bench_usage())) {
             return 0;
         }
 
@@ -56,17 +56,17 @@ int main(int argc, char** argv)
         const auto& options = command.options;
         // Opened first: a long run should not end in "cannot write".
         auto latency_out = open_for_writing(options.latency_out);
-        const auto result = bench::run_bench(options, ::isatty(STDERR_FILENO) == 1);
+        const auto result = loadgen::run_bench(options, ::isatty(STDERR_FILENO) == 1);
         if (latency_out) {
-            const auto text = bench::format_percentile_distribution(result.summary.latency);
+            const auto text = loadgen::format_percentile_distribution(result.summary.latency);
             if (std::fwrite(text.data(), 1, text.size(), latency_out.get()) != text.size() ||
                 std::fclose(latency_out.release()) != 0) {
                 throw std::runtime_error(
                     fmt::format("cannot write {}: {}", options.latency_out, std::strerror(errno)));
             }
         }
-        fmt::print("{}", options.json ? bench::format_json(result.summary)
-                                      : bench::format_table(result.summary));
+        fmt::print("{}", options.json ? loadgen::format_json(result.summary)
+                                      : loadgen::format_table(result.summary));
         const auto errors = result.summary.errors.total();
         if (errors == 0) {
             return 0;

@@ -7,11 +7,11 @@
 #include "cli/arguments.hpp"
 #include "cli/values.hpp"
 
-namespace hello::bench {
+namespace hello::loadgen {
 namespace {
 
-// Past the descriptor limit (20,000 here) connecting would fail anyway; the
-// cap only stops a typo from asking for billions.
+// Past the descriptor limit connecting would fail anyway; the cap only stops
+// a typo from asking for billions.
 constexpr std::uint64_t max_connections = 1'000'000;
 constexpr std::uint64_t max_threads = 1024;
 // Well past what loopback carries; the cap only catches typos.
@@ -182,4 +182,4 @@ Exit status: 0 if every connection and every reply was right, 1 if any failed
 )";
 }
 
-}  // namespace hello::bench
+}  // namespace hello::loadgen

@@ -11,7 +11,7 @@
 #include "cli/command.hpp"
 #include "protocol/framing.hpp"
 
-namespace hello::bench {
+namespace hello::loadgen {
 
 struct BenchOptions {
     std::string host = "127.0.0.1";
@@ -54,4 +54,4 @@ BenchCommand parse_bench_command(std::span<const std::string_view> arguments, st
 
 std::string bench_usage();
 
-}  // namespace hello::bench
+}  // namespace hello::loadgen

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <iterator>
 
-namespace hello::bench {
+namespace hello::loadgen {
 namespace {
 
 constexpr double ticks_per_half_distance = 5;
@@ -59,4 +59,4 @@ std::string format_percentile_distribution(const LatencyHistogram& histogram)
     return out;
 }
 
-}  // namespace hello::bench
+}  // namespace hello::loadgen

@@ -8,7 +8,7 @@
 
 #include "loadgen/latency_histogram.hpp"
 
-namespace hello::bench {
+namespace hello::loadgen {
 
 // Values in microseconds (HdrHistogram's "Value" column has no unit; wrk2
 // writes milliseconds), each the highest value its counter stands for; the
@@ -17,4 +17,4 @@ namespace hello::bench {
 // and the footer only.
 std::string format_percentile_distribution(const LatencyHistogram& histogram);
 
-}  // namespace hello::bench
+}  // namespace hello::loadgen

@@ -4,7 +4,7 @@
 
 #include <iterator>
 
-namespace hello::bench {
+namespace hello::loadgen {
 namespace {
 
 double seconds(std::chrono::nanoseconds duration)
@@ -183,4 +183,4 @@ std::string format_progress(const Progress& progress)
     return out;
 }
 
-}  // namespace hello::bench
+}  // namespace hello::loadgen

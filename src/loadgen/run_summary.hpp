@@ -11,7 +11,7 @@
 #include "loadgen/latency_histogram.hpp"
 #include "protocol/framing.hpp"
 
-namespace hello::bench {
+namespace hello::loadgen {
 
 // Every failure ends its connection and is counted by kind.
 struct ErrorCounts {
@@ -91,4 +91,4 @@ struct Progress {
 // "12.0s  1234567 replies  98765/s (asked 100000/s)  p99 250.3us  0 errors".
 std::string format_progress(const Progress& progress);
 
-}  // namespace hello::bench
+}  // namespace hello::loadgen

@@ -1,6 +1,6 @@
 #include "loadgen/schedule.hpp"
 
-namespace hello::bench {
+namespace hello::loadgen {
 
 std::chrono::nanoseconds due_after(std::uint64_t number, std::uint64_t rate)
 {
@@ -26,4 +26,4 @@ double rate_of_thread(std::uint64_t rate, std::size_t connections, std::size_t t
            static_cast<double>(connections);
 }
 
-}  // namespace hello::bench
+}  // namespace hello::loadgen

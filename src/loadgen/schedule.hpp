@@ -12,7 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace hello::bench {
+namespace hello::loadgen {
 
 // When message `number` of the run is due, after the start, to the
 // nanosecond (rounded down).
@@ -34,4 +34,4 @@ std::size_t connections_of_thread(std::size_t connections, std::size_t threads,
 double rate_of_thread(std::uint64_t rate, std::size_t connections, std::size_t threads,
                       std::size_t thread_index);
 
-}  // namespace hello::bench
+}  // namespace hello::loadgen

@@ -4,7 +4,7 @@
 
 #include "protocol/replies.hpp"
 
-namespace hello::bench {
+namespace hello::loadgen {
 
 SessionScript session_script(protocol::Framing framing, std::size_t names)
 {
@@ -23,4 +23,4 @@ SessionScript session_script(protocol::Framing framing, std::size_t names)
     return script;
 }
 
-}  // namespace hello::bench
+}  // namespace hello::loadgen

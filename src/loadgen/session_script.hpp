@@ -11,7 +11,7 @@
 
 #include "protocol/framing.hpp"
 
-namespace hello::bench {
+namespace hello::loadgen {
 
 struct SessionStep {
     std::string request;  // a name
@@ -31,4 +31,4 @@ inline constexpr std::string_view tutorial_names[] = {"Michael", "Tracy", "Sarah
 // greeting's line, as in exchange_for).
 SessionScript session_script(protocol::Framing framing, std::size_t names);
 
-}  // namespace hello::bench
+}  // namespace hello::loadgen

@@ -1,33 +1,22 @@
 #include "loadgen/session_thread.hpp"
 
 #include <netinet/in.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <ctime>
-#include <optional>
-#include <system_error>
+#include <string>
 #include <utility>
 
-#include "loadgen/event_wait.hpp"
-#include "loadgen/schedule.hpp"
+#include "loadgen/measured_loop.hpp"
 #include "loadgen/source_address.hpp"
 #include "protocol/printable.hpp"
 
-namespace hello::bench {
+namespace hello::loadgen {
 namespace {
-
-// Connecting, the greeting, every reply and the end of stream must each
-// come within this.
-constexpr auto session_step_timeout = std::chrono::seconds(10);
-constexpr auto session_watchdog_period = std::chrono::milliseconds(500);
-constexpr std::size_t max_session_error_samples = 3;
 
 std::uint64_t nanoseconds_between(Clock::time_point from, Clock::time_point to)
 {
@@ -42,39 +31,24 @@ SessionThread::SessionThread(const LoadPlan& plan, std::size_t thread_index)
       open_loop_(plan.rate.has_value()),
       session_limit_(plan.messages_per_connection.value_or(no_limit)),
       spread_sources_(plan.server.address().is_v4() && plan.server.address().is_loopback()),
-      live_latency_(plan.live_latency ? LatencyHistogram::counter_count : 0)
+      tally_(plan.live_latency)
 {
-    slots_.reserve(plan.total_connections / plan.threads + 1);
+    connections_.reserve(plan.total_connections / plan.threads + 1);
     for (auto index = thread_index; index < plan.total_connections; index += plan.threads) {
-        slots_.emplace_back().index = index;
+        connections_.emplace_back().index = index;
+    }
+    if (open_loop_) {
+        pacing_.emplace(thread_index, plan.threads, connections_.size(), plan.total_connections,
+                        *plan.rate);
     }
 }
 
 SessionThread::~SessionThread()
 {
-    for (auto& slot : slots_) {
-        if (slot.descriptor >= 0) {
-            ::close(slot.descriptor);
+    for (auto& connection : connections_) {
+        if (connection.descriptor >= 0) {
+            ::close(connection.descriptor);
         }
-    }
-    if (epoll_ >= 0) {
-        ::close(epoll_);
-    }
-}
-
-void SessionThread::prepare_conversations()
-{
-    epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
-    if (epoll_ < 0) {
-        throw std::system_error(errno, std::generic_category(), "epoll_create1");
-    }
-}
-
-void SessionThread::add_live_latency(std::vector<std::uint64_t>& totals) const
-{
-    totals.resize(LatencyHistogram::counter_count);
-    for (std::size_t i = 0; i < live_latency_.size(); ++i) {
-        totals[i] += live_latency_[i].load(std::memory_order_relaxed);
     }
 }
 
@@ -85,125 +59,99 @@ void SessionThread::add_live_latency(std::vector<std::uint64_t>& totals) const
 // due.
 void SessionThread::converse_all(Clock::time_point start)
 {
-    started_ = start;
-    deadline_ = session_limit_ == no_limit ? started_ + plan_.duration : Clock::time_point::max();
-    conversing_.store(true, std::memory_order_relaxed);
-    active_ = slots_.size();
-    if (open_loop_ && !slots_.empty()) {
-        // A late timer would count as the server's latency (load_thread.cpp).
-        ::prctl(PR_SET_TIMERSLACK, 1000UL, 0UL, 0UL, 0UL);
-        next_due_ = due_time(slots_.front(), 0);
+    deadline_ = plan_.deadline_after(start);
+    tally_.begin_window(start);
+    active_ = connections_.size();
+    if (open_loop_) {
+        EpollSet::wake_on_time();
+        pacing_->start(start, deadline_);
     } else {
         const auto now = Clock::now();
-        for (auto& slot : slots_) {
-            next_session(slot, now);
+        for (auto& connection : connections_) {
+            next_session(connection, now);
         }
     }
 
-    std::array<epoll_event, 256> events;
-    EventWait waiter(epoll_);
-    auto next_watch = Clock::now() + session_watchdog_period;
-    while (active_ > 0) {
-        const auto due = open_loop_ && !schedule_over_ ? std::optional(next_due_) : std::nullopt;
-        const int ready = waiter.wait(events, due, session_watchdog_period);
-        if (ready < 0 && errno != EINTR) {
-            throw std::system_error(errno, std::generic_category(), "epoll_wait");
-        }
-        for (int i = 0; i < ready; ++i) {
-            on_readable(*static_cast<Slot*>(events[static_cast<std::size_t>(i)].data.ptr));
-        }
-        const auto now = Clock::now();
-        if (open_loop_) {
-            release_due(now);
-        }
-        if (now >= next_watch) {
-            close_stalled(now);
-            next_watch = now + session_watchdog_period;
-        }
-    }
-    finished_ = Clock::now();
-}
-
-Clock::time_point SessionThread::due_time(const Slot& slot, std::uint64_t session) const
-{
-    return started_ + std::chrono::duration_cast<Clock::duration>(
-                          due_after(session, slot.index, plan_.total_connections, *plan_.rate));
+    run_measured_loop<Connection>(
+        epoll_, active_, pacing_, [this](Connection& ready) { on_readable(ready); },
+        [this](Clock::time_point now) { release_due(now); },
+        [this](Clock::time_point now) { close_stalled(now); });
+    tally_.end_window();
 }
 
 void SessionThread::release_due(Clock::time_point now)
 {
-    while (!schedule_over_ && next_due_ <= now) {
-        if (next_due_ >= deadline_) {
-            end_schedule();
-            return;
-        }
-        auto& slot = slots_[cursor_];
-        if (!slot.finished) {
-            ++slot.due;
-            if (slot.descriptor < 0) {
-                next_session(slot, now);
+    const bool ended = pacing_->release_due(now, [&](std::size_t position) {
+        auto& connection = connections_[position];
+        if (!connection.finished) {
+            ++connection.due;
+            if (connection.descriptor < 0) {
+                next_session(connection, now);
             }
         }
-        if (++cursor_ == slots_.size()) {
-            cursor_ = 0;
-            ++round_;
-        }
-        next_due_ = due_time(slots_[cursor_], round_);
+    });
+    if (ended) {
+        end_schedule();
     }
 }
 
 // What fell due and could not begin is counted, not begun late.
 void SessionThread::end_schedule()
 {
-    schedule_over_ = true;
-    for (auto& slot : slots_) {
-        if (slot.finished) {
+    for (auto& connection : connections_) {
+        if (connection.finished) {
             continue;
         }
-        unsent_ += std::exchange(slot.due, 0);
-        if (slot.descriptor < 0) {
-            finish(slot);
+        tally_.add_unsent(std::exchange(connection.due, 0));
+        if (connection.descriptor < 0) {
+            finish(connection);
         }
     }
 }
 
 // What follows a session (or the start): the next one, if the run and the
 // schedule say so, or the end of this connection's part.
-void SessionThread::next_session(Slot& slot, Clock::time_point now)
+void SessionThread::next_session(Connection& connection, Clock::time_point now)
 {
     if (!open_loop_) {
-        if (now < deadline_ && slot.begun < session_limit_) {
-            begin_session(slot, now, now);
+        if (now < deadline_ && connection.begun < session_limit_) {
+            begin_session(connection, now, now);
         } else {
-            finish(slot);
+            finish(connection);
         }
         return;
     }
-    if (slot.due > 0) {
-        --slot.due;
-        begin_session(slot, now, due_time(slot, slot.begun));
-    } else if (schedule_over_) {
-        finish(slot);
+    if (connection.due > 0) {
+        --connection.due;
+        begin_session(connection, now, due_time(connection));
+    } else if (pacing_->over()) {
+        finish(connection);
     }
 }
 
-void SessionThread::begin_session(Slot& slot, Clock::time_point now, Clock::time_point counted_from)
+Clock::time_point SessionThread::due_time(const Connection& connection) const
 {
-    ++slot.begun;
-    slot.session_start = counted_from;
-    slot.connect_start = now;
-    slot.waiting_since = now;
-    slot.step = 0;
-    slot.expected = script_.greeting;
-    slot.received = 0;
+    return pacing_->due_time(connection.index, connection.begun);
+}
+
+void SessionThread::begin_session(Connection& connection, Clock::time_point now,
+                                  Clock::time_point counted_from)
+{
+    ++connection.begun;
+    connection.session_start = counted_from;
+    connection.connect_start = now;
+    connection.waiting_since = now;
+    connection.step = 0;
+    connection.expected = script_.greeting;
+    connection.received = 0;
     const auto& server = plan_.server;
     const int descriptor =
         ::socket(server.protocol().family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (descriptor < 0) {
-        fail(slot, ErrorKind::connect, fmt::format("socket: {}", std::strerror(errno)));
+        fail(connection, ErrorKind::connect, fmt::format("socket: {}", std::strerror(errno)));
         return;
     }
-    slot.descriptor = descriptor;
+    connection.descriptor = descriptor;
     // No TCP_NODELAY, as in the tutorial's client: it sends only once
     // everything it sent is answered, so Nagle's algorithm never holds it.
     if (spread_sources_) {
@@ -214,161 +162,147 @@ void SessionThread::begin_session(Slot& slot, Clock::time_point now, Clock::time
         source.sin_family = AF_INET;
         source.sin_addr.s_addr = htonl((127U << 24) | session_source_octet(next_source_++));
         if (::bind(descriptor, reinterpret_cast<const sockaddr*>(&source), sizeof source) != 0) {
-            fail(slot, ErrorKind::connect, fmt::format("bind: {}", std::strerror(errno)));
+            fail(connection, ErrorKind::connect, fmt::format("bind: {}", std::strerror(errno)));
             return;
         }
     }
     if (::connect(descriptor, server.data(), static_cast<socklen_t>(server.size())) != 0 &&
         errno != EINPROGRESS) {
-        fail(slot, ErrorKind::connect, fmt::format("cannot connect: {}", std::strerror(errno)));
+        fail(connection, ErrorKind::connect,
+             fmt::format("cannot connect: {}", std::strerror(errno)));
         return;
     }
     // Readable once "Welcome!" arrives, or the connect fails (EPOLLERR).
-    epoll_event interest{};
-    interest.events = EPOLLIN;
-    interest.data.ptr = &slot;
-    if (::epoll_ctl(epoll_, EPOLL_CTL_ADD, descriptor, &interest) != 0) {
-        fail(slot, ErrorKind::connect, fmt::format("epoll_ctl: {}", std::strerror(errno)));
+    if (const int error = epoll_.add(descriptor, &connection); error != 0) {
+        fail(connection, ErrorKind::connect, fmt::format("epoll_ctl: {}", std::strerror(error)));
     }
 }
 
 // One recv per readiness. Every byte must continue what is awaited; after
 // "exit" nothing but the end of stream is.
-void SessionThread::on_readable(Slot& slot)
+void SessionThread::on_readable(Connection& connection)
 {
-    if (slot.descriptor < 0) {
+    if (connection.descriptor < 0) {
         return;  // ended earlier in this batch of events
     }
-    auto& buffer = slot.buffer;
-    const auto got =
-        ::recv(slot.descriptor, buffer.data() + slot.received, buffer.size() - slot.received, 0);
+    auto& buffer = connection.buffer;
+    const auto got = ::recv(connection.descriptor, buffer.data() + connection.received,
+                            buffer.size() - connection.received, 0);
     const auto last_step = script_.steps.size() + 1;
-    if (got == 0 && slot.step == last_step && slot.received == 0) {
-        end_session(slot, Clock::now());
+    if (got == 0 && connection.step == last_step && connection.received == 0) {
+        end_session(connection, Clock::now());
         return;
     }
     if (got <= 0) {
-        fail_to_receive(slot, got);
+        fail_to_receive(connection, got);
         return;
     }
-    slot.received += static_cast<std::size_t>(got);
-    const std::string_view bytes(buffer.data(), slot.received);
-    if (slot.received > slot.expected.size() || bytes != slot.expected.substr(0, slot.received)) {
-        fail_mismatch(slot);
+    connection.received += static_cast<std::size_t>(got);
+    const std::string_view bytes(buffer.data(), connection.received);
+    if (connection.received > connection.expected.size() ||
+        bytes != connection.expected.substr(0, connection.received)) {
+        fail_mismatch(connection);
         return;
     }
-    if (slot.received < slot.expected.size()) {
+    if (connection.received < connection.expected.size()) {
         return;
     }
     const auto now = Clock::now();
-    slot.received = 0;
-    slot.waiting_since = now;
-    if (slot.step == 0) {
-        connect_latency_.record(nanoseconds_between(slot.connect_start, now));
-        greeted_.store(greeted_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    connection.received = 0;
+    connection.waiting_since = now;
+    if (connection.step == 0) {
+        tally_.record_connect_latency(nanoseconds_between(connection.connect_start, now));
+        tally_.add_connected();
     } else {
-        replies_.store(replies_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+        tally_.add_replies(1);
     }
     std::string_view request = script_.goodbye;
-    slot.expected = {};
-    if (slot.step < script_.steps.size()) {
-        request = script_.steps[slot.step].request;
-        slot.expected = script_.steps[slot.step].reply;
+    connection.expected = {};
+    if (connection.step < script_.steps.size()) {
+        request = script_.steps[connection.step].request;
+        connection.expected = script_.steps[connection.step].reply;
     }
-    ++slot.step;
-    const auto sent = ::send(slot.descriptor, request.data(), request.size(), MSG_NOSIGNAL);
+    ++connection.step;
+    const auto sent = ::send(connection.descriptor, request.data(), request.size(), MSG_NOSIGNAL);
     if (sent != static_cast<ssize_t>(request.size())) {
-        fail(slot, ErrorKind::closed,
+        fail(connection, ErrorKind::closed,
              sent < 0 ? fmt::format("cannot send: {}", std::strerror(errno))
                       : fmt::format("cannot send: only {} of {} bytes went", sent, request.size()));
     }
 }
 
-void SessionThread::fail_to_receive(Slot& slot, ssize_t got)
+void SessionThread::fail_to_receive(Connection& connection, ssize_t got)
 {
     if (got < 0 && (errno == EAGAIN || errno == EINTR)) {
         return;
     }
     const auto what = got == 0 ? std::string("the server closed the connection")
                                : fmt::format("lost the connection: {}", std::strerror(errno));
-    if (slot.step == 0) {
-        fail(slot, ErrorKind::connect,
-             got < 0 && slot.received == 0 ? fmt::format("cannot connect: {}", std::strerror(errno))
-                                           : fmt::format("no greeting: {}", what));
+    if (connection.step == 0) {
+        fail(connection, ErrorKind::connect,
+             got < 0 && connection.received == 0
+                 ? fmt::format("cannot connect: {}", std::strerror(errno))
+                 : fmt::format("no greeting: {}", what));
         return;
     }
-    fail(slot, ErrorKind::closed, what);
+    fail(connection, ErrorKind::closed, what);
 }
 
-void SessionThread::fail_mismatch(Slot& slot)
+void SessionThread::fail_mismatch(Connection& connection)
 {
-    const std::string_view bytes(slot.buffer.data(), slot.received);
-    const auto expected = slot.step == script_.steps.size() + 1
+    const std::string_view bytes(connection.buffer.data(), connection.received);
+    const auto expected = connection.step == script_.steps.size() + 1
                               ? std::string("the end of stream")
-                              : fmt::format("\"{}\"", protocol::printable(slot.expected));
-    fail(slot, slot.step == 0 ? ErrorKind::connect : ErrorKind::mismatch,
-         fmt::format("{}expected {}, got \"{}\"", slot.step == 0 ? "no greeting: " : "", expected,
-                     protocol::printable(bytes)));
+                              : fmt::format("\"{}\"", protocol::printable(connection.expected));
+    fail(connection, connection.step == 0 ? ErrorKind::connect : ErrorKind::mismatch,
+         fmt::format("{}expected {}, got \"{}\"", connection.step == 0 ? "no greeting: " : "",
+                     expected, protocol::printable(bytes)));
 }
 
-void SessionThread::end_session(Slot& slot, Clock::time_point now)
+void SessionThread::end_session(Connection& connection, Clock::time_point now)
 {
-    const auto nanoseconds = nanoseconds_between(slot.session_start, now);
-    latency_.record(nanoseconds);
-    if (!live_latency_.empty()) {
-        auto& counter = live_latency_[LatencyHistogram::counter_of(nanoseconds)];
-        counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-    }
-    sessions_.store(sessions_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-    close_session(slot);
-    next_session(slot, now);
+    tally_.record_latency(nanoseconds_between(connection.session_start, now));
+    tally_.add_session();
+    close_session(connection);
+    next_session(connection, now);
 }
 
-void SessionThread::finish(Slot& slot)
+void SessionThread::finish(Connection& connection)
 {
-    slot.finished = true;
-    unsent_ += std::exchange(slot.due, 0);
+    connection.finished = true;
+    tally_.add_unsent(std::exchange(connection.due, 0));
     --active_;
 }
 
-void SessionThread::close_session(Slot& slot)
+void SessionThread::close_session(Connection& connection)
 {
-    slot.waiting_since = Clock::time_point::max();
-    if (slot.descriptor >= 0) {
-        ::close(slot.descriptor);  // also leaves the epoll set
-        slot.descriptor = -1;
+    connection.waiting_since = Clock::time_point::max();
+    if (connection.descriptor >= 0) {
+        ::close(connection.descriptor);  // also leaves the epoll set
+        connection.descriptor = -1;
     }
 }
 
 // A failure ends its connection's part of the run: retrying at once would
 // turn a refusing server into a loop of refusals.
-void SessionThread::fail(Slot& slot, ErrorKind kind, std::string_view what)
+void SessionThread::fail(Connection& connection, ErrorKind kind, std::string_view what)
 {
-    switch (kind) {
-    case ErrorKind::connect: ++errors_.connect; break;
-    case ErrorKind::timeout: ++errors_.timeout; break;
-    case ErrorKind::closed: ++errors_.closed; break;
-    case ErrorKind::mismatch: ++errors_.mismatch; break;
-    }
-    error_count_.fetch_add(1, std::memory_order_relaxed);
-    if (error_samples_.size() < max_session_error_samples) {
-        error_samples_.push_back(
-            fmt::format("connection {}, session {}: {}", slot.index, slot.begun, what));
-    }
-    close_session(slot);
-    finish(slot);
+    tally_.record_error(kind, fmt::format("connection {}, session {}: {}", connection.index,
+                                          connection.begun, what));
+    close_session(connection);
+    finish(connection);
 }
 
 void SessionThread::close_stalled(Clock::time_point now)
 {
-    const auto stalled_since = now - session_step_timeout;
-    for (auto& slot : slots_) {
-        if (slot.descriptor >= 0 && slot.waiting_since < stalled_since) {
-            fail(slot, ErrorKind::timeout,
-                 fmt::format("nothing within {}s (step {} of the session)",
-                             session_step_timeout.count(), slot.step));
+    const auto stalled_since = now - reply_timeout;
+    for (auto& connection : connections_) {
+        if (connection.descriptor >= 0 && connection.waiting_since < stalled_since) {
+            fail(connection, ErrorKind::timeout,
+                 fmt::format("nothing within {}s (step {} of the session)", reply_timeout.count(),
+                             connection.step));
         }
     }
 }
 
-}  // namespace hello::bench
+}  // namespace hello::loadgen

@@ -1,6 +1,6 @@
 #include "loadgen/source_address.hpp"
 
-namespace hello::bench {
+namespace hello::loadgen {
 
 std::optional<std::uint8_t> loopback_source_octet(std::size_t index, std::size_t total)
 {
@@ -17,4 +17,4 @@ std::uint8_t session_source_octet(std::uint64_t number)
     return static_cast<std::uint8_t>(1 + number % 254);
 }
 
-}  // namespace hello::bench
+}  // namespace hello::loadgen

@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <optional>
 
-namespace hello::bench {
+namespace hello::loadgen {
 
 // Connections per source address, leaving room for other programs' ports.
 inline constexpr std::size_t connections_per_source = 25'000;
@@ -26,4 +26,4 @@ std::optional<std::uint8_t> loopback_source_octet(std::size_t index, std::size_t
 // session `number` (counted from 0) gets the last byte of its source address.
 std::uint8_t session_source_octet(std::uint64_t number);
 
-}  // namespace hello::bench
+}  // namespace hello::loadgen

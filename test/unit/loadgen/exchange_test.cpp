@@ -6,10 +6,10 @@
 #include "loadgen/source_address.hpp"
 #include "protocol/proxy_header.hpp"
 
-using hello::bench::exchange_for;
-using hello::bench::loopback_source_octet;
-using hello::bench::proxy_v1_header;
-using hello::bench::session_source_octet;
+using hello::loadgen::exchange_for;
+using hello::loadgen::loopback_source_octet;
+using hello::loadgen::proxy_v1_header;
+using hello::loadgen::session_source_octet;
 using hello::protocol::Framing;
 
 TEST_SUITE("bench_exchange")

@@ -7,7 +7,7 @@
 
 #include "loadgen/latency_histogram.hpp"
 
-using hello::bench::LatencyHistogram;
+using hello::loadgen::LatencyHistogram;
 
 namespace {
 

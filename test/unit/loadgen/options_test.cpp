@@ -6,9 +6,9 @@
 #include "cli/arguments.hpp"
 #include "loadgen/options.hpp"
 
-using hello::bench::BenchCommand;
-using hello::bench::parse_bench_command;
 using hello::cli::UsageError;
+using hello::loadgen::BenchCommand;
+using hello::loadgen::parse_bench_command;
 using hello::protocol::Framing;
 
 namespace {

@@ -7,8 +7,8 @@
 #include "loadgen/latency_histogram.hpp"
 #include "loadgen/percentile_distribution.hpp"
 
-using hello::bench::format_percentile_distribution;
-using hello::bench::LatencyHistogram;
+using hello::loadgen::format_percentile_distribution;
+using hello::loadgen::LatencyHistogram;
 
 namespace {
 

@@ -5,7 +5,7 @@
 #include "loadgen/run_summary.hpp"
 
 using namespace std::chrono_literals;
-using hello::bench::RunSummary;
+using hello::loadgen::RunSummary;
 
 namespace {
 
@@ -40,7 +40,7 @@ TEST_SUITE("bench_summary")
 
     TEST_CASE("latencies in the unit that reads best, four significant digits at most")
     {
-        using hello::bench::format_latency;
+        using hello::loadgen::format_latency;
         CHECK(format_latency(20'100) == "20.1us");
         CHECK(format_latency(757'800) == "757.8us");
         CHECK(format_latency(12'058'600) == "12.06ms");
@@ -52,8 +52,9 @@ TEST_SUITE("bench_summary")
 
     TEST_CASE("errors add up by kind")
     {
-        hello::bench::ErrorCounts counts{.connect = 1, .timeout = 2, .closed = 3, .mismatch = 4};
-        counts += hello::bench::ErrorCounts{.connect = 1, .timeout = 0, .closed = 0, .mismatch = 1};
+        hello::loadgen::ErrorCounts counts{.connect = 1, .timeout = 2, .closed = 3, .mismatch = 4};
+        counts +=
+            hello::loadgen::ErrorCounts{.connect = 1, .timeout = 0, .closed = 0, .mismatch = 1};
         CHECK(counts.connect == 2);
         CHECK(counts.mismatch == 5);
         CHECK(counts.total() == 12);
@@ -61,7 +62,7 @@ TEST_SUITE("bench_summary")
 
     TEST_CASE("the table shows every figure")
     {
-        const auto table = hello::bench::format_table(sample_summary());
+        const auto table = hello::loadgen::format_table(sample_summary());
         CHECK(table == "connections      99 of 100 (line framing, 2 threads)\n"
                        "load             closed loop, 1 in flight per connection\n"
                        "replies          50000 in 2.000s\n"
@@ -77,14 +78,14 @@ TEST_SUITE("bench_summary")
         summary.rate = 30'000;
         summary.pipeline = 4;
         summary.unsent = 12;
-        const auto table = hello::bench::format_table(summary);
+        const auto table = hello::loadgen::format_table(summary);
         CHECK(table.find("load             open loop at 30000/s, 4 in flight per connection, "
                          "12 unsent\n") != std::string::npos);
     }
 
     TEST_CASE("JSON is one line with microsecond latencies")
     {
-        const auto json = hello::bench::format_json(sample_summary());
+        const auto json = hello::loadgen::format_json(sample_summary());
         CHECK(
             json ==
             R"({"connections":{"wanted":100,"made":99},"framing":"line","threads":2,)"
@@ -103,7 +104,7 @@ TEST_SUITE("bench_summary")
         summary.rate = 1000;
         summary.per_thread = {{.connections = 50, .rate = 500, .replies = 60},
                               {.connections = 49, .rate = 490, .replies = 41}};
-        const auto json = hello::bench::format_json(summary);
+        const auto json = hello::loadgen::format_json(summary);
         CHECK(json.find(R"("mode":"open","rate":1000,)") != std::string::npos);
         CHECK(json.find(R"("per_thread":[{"connections":50,"rate":500.000,"replies":60},)"
                         R"({"connections":49,"rate":490.000,"replies":41}]})") !=
@@ -112,20 +113,20 @@ TEST_SUITE("bench_summary")
 
     TEST_CASE("progress: connecting, then running")
     {
-        hello::bench::Progress progress;
+        hello::loadgen::Progress progress;
         progress.connected = 500;
         progress.wanted = 10'000;
-        CHECK(hello::bench::format_progress(progress) == "connecting 500/10000  0 errors");
+        CHECK(hello::loadgen::format_progress(progress) == "connecting 500/10000  0 errors");
         progress.connected = 10'000;
         progress.running = true;
         progress.replies = 30'000;
         progress.errors = 2;
         progress.elapsed = 3s;
         progress.recent_rate = 9'876.4;
-        CHECK(hello::bench::format_progress(progress) == "3.0s  30000 replies  9876/s  2 errors");
+        CHECK(hello::loadgen::format_progress(progress) == "3.0s  30000 replies  9876/s  2 errors");
         progress.rate = 10'000;
         progress.recent_p99 = 250'340;
-        CHECK(hello::bench::format_progress(progress) ==
+        CHECK(hello::loadgen::format_progress(progress) ==
               "3.0s  30000 replies  9876/s (asked 10000/s)  p99 250.3us  2 errors");
     }
 
@@ -137,7 +138,7 @@ TEST_SUITE("bench_summary")
         summary.sessions = 10'000;
         summary.connect_latency.record(40'000);  // reads as 40.2us, the top of its bucket
         summary.connect_latency.record(60'000);
-        const auto table = hello::bench::format_table(summary);
+        const auto table = hello::loadgen::format_table(summary);
         CHECK(table ==
               "connections      100 at a time, reconnecting; 99 greeted (line framing, 2 threads)\n"
               "load             closed loop, 3 names per session\n"
@@ -150,26 +151,26 @@ TEST_SUITE("bench_summary")
               "errors           1 (connect 1, timeout 0, closed 0, mismatch 0)\n");
         summary.rate = 4000;
         summary.unsent = 3;
-        CHECK(hello::bench::format_table(summary).find(
+        CHECK(hello::loadgen::format_table(summary).find(
                   "load             open loop at 4000/s, 3 names per session, 3 unsent\n") !=
               std::string::npos);
-        const auto json = hello::bench::format_json(summary);
+        const auto json = hello::loadgen::format_json(summary);
         CHECK(
             json.find(R"("mean":21.3},"reconnect":{"names":3,"sessions":10000,)"
                       R"("sessions_per_s":5000.0,"connect_us":{"count":2,"p50":40.2,)"
                       R"("p90":60.0,"p99":60.0,"p99.9":60.0,"max":60.0,"mean":50.0}},"errors")") !=
             std::string::npos);
-        CHECK(hello::bench::format_json(sample_summary()).find("reconnect") == std::string::npos);
+        CHECK(hello::loadgen::format_json(sample_summary()).find("reconnect") == std::string::npos);
     }
 
     TEST_CASE("progress with --reconnect counts sessions")
     {
-        hello::bench::Progress progress;
+        hello::loadgen::Progress progress;
         progress.running = true;
         progress.reconnect = true;
         progress.replies = 1'234;
         progress.elapsed = 2s;
         progress.recent_rate = 617;
-        CHECK(hello::bench::format_progress(progress) == "2.0s  1234 sessions  617/s  0 errors");
+        CHECK(hello::loadgen::format_progress(progress) == "2.0s  1234 sessions  617/s  0 errors");
     }
 }

@@ -5,9 +5,9 @@
 #include "loadgen/schedule.hpp"
 
 using namespace std::chrono_literals;
-using hello::bench::connections_of_thread;
-using hello::bench::due_after;
-using hello::bench::rate_of_thread;
+using hello::loadgen::connections_of_thread;
+using hello::loadgen::due_after;
+using hello::loadgen::rate_of_thread;
 
 TEST_SUITE("bench_schedule")
 {

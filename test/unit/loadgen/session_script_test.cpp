@@ -2,7 +2,7 @@
 
 #include "loadgen/session_script.hpp"
 
-using hello::bench::session_script;
+using hello::loadgen::session_script;
 using hello::protocol::Framing;
 
 TEST_SUITE("bench_session_script")
