@@ -123,6 +123,16 @@ std::optional<ResumeCandidate> resume_candidate(const std::string& path)
     return std::nullopt;
 }
 
+std::optional<ResumeCandidate> regular_file_at(const std::string& path)
+{
+    const auto target = follow_links(path);
+    struct stat existing {};
+    if (::stat(target.c_str(), &existing) != 0 || !S_ISREG(existing.st_mode)) {
+        return std::nullopt;
+    }
+    return ResumeCandidate{target, mark_of(target).value_or(FileMark{})};
+}
+
 BodyFile::BodyFile(std::string path, Mode mode, std::string continued)
     : path_(std::move(path)), continued_(std::move(continued))
 {

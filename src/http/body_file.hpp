@@ -44,6 +44,9 @@ struct ResumeCandidate {
     FileMark mark;
 };
 std::optional<ResumeCandidate> resume_candidate(const std::string& path);
+// The file -C OFFSET would continue: the regular file at `path` (empty or
+// not, marked or not), never a partial kept beside it.
+std::optional<ResumeCandidate> regular_file_at(const std::string& path);
 
 class BodyFile {
 public:

@@ -32,15 +32,29 @@ std::string address_to_resolve(const std::string& host, net::IpFamily family)
     return family == net::IpFamily::v6 ? "::1" : "127.0.0.1";
 }
 
-net::awaitable<net::tcp::socket> connect_within(const Route& route, net::IpFamily family,
-                                                const StepLimit& limit)
+// The socket, and when its name was resolved (for -w's %{time_namelookup}).
+struct Connected {
+    net::tcp::socket socket;
+    TransferClock::clock::time_point resolved_at;
+};
+
+net::awaitable<Connected> connect_within(const Route& route, net::IpFamily family,
+                                         const TransferClock& clock,
+                                         TransferClock::clock::time_point started)
 {
+    const auto service = std::to_string(route.connect_port);
     try {
-        co_return co_await net::connect_to(address_to_resolve(route.connect_host, family),
-                                           std::to_string(route.connect_port), limit.left, family);
+        const auto addresses =
+            co_await net::resolve_host(address_to_resolve(route.connect_host, family), service,
+                                       clock.for_connect(started).left, family);
+        const auto resolved_at = TransferClock::clock::now();
+        auto socket = co_await net::connect_to_any(addresses, route.connect_host, service,
+                                                   clock.for_connect(started).left);
+        co_return Connected{std::move(socket), resolved_at};
     } catch (const net::TimeoutError&) {
         throw_timed_out(
-            limit, fmt::format("connecting to {} port {}", route.connect_host, route.connect_port));
+            clock.for_connect(started),
+            fmt::format("connecting to {} port {}", route.connect_host, route.connect_port));
     } catch (const net::ResolveError& error) {
         if (route.proxy) {
             throw ProxyUnresolved(fmt::format("the proxy: {}", error.what()));
@@ -104,7 +118,7 @@ net::awaitable<Connection> Connection::open(const Url& origin, const Route& rout
     const auto started = TransferClock::clock::now();
     trace(fmt::format("Connecting to {} port {}{}", route.connect_host, route.connect_port,
                       route.proxy ? " (the proxy)" : ""));
-    auto socket = co_await connect_within(route, family, clock.for_connect(started));
+    auto [socket, resolved_at] = co_await connect_within(route, family, clock, started);
     const auto connected_at = TransferClock::clock::now();
     asio::error_code ignored;
     const auto address = socket.remote_endpoint(ignored).address().to_string();
@@ -113,6 +127,7 @@ net::awaitable<Connection> Connection::open(const Url& origin, const Route& rout
     const auto opened = [&](Stream stream) {
         Connection connection(std::move(stream));
         connection.remote_address_ = address;
+        connection.resolved_at_ = resolved_at;
         connection.connected_at_ = connected_at;
         return connection;
     };

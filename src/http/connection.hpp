@@ -44,6 +44,7 @@ public:
 
     // The address connected to (the proxy's, through one), for -w.
     const std::string& remote_address() const { return remote_address_; }
+    TransferClock::clock::time_point resolved_at() const { return resolved_at_; }
     TransferClock::clock::time_point connected_at() const { return connected_at_; }
     // When the TLS handshake was done; nullopt for plain http.
     std::optional<TransferClock::clock::time_point> secured_at() const { return secured_at_; }
@@ -54,6 +55,7 @@ private:
 
     Stream stream_;
     std::string remote_address_;
+    TransferClock::clock::time_point resolved_at_;
     TransferClock::clock::time_point connected_at_;
     std::optional<TransferClock::clock::time_point> secured_at_;
 };

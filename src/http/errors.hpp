@@ -77,8 +77,13 @@ struct BadContentEncoding : MalformedResponse {
     using MalformedResponse::MalformedResponse;
 };
 
-// -C -: the server's answer to the Range cannot continue the file.
+// -C: the server's answer to the Range cannot continue the file.
 struct RangeError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// -C OFFSET: the output file is not one the bytes from OFFSET on continue.
+struct BadResume : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 

@@ -24,6 +24,7 @@ enum class ExitCode : int {
     read_error = 26,            // curl: read error
     timed_out = 28,             // curl: operation timeout
     range_error = 33,           // curl: HTTP range error
+    bad_resume = 36,            // curl: bad download resume
     tls_failed = 35,            // curl: SSL connect error
     too_many_redirects = 47,    // curl: too many redirects
     empty_reply = 52,           // curl: got nothing
@@ -57,7 +58,8 @@ inline constexpr std::array exit_code_meanings{
     ExitCodeMeaning{ExitCode::write_error, "the output (file or stdout) cannot be written"},
     ExitCodeMeaning{ExitCode::read_error, "a file named by -H @FILE or -w @FILE cannot be read"},
     ExitCodeMeaning{ExitCode::timed_out, "a time limit ran out"},
-    ExitCodeMeaning{ExitCode::range_error, "-C -: the server cannot continue the file"},
+    ExitCodeMeaning{ExitCode::range_error, "-C: the server cannot continue the file"},
+    ExitCodeMeaning{ExitCode::bad_resume, "-C OFFSET: the output file is not OFFSET bytes long"},
     ExitCodeMeaning{ExitCode::tls_failed, "the TLS handshake failed"},
     ExitCodeMeaning{ExitCode::too_many_redirects, "-L met more redirects than --max-redirs"},
     ExitCodeMeaning{ExitCode::empty_reply, "the server closed without a byte of response"},

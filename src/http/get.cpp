@@ -97,7 +97,7 @@ struct Transfer {
     FilePointer dump = open_dump_file(options.dump_header);
     TransferClock::clock::time_point started = TransferClock::clock::now();
     int retries_done = 0;
-    std::optional<ResumeCandidate> partial = std::nullopt;  // -C -: what this try continues
+    std::optional<ResumeCandidate> partial = std::nullopt;  // -C: what this try continues
     OutputChoices choices = output_choices(options);
     std::string included_heads = {};  // -i into a file: every head of this try, for the file
 
@@ -415,7 +415,7 @@ Url redirect_target(const Url& from, std::string_view location)
     }
 }
 
-// -C -: what the answer to a Range request leaves to do.
+// -C: what the answer to a Range request leaves to do.
 enum class Resumed {
     done,           // the rest appended, or nothing was missing
     whole_body,     // the server sent the whole resource (it changed since the
@@ -431,6 +431,9 @@ net::awaitable<Resumed> resumed(Connection& connection, ResponseParser& parser,
     const auto& partial = *transfer.partial;
     const auto offset = partial.mark.size;
     const auto range = head.value("Content-Range");
+    if (head.status.code == 416 && to_stdout(transfer.options)) {
+        co_return Resumed::done;  // -C OFFSET -o -: nothing from OFFSET on, as curl says
+    }
     if (head.status.code == 416) {
         std::optional<ContentRange> unsatisfied;
         if (range) {
@@ -481,6 +484,17 @@ net::awaitable<Resumed> resumed(Connection& connection, ResponseParser& parser,
         }
         throw RangeError(message);
     }
+    if (!partial.mark.validator) {
+        // A plain Range (-C OFFSET of a file without a mark): a 200 means the
+        // server ignores ranges, and only a resource of OFFSET bytes is done.
+        if (announced_length(parser.framing()) == offset) {
+            transfer.report("{} is complete already ({} bytes): nothing to resume", path, offset);
+            co_return Resumed::done;
+        }
+        throw RangeError(fmt::format("the server ignores the range: it cannot resume at byte {} "
+                                     "({} left as it was)",
+                                     offset, path));
+    }
     transfer.report("The server sent the whole resource (changed, or no ranges): starting over");
     co_return Resumed::whole_body;
 }
@@ -514,6 +528,7 @@ net::awaitable<Next> exchange(const Url& url, const RequestOptions& request_for_
     auto& facts = transfer.facts;
     ++facts.num_connects;
     facts.remote_ip = connection.remote_address();
+    facts.time_namelookup = transfer.seconds_since_start(connection.resolved_at());
     facts.time_connect = transfer.seconds_since_start(connection.connected_at());
     if (const auto secured_at = connection.secured_at()) {
         facts.time_appconnect = transfer.seconds_since_start(*secured_at);
@@ -522,6 +537,7 @@ net::awaitable<Next> exchange(const Url& url, const RequestOptions& request_for_
     request_options.absolute_form = route.proxy.has_value() && !route.tunnel();
     const auto request = build_request(method, url, request_options);
     transfer.trace(request, "> ");
+    facts.time_pretransfer = transfer.seconds_since_start(TransferClock::clock::now());
     co_await send(connection, request, transfer.clock);
     facts.size_request += request.size();
     ResponseParser parser(method);
@@ -635,13 +651,33 @@ FailureKind failure_kind(const std::exception_ptr& failure,
     }
 }
 
+// -C OFFSET: the file the bytes from OFFSET on are appended to (standard
+// output: no file, just those bytes), or BadResume when it is not OFFSET bytes long.
+ResumeCandidate continued_at(std::uint64_t offset, const std::string& output)
+{
+    if (output == standard_output) {
+        FileMark nothing_yet;
+        nothing_yet.size = offset;
+        return {output, nothing_yet};
+    }
+    auto file = regular_file_at(output);
+    if (auto refusal =
+            offset_refusal(output, file ? std::optional(file->mark.size) : std::nullopt, offset)) {
+        throw BadResume(*refusal);
+    }
+    return *file;
+}
+
 // One try: the request, and the redirects -L follows.
 net::awaitable<void> fetch(Transfer& transfer)
 {
     const auto& options = transfer.options;
     transfer.partial = options.resume ? resume_candidate(options.output) : std::nullopt;
+    if (options.continue_at) {
+        transfer.partial = continued_at(*options.continue_at, options.output);
+    }
     transfer.included_heads.clear();
-    if (transfer.partial && !resume_offset(transfer.partial->mark)) {
+    if (options.resume && transfer.partial && !resume_offset(transfer.partial->mark)) {
         transfer.report("{} is no partial http_get kept of this resource: fetching it whole, "
                         "not appending to it",
                         options.output);

@@ -15,6 +15,7 @@
 #include "cli/arguments.hpp"
 #include "cli/command.hpp"
 #include "http/clobber_rule.hpp"
+#include "http/curl_words.hpp"
 #include "http/errors.hpp"
 #include "http/exit_codes.hpp"
 #include "http/get.hpp"
@@ -83,6 +84,8 @@ ExitCode exit_code_of(const std::exception_ptr& failure)
         return ExitCode::file_too_large;
     } catch (const http::RangeError&) {
         return ExitCode::range_error;
+    } catch (const http::BadResume&) {
+        return ExitCode::bad_resume;
     } catch (const http::ErrorStatus&) {
         return ExitCode::http_error;
     } catch (const http::WouldClobber&) {
@@ -217,10 +220,14 @@ int main(int argc, char** argv)
             die_of(outcome.signal);
         }
         const auto& options = command.options;
+        const auto code = outcome.failure ? exit_code_of(outcome.failure) : ExitCode::success;
         if (outcome.failure && (!options.silent || options.show_error)) {
+            if (const auto curl_line = http::curl_error_line(code, facts)) {
+                fmt::print(stderr, "http_get: {}\n", *curl_line);
+            }
             fmt::print(stderr, "http_get: {}\n", http::message_of(outcome.failure));
         }
-        const int status = outcome.failure ? static_cast<int>(exit_code_of(outcome.failure)) : 0;
+        const int status = static_cast<int>(code);
         if (!options.write_out.empty()) {
             facts.exitcode = status;
             facts.filename_effective =

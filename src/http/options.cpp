@@ -44,6 +44,9 @@ std::uint64_t parse_size(std::string_view text)
     return cli::parse_count(digits, "--max-filesize", 0, max_size / unit) * unit;
 }
 
+// -C OFFSET's limit: far beyond any file, far from overflow.
+constexpr std::uint64_t max_offset = 1ULL << 60;
+
 std::chrono::milliseconds positive_duration(std::string_view text, std::string_view option)
 {
     const auto duration = cli::parse_duration(text);
@@ -111,6 +114,7 @@ GetCommand parse_get_command(std::span<const std::string_view> arguments)
     std::optional<std::string> credentials;
     std::optional<std::string_view> output_dir;
     bool ranged = false;
+    std::string_view resume_spelling;  // what followed -C, for the usage errors
     cli::ArgumentWalker walker(arguments);
     while (!walker.done()) {
         if (cli::take_help_or_version(walker, command.action)) {
@@ -170,11 +174,12 @@ GetCommand parse_get_command(std::span<const std::string_view> arguments)
         } else if (auto size = walker.option("--max-filesize")) {
             options.max_filesize = parse_size(*size);
         } else if (auto offset = walker.option("--continue-at", "-C")) {
-            if (*offset != "-") {
-                throw cli::UsageError(
-                    "-C takes '-' (continue where the file ends); offsets are not supported");
+            resume_spelling = *offset;
+            if (*offset == "-") {
+                options.resume = true;
+            } else if (const auto bytes = cli::parse_count(*offset, "-C", 0, max_offset)) {
+                options.continue_at = bytes;  // -C 0 is a plain fetch, as with curl
             }
-            options.resume = true;
         } else if (auto count = walker.option("--retry")) {
             options.retry.retries = static_cast<int>(cli::parse_count(*count, "--retry", 0, 1000));
         } else if (walker.flag("--retry-connrefused")) {
@@ -255,15 +260,20 @@ GetCommand parse_get_command(std::span<const std::string_view> arguments)
     if (output && remote_name) {
         throw cli::UsageError("-o and -O both name the output file: choose one");
     }
-    if (options.resume && options.compressed) {
-        throw cli::UsageError("-C - continues the bytes as sent: it cannot go with --compressed");
+    const bool resuming = options.resume || options.continue_at;
+    if (resuming && options.compressed) {
+        throw cli::UsageError(fmt::format(
+            "-C {} continues the bytes as sent: it cannot go with --compressed", resume_spelling));
     }
-    if (options.resume && options.no_clobber) {
-        throw cli::UsageError("-C - continues a file: it cannot go with --no-clobber");
+    if (resuming && options.no_clobber) {
+        throw cli::UsageError(
+            fmt::format("-C {} continues a file: it cannot go with --no-clobber", resume_spelling));
     }
-    if (options.resume && ranged) {
-        throw cli::UsageError("-C - and -r both ask for a range: choose one");
+    if (resuming && ranged) {
+        throw cli::UsageError(
+            fmt::format("-C {} and -r both ask for a range: choose one", resume_spelling));
     }
+    // -C OFFSET with -o - writes the bytes from OFFSET on, as curl does.
     if (options.resume && output && *output == standard_output) {
         throw cli::UsageError("-C - continues a file: it cannot go with -o -");
     }
@@ -307,6 +317,11 @@ Output:
   -C, --continue-at -     continue the partial http_get kept for the output
                           file (Range and If-Range); a file it did not mark
                           is fetched whole, never appended to
+  -C, --continue-at OFFSET
+                          ask for the bytes from OFFSET on and append them to
+                          the output file, which must be OFFSET bytes long
+                          (else exit 36, the file untouched); with -o -, write
+                          just those bytes
   -f, --fail              a final status of 400 or more is an error (exit 22):
                           nothing is saved
   -i, --include           put the head into the output, before the body (with
@@ -314,8 +329,10 @@ Output:
   -D, --dump-header FILE  write every response head to FILE ('-': stdout)
   -w, --write-out FORMAT  print FORMAT on stdout at the end (the head is then
                           not printed there; @FILE reads FORMAT from FILE),
-                          with %{http_code}, %{size_download}, %{time_total}, %{time_connect},
-                          %{time_appconnect}, %{time_starttransfer},
+                          with %{http_code}, %{size_download}, %{time_total},
+                          %{time_namelookup}, %{time_connect},
+                          %{time_appconnect}, %{time_pretransfer},
+                          %{time_starttransfer},
                           %{url_effective}, %{num_redirects}, %{remote_ip},
                           %{content_type}, %{exitcode}, %{errormsg},
                           %{speed_download}, %{http_version}, %{size_header},

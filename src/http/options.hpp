@@ -51,6 +51,7 @@ struct GetOptions {
     bool compressed = false;                    // --compressed: ask for it, save it decoded
     std::optional<std::uint64_t> max_filesize;  // --max-filesize BYTES (of the saved body)
     bool resume = false;                        // -C -: continue the partial file
+    std::optional<std::uint64_t> continue_at;   // -C OFFSET: append the bytes from OFFSET on
     RetryOptions retry;                         // --retry, --retry-delay, --retry-max-time
     bool insecure = false;                      // --insecure: no certificate verification
     std::optional<std::string> ca_file;  // --cacert FILE: trust these CAs instead of the system's

@@ -1,5 +1,7 @@
 #include "http/resume_rule.hpp"
 
+#include <fmt/format.h>
+
 #include <filesystem>
 
 namespace hello::http {
@@ -24,6 +26,22 @@ bool unsatisfiable_means_complete(const FileMark& mark, const std::optional<Cont
         return *mark.length == mark.size;
     }
     return !mark.partial;
+}
+
+std::optional<std::string> offset_refusal(const std::string& path,
+                                          std::optional<std::uint64_t> size, std::uint64_t offset)
+{
+    if (!size) {
+        return fmt::format("-C {}: {} is no regular file to continue (-r {}- fetches the bytes "
+                           "from {} on alone)",
+                           offset, path, offset, offset);
+    }
+    if (*size != offset) {
+        return fmt::format("-C {}: {} is {} bytes long, not {}: appending there would leave a "
+                           "wrong file ({} left as it was; -C - continues where it ends)",
+                           offset, path, *size, offset, path);
+    }
+    return std::nullopt;
 }
 
 std::string kept_partial_path(const std::string& target)

@@ -1,5 +1,6 @@
 #pragma once
-// What -C - may continue, and what a 416 to its Range means: a pure rule.
+// What -C - and -C OFFSET may continue, and what a 416 to their Range
+// means: a pure rule.
 //
 // -C - appends only to bytes known to be a prefix of the resource it asks
 // for. Those are the bytes http_get itself saved or kept, marked with the
@@ -36,6 +37,14 @@ std::optional<std::uint64_t> resume_offset(const FileMark& mark);
 // the file is whole. Otherwise the 416 proves nothing and the resource is
 // asked for again without Range.
 bool unsatisfiable_means_complete(const FileMark& mark, const std::optional<ContentRange>& range);
+
+// -C OFFSET appends the bytes from OFFSET on, as curl does, but only to a
+// regular file of exactly OFFSET bytes: appended to a shorter or longer one
+// they would make a file that is no version of the resource (curl appends
+// wherever the file ends). Returns why a file of `size` bytes (nullopt: no
+// regular file there) cannot be continued at `offset`, or nullopt when it can.
+std::optional<std::string> offset_refusal(const std::string& path,
+                                          std::optional<std::uint64_t> size, std::uint64_t offset);
 
 // Where a transfer that fails keeps what arrived when the target holds a file
 // it must not replace (an old version, a file of unknown origin): next to it,

@@ -14,7 +14,7 @@ namespace {
 
 using Variable = WriteOutVariable;
 
-constexpr std::array<std::pair<std::string_view, Variable>, 23> variables{{
+constexpr std::array<std::pair<std::string_view, Variable>, 25> variables{{
     {"http_code", Variable::http_code},
     {"response_code", Variable::http_code},  // curl's other name for it
     {"size_download", Variable::size_download},
@@ -37,6 +37,8 @@ constexpr std::array<std::pair<std::string_view, Variable>, 23> variables{{
     {"time_redirect", Variable::time_redirect},
     {"num_connects", Variable::num_connects},
     {"filename_effective", Variable::filename_effective},
+    {"time_namelookup", Variable::time_namelookup},
+    {"time_pretransfer", Variable::time_pretransfer},
     {"json", Variable::json},
 }};
 
@@ -140,6 +142,8 @@ std::string value_of(Variable variable, const TransferFacts& facts)
     case Variable::redirect_url: return facts.redirect_url;
     case Variable::scheme: return facts.scheme;
     case Variable::time_redirect: return seconds(facts.time_redirect);
+    case Variable::time_namelookup: return seconds(facts.time_namelookup);
+    case Variable::time_pretransfer: return seconds(facts.time_pretransfer);
     case Variable::num_connects: return std::to_string(facts.num_connects);
     case Variable::filename_effective: return facts.filename_effective;
     case Variable::json: return json_of(facts);

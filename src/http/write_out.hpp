@@ -20,8 +20,10 @@ namespace hello::http {
 struct TransferFacts {
     int http_code = 0;  // of the last response; 0 when none arrived
     std::uint64_t size_download = 0;
+    double time_namelookup = 0;     // the name resolved (the last connection)
     double time_connect = 0;        // TCP connected (the last connection)
     double time_appconnect = 0;     // TLS handshake done (0 for http)
+    double time_pretransfer = 0;    // connected (and TLS done): the request about to go
     double time_starttransfer = 0;  // the first byte of the last response
     double time_total = 0;
     std::string url_effective;  // the last URL asked for
@@ -62,6 +64,8 @@ enum class WriteOutVariable {
     time_redirect,
     num_connects,
     filename_effective,
+    time_namelookup,
+    time_pretransfer,
     json,
 };
 

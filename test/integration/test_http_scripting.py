@@ -14,7 +14,7 @@ import time
 import pytest
 
 from harness import BUILD_DIR
-from http_servers import ScriptedServer, request_path, response_head, send_with_length
+from http_servers import ScriptedServer, make_certificates, request_path, response_head, send_with_length
 
 HTTP_GET = os.path.abspath(os.path.join(BUILD_DIR, "http_get"))
 CURL = shutil.which("curl")
@@ -253,3 +253,32 @@ def test_options_scripts_reach_for_as_curl():
     assert ours[5] == (0, b"p2.1") and ours[-1]["p2.1"] == b"page", ours
     if CURL:
         assert ours == results[CURL]
+
+
+TIMES = "%{time_namelookup} %{time_connect} %{time_appconnect} %{time_pretransfer} %{time_starttransfer} %{time_total}"
+
+
+def test_write_out_times_in_curl_order():
+    """%{time_namelookup} <= %{time_connect} <= %{time_pretransfer} <= %{time_starttransfer} <= %{time_total},
+    with %{time_appconnect} between connect and pretransfer for https (0 for http), as curl guarantees;
+    %{json} names both new variables. Checked against curl too."""
+    with tempfile.TemporaryDirectory() as keys, tempfile.TemporaryDirectory() as directory:
+        ca_file, tls = make_certificates(keys)
+        with ScriptedServer(respond) as plain, ScriptedServer(respond, tls=tls) as secure:
+            for program in programs():
+                for url in (plain.url("/page"), secure.url("/page", scheme="https", host="localhost")):
+                    result = run("-s", "--cacert", ca_file, "-o", "p", "-w", TIMES, url, cwd=directory,
+                                 program=program)
+                    assert result.returncode == 0, (program, result.stderr)
+                    assert result.stderr == b"", (program, result.stderr)
+                    lookup, connect, app, pre, start, total = (float(value) for value in result.stdout.split())
+                    if url.startswith("https"):
+                        assert 0 <= lookup <= connect <= app <= pre <= start <= total < 30, (program, result.stdout)
+                    else:
+                        assert app == 0, (program, result.stdout)
+                        assert 0 <= lookup <= connect <= pre <= start <= total < 30, (program, result.stdout)
+                    assert connect > 0, (program, result.stdout)
+            result = run("-s", "-o", "p", "-w", "%{json}", plain.url("/page"), cwd=directory)
+            facts = json.loads(result.stdout)
+            assert 0 <= facts["time_namelookup"] <= facts["time_connect"] <= facts["time_pretransfer"], facts
+

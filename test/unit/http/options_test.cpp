@@ -189,6 +189,7 @@ TEST_CASE("--output-dir, -r, --fail-with-body")
     REQUIRE(ranged.size() == 1);
     CHECK(ranged[0].value == "bytes=0-99");
     CHECK_THROWS_AS(parse({"-r", "0-9", "-C", "-", "-o", "f", "h"}), cli::UsageError);
+    CHECK_THROWS_AS(parse({"-r", "0-9", "-C", "10", "-o", "f", "h"}), cli::UsageError);
     CHECK_THROWS_AS(parse({"-r", "0-9\r\nX: y", "h"}), cli::UsageError);
     const auto failing = parse({"--fail-with-body", "h"}).options;
     CHECK(failing.fail_on_error);
@@ -200,6 +201,22 @@ TEST_CASE("--retry-connrefused and --retry-all-errors")
     CHECK_FALSE(parse({"h"}).options.retry.connection_refused);
     CHECK(parse({"--retry-connrefused", "h"}).options.retry.connection_refused);
     CHECK(parse({"--retry-all-errors", "h"}).options.retry.all_errors);
+}
+
+TEST_CASE("-C takes '-' or a byte offset")
+{
+    const auto continued = parse({"-C", "1000", "-o", "f", "h"}).options;
+    CHECK(continued.continue_at == 1000U);
+    CHECK_FALSE(continued.resume);
+    const auto dash = parse({"-C", "-", "-o", "f", "h"}).options;
+    CHECK(dash.resume);
+    CHECK_FALSE(dash.continue_at);
+    CHECK_FALSE(parse({"-C", "0", "h"}).options.continue_at);  // a plain fetch, as curl's
+    CHECK(parse({"-C", "5", "-o", "-", "h"}).options.continue_at == 5U);
+    CHECK_THROWS_AS(parse({"-C", "-", "-o", "-", "h"}), cli::UsageError);
+    CHECK_THROWS_AS(parse({"-C", "x", "h"}), cli::UsageError);
+    CHECK_THROWS_AS(parse({"-C", "-5", "h"}), cli::UsageError);
+    CHECK_THROWS_AS(parse({"-C", "5", "--compressed", "h"}), cli::UsageError);
 }
 
 TEST_SUITE_END();

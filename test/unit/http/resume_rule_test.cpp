@@ -47,6 +47,21 @@ TEST_CASE("a 416 without a length: complete only when the mark says the file is 
                                      ContentRange{std::nullopt, std::nullopt, std::nullopt}));
 }
 
+TEST_CASE("-C OFFSET continues only a file of exactly OFFSET bytes")
+{
+    CHECK_FALSE(offset_refusal("f", 1000, 1000));
+    const auto shorter = offset_refusal("f", 500, 1000);
+    REQUIRE(shorter);
+    CHECK(shorter->find("f is 500 bytes long, not 1000") != std::string::npos);
+    const auto longer = offset_refusal("f", 2000, 1000);
+    REQUIRE(longer);
+    CHECK(longer->find("2000 bytes long") != std::string::npos);
+    const auto missing = offset_refusal("f", std::nullopt, 1000);
+    REQUIRE(missing);
+    CHECK(missing->find("no regular file") != std::string::npos);
+    CHECK(offset_refusal("f", 0, 1));
+}
+
 TEST_CASE("a partial kept beside the target is hidden next to it")
 {
     CHECK(kept_partial_path("f") == ".f.http_get-partial");

@@ -72,6 +72,19 @@ TEST_CASE("curl's other variables")
     CHECK(render_write_out(parse_write_out("%{http_version}"), TransferFacts{}) == "0");
 }
 
+TEST_CASE("%{time_namelookup} and %{time_pretransfer}, alone and in %{json}")
+{
+    TransferFacts facts;
+    facts.time_namelookup = 0.0005;
+    facts.time_pretransfer = 0.003;
+    const auto format = parse_write_out("%{time_namelookup} %{time_pretransfer}");
+    CHECK(unknown_variables(format).empty());
+    CHECK(render_write_out(format, facts) == "0.000500 0.003000");
+    const auto json = render_write_out(parse_write_out("%{json}"), facts);
+    CHECK(json.find("\"time_namelookup\":0.000500") != std::string::npos);
+    CHECK(json.find("\"time_pretransfer\":0.003000") != std::string::npos);
+}
+
 TEST_CASE("%{json}: every variable, numbers as numbers, strings escaped, no error as null")
 {
     TransferFacts facts;
