@@ -111,14 +111,13 @@ net::awaitable<void> open_tunnel(net::tcp::socket& socket, const Url& origin,
 }  // namespace
 
 net::awaitable<Connection> Connection::open(const Url& origin, const Route& route,
-                                            asio::ssl::context* tls, bool verify,
-                                            std::string_view user_agent, net::IpFamily family,
+                                            const ConnectionSettings& settings,
                                             const TransferClock& clock, const Tracer& trace)
 {
     const auto started = TransferClock::clock::now();
     trace(fmt::format("Connecting to {} port {}{}", route.connect_host, route.connect_port,
                       route.proxy ? " (the proxy)" : ""));
-    auto [socket, resolved_at] = co_await connect_within(route, family, clock, started);
+    auto [socket, resolved_at] = co_await connect_within(route, settings.family, clock, started);
     const auto connected_at = TransferClock::clock::now();
     asio::error_code ignored;
     const auto address = socket.remote_endpoint(ignored).address().to_string();
@@ -135,12 +134,12 @@ net::awaitable<Connection> Connection::open(const Url& origin, const Route& rout
         co_return opened(std::move(socket));
     }
     if (route.tunnel()) {
-        co_await open_tunnel(socket, origin, user_agent, clock, started, trace);
+        co_await open_tunnel(socket, origin, settings.user_agent, clock, started, trace);
     }
-    TlsSocket stream(std::move(socket), *tls);
-    co_await stream.handshake(origin.host, verify, clock.for_connect(started));
+    TlsSocket stream(std::move(socket), *settings.tls);
+    co_await stream.handshake(origin.host, settings.verify, clock.for_connect(started));
     trace(fmt::format("TLS handshake with {} done{}", origin.host,
-                      verify ? ", certificate verified" : " (not verified: --insecure)"));
+                      settings.verify ? ", certificate verified" : " (not verified: --insecure)"));
     trace(stream.description());
     auto connection = opened(std::move(stream));
     connection.secured_at_ = TransferClock::clock::now();

@@ -23,16 +23,23 @@ namespace hello::http {
 // Receives "* "-lines about what the connection does, for -v.
 using Tracer = std::function<void(std::string_view)>;
 
+// How to open a connection, beyond where to: the same for every hop of a transfer.
+struct ConnectionSettings {
+    asio::ssl::context* tls = nullptr;  // needed for https only
+    bool verify = true;                 // the certificate (false: --insecure)
+    std::string_view user_agent;        // for a proxy's CONNECT
+    net::IpFamily family = net::IpFamily::any;
+};
+
 class Connection {
 public:
     // Resolves and connects (every address in turn) to the route's next hop,
     // opens a CONNECT tunnel through a proxy for https, then for https shakes
     // hands with the origin (SNI and certificate for origin.host), all within
-    // the clock's connect limit. `tls` is needed for https only. Throws net::ResolveError,
-    // net::ConnectError, ProxyRefused, TlsError or TimedOut.
+    // the clock's connect limit. Throws net::ResolveError, net::ConnectError,
+    // ProxyRefused, TlsError or TimedOut.
     static net::awaitable<Connection> open(const Url& origin, const Route& route,
-                                           asio::ssl::context* tls, bool verify,
-                                           std::string_view user_agent, net::IpFamily family,
+                                           const ConnectionSettings& settings,
                                            const TransferClock& clock, const Tracer& trace);
 
     // As the socket's own; a TLS peer that closes without saying so (no

@@ -16,6 +16,7 @@
 #include <stdexcept>
 #include <string>
 #include <sys/stat.h>
+#include <variant>
 #include <vector>
 
 #include "http/body_file.hpp"
@@ -46,15 +47,6 @@ namespace {
 // on a fast loopback link) makes them a quarter of 64 KiB's, for 1 GiB 4,100
 // reads instead of 16,400.
 constexpr std::size_t read_buffer_size = 256 * 1024;
-
-// A status --retry tries again after, while tries are left (never seen by main).
-struct TransientStatus : std::runtime_error {
-    TransientStatus(const std::string& what, std::optional<std::chrono::seconds> retry_after)
-        : std::runtime_error(what), retry_after(retry_after)
-    {
-    }
-    std::optional<std::chrono::seconds> retry_after;
-};
 
 using FilePointer = std::unique_ptr<std::FILE, int (*)(std::FILE*)>;
 
@@ -499,33 +491,50 @@ net::awaitable<Resumed> resumed(Connection& connection, ResponseParser& parser,
     co_return Resumed::whole_body;
 }
 
-// What an exchange leaves to do: follow a redirect, or ask again for the
-// whole resource (a 416 that said nothing), or nothing.
-struct Next {
-    std::optional<Url> redirect;
-    bool without_range = false;
+// What an exchange leaves to do: nothing more, follow a redirect, try
+// again after a wait (a status --retry retries), or ask again for the
+// whole resource (a 416 that proved nothing).
+struct Done {};
+struct Redirect {
+    Url to;
+};
+struct RetryAfter {
+    std::chrono::milliseconds wait;
+    std::string reason;  // for the report
+};
+struct AskWhole {};
+using Verdict = std::variant<Done, Redirect, RetryAfter, AskWhole>;
+
+// A response whose head has arrived, its body still to read.
+struct Response {
+    Connection connection;
+    ResponseParser parser;
+    std::string body_start;  // bytes read past the head
 };
 
-// One request and its response. Returns where to go next when the response
-// is a redirect that -L follows; otherwise saves the body (unless --head).
-net::awaitable<Next> exchange(const Url& url, const RequestOptions& request_for_url,
-                              Transfer& transfer)
+// Connects, sends the request and reads the response's head, noting for -w
+// what each step found and printing the head where it goes.
+net::awaitable<Response> ask(const Url& url, const RequestOptions& request_for_url,
+                             Transfer& transfer)
 {
     const auto& options = transfer.options;
+    auto& facts = transfer.facts;
     const auto method = options.header_only ? Method::head : Method::get;
     const auto route = route_for(url, options.proxies, options.resolve_overrides);
     const auto trace_step = [&transfer](std::string_view line) { transfer.trace(line, "* "); };
-    auto* tls = url.scheme == Scheme::https ? &transfer.tls_context() : nullptr;
+    const ConnectionSettings settings{
+        .tls = url.scheme == Scheme::https ? &transfer.tls_context() : nullptr,
+        .verify = !options.insecure,
+        .user_agent = options.request.user_agent,
+        .family = options.ip_family,
+    };
     // Before connecting: a script reads them after a failed connection too.
-    transfer.facts.url_effective = url.to_string();
-    transfer.facts.scheme = url.scheme == Scheme::https ? "HTTPS" : "HTTP";
-    if (transfer.facts.num_redirects > 0) {
-        transfer.facts.time_redirect = transfer.seconds_since_start(TransferClock::clock::now());
+    facts.url_effective = url.to_string();
+    facts.scheme = url.scheme == Scheme::https ? "HTTPS" : "HTTP";
+    if (facts.num_redirects > 0) {
+        facts.time_redirect = transfer.seconds_since_start(TransferClock::clock::now());
     }
-    auto connection =
-        co_await Connection::open(url, route, tls, !options.insecure, options.request.user_agent,
-                                  options.ip_family, transfer.clock, trace_step);
-    auto& facts = transfer.facts;
+    auto connection = co_await Connection::open(url, route, settings, transfer.clock, trace_step);
     ++facts.num_connects;
     facts.remote_ip = connection.remote_address();
     facts.time_namelookup = transfer.seconds_since_start(connection.resolved_at());
@@ -542,49 +551,68 @@ net::awaitable<Next> exchange(const Url& url, const RequestOptions& request_for_
     facts.size_request += request.size();
     ResponseParser parser(method);
     parser.on_interim([&transfer](const ResponseHead& interim) { print_head(interim, transfer); });
-    const auto body_start = co_await read_head(connection, parser, transfer);
+    auto body_start = co_await read_head(connection, parser, transfer);
     const auto& head = parser.head();
     facts.http_code = head.status.code;
     facts.http_version = head.status.minor_version == 0 ? "1" : "1.1";
     facts.content_type = std::string(head.value("Content-Type").value_or(""));
     print_head(head, transfer);
+    co_return Response{std::move(connection), std::move(parser), std::move(body_start)};
+}
 
+// What the head alone decides: a redirect -L follows, or a status --retry
+// tries again after; nullopt leaves it to the body. A redirect not followed
+// is noted for -w and said on stderr.
+std::optional<Verdict> verdict_of_head(const Url& url, const ResponseHead& head, Transfer& transfer)
+{
+    const auto& options = transfer.options;
     const auto location = head.value("Location");
-    const bool redirect = is_redirect(head.status.code) && location;
-    if (redirect && options.follow_redirects) {
-        co_return Next{redirect_target(url, *location)};
-    }
-    if (redirect) {
+    if (is_redirect(head.status.code) && location) {
+        if (options.follow_redirects) {
+            return Redirect{redirect_target(url, *location)};
+        }
         try {
-            facts.redirect_url = resolve_location(url, *location).to_string();
+            transfer.facts.redirect_url = resolve_location(url, *location).to_string();
         } catch (const InvalidUrl&) {
-            facts.redirect_url.clear();  // nothing a script could follow
+            transfer.facts.redirect_url.clear();  // nothing a script could follow
         }
         // A 3xx page saved as the result would be a surprise: say so.
         transfer.report("The server redirects to {} (-L follows redirects)",
                         protocol::printable(*location, 200));
     }
+    if (!is_transient_status(head.status.code)) {
+        return std::nullopt;
+    }
+    const auto retry_after =
+        parse_retry_after(head.value("Retry-After").value_or(""), std::chrono::system_clock::now());
+    const auto wait = retry_wait(options.retry, true, transfer.retries_done,
+                                 transfer.since_first_try(), retry_after);
+    if (!wait) {
+        return std::nullopt;  // no tries left: the answer stands
+    }
+    return RetryAfter{*wait, fmt::format("the server answered {} {}", head.status.code,
+                                         protocol::printable(head.status.reason, 100))};
+}
+
+// The body of a final response: continued (-C), refused (-f, an error page
+// over a file at the default name), left (--head, none sent) or saved.
+net::awaitable<Verdict> take_body(Response& response, Transfer& transfer)
+{
+    const auto& options = transfer.options;
+    auto& parser = response.parser;
+    const auto& head = parser.head();
     const auto code = head.status.code;
-    if (is_transient_status(code)) {
-        const auto retry_after = parse_retry_after(head.value("Retry-After").value_or(""),
-                                                   std::chrono::system_clock::now());
-        if (retry_wait(options.retry, true, transfer.retries_done, transfer.since_first_try(),
-                       retry_after)) {
-            throw TransientStatus(fmt::format("the server answered {} {}", code,
-                                              protocol::printable(head.status.reason, 100)),
-                                  retry_after);
-        }
-    }
     if (transfer.partial && !options.header_only) {
-        const auto next = co_await resumed(connection, parser, body_start, transfer);
-        if (next == Resumed::done) {
-            co_return Next{};
+        const auto resumed_as =
+            co_await resumed(response.connection, parser, response.body_start, transfer);
+        if (resumed_as == Resumed::done) {
+            co_return Done{};
         }
-        if (next == Resumed::without_range) {
-            co_return Next{std::nullopt, true};
+        if (resumed_as == Resumed::without_range) {
+            co_return AskWhole{};
         }
     }
-    const bool failed = options.fail_on_error && head.status.code >= 400;
+    const bool failed = options.fail_on_error && code >= 400;
     const auto failure = [&head](std::string_view what) {
         return ErrorStatus(fmt::format("the server answered {} {} ({})", head.status.code,
                                        protocol::printable(head.status.reason, 100), what));
@@ -592,29 +620,38 @@ net::awaitable<Next> exchange(const Url& url, const RequestOptions& request_for_
     if (failed && !options.fail_with_body) {
         throw failure("--fail: nothing saved");
     }
-    if (options.header_only) {
-        co_return Next{};
+    const bool has_body = parser.framing().kind != BodyFraming::Kind::none;
+    if (options.header_only || (!has_body && to_stdout(options))) {
+        co_return Done{};
     }
-    if (parser.framing().kind != BodyFraming::Kind::none && !to_stdout(options) &&
+    if (!has_body) {
+        // A 304 says "what you have is current": an empty file would destroy it.
+        transfer.report("No body to save ({} {}): {} left as it was", code,
+                        protocol::printable(head.status.reason, 100), options.output);
+        co_return Done{};
+    }
+    if (!to_stdout(options) &&
         !may_replace(options.output_named, code, is_regular_file(options.output))) {
         throw WouldClobber(fmt::format(
             "{} exists, and the server answered {} {}: not replacing it with that page (-o {} "
             "saves it there, -f fails quietly)",
             options.output, code, protocol::printable(head.status.reason, 100), options.output));
     }
-    if (parser.framing().kind == BodyFraming::Kind::none) {
-        // A 304 says "what you have is current": an empty file would destroy it.
-        if (!to_stdout(options)) {
-            transfer.report("No body to save ({} {}): {} left as it was", head.status.code,
-                            protocol::printable(head.status.reason, 100), options.output);
-        }
-        co_return Next{};
-    }
-    co_await save_body(connection, parser, body_start, transfer);
+    co_await save_body(response.connection, parser, response.body_start, transfer);
     if (failed) {
         throw failure("--fail-with-body: the page is saved");
     }
-    co_return Next{};
+    co_return Done{};
+}
+
+// One request and its response.
+net::awaitable<Verdict> exchange(const Url& url, const RequestOptions& request, Transfer& transfer)
+{
+    auto response = co_await ask(url, request, transfer);
+    if (auto verdict = verdict_of_head(url, response.parser.head(), transfer)) {
+        co_return std::move(*verdict);
+    }
+    co_return co_await take_body(response, transfer);
 }
 
 // The user's credentials go only where the user sent them: to the origin of
@@ -629,15 +666,11 @@ RequestOptions request_for(const Url& url, const GetOptions& options)
     return request;
 }
 
-// How a try failed, for --retry, and the server's Retry-After if it said one.
-FailureKind failure_kind(const std::exception_ptr& failure,
-                         std::optional<std::chrono::seconds>& retry_after)
+// How a try failed, for --retry.
+FailureKind failure_kind(const std::exception_ptr& failure)
 {
     try {
         std::rethrow_exception(failure);
-    } catch (const TransientStatus& status) {
-        retry_after = status.retry_after;
-        return FailureKind::transient;
     } catch (const net::ConnectError&) {
         return FailureKind::refused;
     } catch (const net::NetworkError&) {
@@ -668,8 +701,9 @@ ResumeCandidate continued_at(std::uint64_t offset, const std::string& output)
     return *file;
 }
 
-// One try: the request, and the redirects -L follows.
-net::awaitable<void> fetch(Transfer& transfer)
+// One try: the request, and the redirects -L follows. Returns the wait
+// before the next try when the answer is a status --retry retries.
+net::awaitable<std::optional<RetryAfter>> fetch(Transfer& transfer)
 {
     const auto& options = transfer.options;
     transfer.partial = options.resume ? resume_candidate(options.output) : std::nullopt;
@@ -691,23 +725,41 @@ net::awaitable<void> fetch(Transfer& transfer)
             request.range_from = transfer.partial->mark.size;
             request.if_range = transfer.partial->mark.validator;
         }
-        auto next = co_await exchange(url, request, transfer);
-        if (next.without_range) {
+        auto verdict = co_await exchange(url, request, transfer);
+        if (std::holds_alternative<Done>(verdict)) {
+            co_return std::nullopt;
+        }
+        if (auto* retry = std::get_if<RetryAfter>(&verdict)) {
+            co_return std::move(*retry);
+        }
+        if (std::holds_alternative<AskWhole>(verdict)) {
             transfer.partial.reset();
             continue;
         }
-        if (!next.redirect) {
-            co_return;
-        }
+        auto& next = std::get<Redirect>(verdict).to;
         if (options.max_redirects >= 0 && redirects == options.max_redirects) {
             throw TooManyRedirects(
                 fmt::format("more than {} redirects (--max-redirs; the next to {})",
-                            options.max_redirects, next.redirect->to_string()));
+                            options.max_redirects, next.to_string()));
         }
         transfer.facts.num_redirects = ++redirects;
-        url = std::move(*next.redirect);
+        url = std::move(next);
         transfer.report("Following the redirect to {}", url.to_string());
     }
+}
+
+// After a try that failed: the wait before the next one, or the failure
+// again when it is not worth retrying or no tries are left.
+RetryAfter retry_after_failure(const std::exception_ptr& failure, const Transfer& transfer)
+{
+    const auto& retry = transfer.options.retry;
+    const bool transient = worth_retrying(retry, failure_kind(failure));
+    const auto wait = retry_wait(retry, transient, transfer.retries_done,
+                                 transfer.since_first_try(), std::nullopt);
+    if (!wait) {
+        std::rethrow_exception(failure);
+    }
+    return {*wait, message_of(failure)};
 }
 
 }  // namespace
@@ -718,24 +770,19 @@ net::awaitable<void> get(const GetOptions& options, TransferFacts& facts)
     for (;; ++transfer.retries_done) {
         // Each try has the whole of each time limit, as with curl.
         transfer.clock = TransferClock(options.limits);
-        std::exception_ptr failure;
+        std::optional<RetryAfter> retry;
         try {
-            co_await fetch(transfer);
-            co_return;
+            retry = co_await fetch(transfer);
         } catch (...) {
-            failure = std::current_exception();
+            retry = retry_after_failure(std::current_exception(), transfer);
         }
-        std::optional<std::chrono::seconds> retry_after;
-        const bool transient = worth_retrying(options.retry, failure_kind(failure, retry_after));
-        const auto wait = retry_wait(options.retry, transient, transfer.retries_done,
-                                     transfer.since_first_try(), retry_after);
-        if (!wait) {
-            std::rethrow_exception(failure);
+        if (!retry) {
+            co_return;
         }
         transfer.report("Transient failure ({}): retrying in {} ({} of {} retries left)",
-                        message_of(failure), cli::format_duration(*wait),
+                        retry->reason, cli::format_duration(retry->wait),
                         options.retry.retries - transfer.retries_done, options.retry.retries);
-        asio::steady_timer timer(co_await asio::this_coro::executor, *wait);
+        asio::steady_timer timer(co_await asio::this_coro::executor, retry->wait);
         co_await timer.async_wait(asio::use_awaitable);
     }
 }

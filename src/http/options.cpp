@@ -101,13 +101,9 @@ std::string text_of_file(std::string_view name, std::string_view option)
     return text.str();
 }
 
-}  // namespace
-
-GetCommand parse_get_command(std::span<const std::string_view> arguments)
-{
+// What the command line says, before it is checked as a whole.
+struct CommandLine {
     GetCommand command;
-    auto& options = command.options;
-    options.request.user_agent = fmt::format("hello-asio-http_get/{}", version);
     std::optional<std::string_view> url;
     std::optional<std::string_view> output;
     bool remote_name = false;
@@ -115,163 +111,205 @@ GetCommand parse_get_command(std::span<const std::string_view> arguments)
     std::optional<std::string_view> output_dir;
     bool ranged = false;
     std::string_view resume_spelling;  // what followed -C, for the usage errors
-    cli::ArgumentWalker walker(arguments);
-    while (!walker.done()) {
-        if (cli::take_help_or_version(walker, command.action)) {
-            continue;
+
+    GetOptions& options() { return command.options; }
+};
+
+// A header an option becomes (-A, -e, -r), checked as any -H: no line breaks smuggled in.
+HeaderField header_from(std::string_view name, std::string_view value)
+{
+    return usage_checked([&] { return parse_header_option(fmt::format("{}: {}", name, value)); });
+}
+
+void set_write_out(CommandLine& line, std::string_view format)
+{
+    const auto text = format.starts_with('@') ? text_of_file(format.substr(1), "--write-out")
+                                              : std::string(format);
+    line.options().write_out = usage_checked([&] { return parse_write_out(text); });
+}
+
+void set_continue_at(CommandLine& line, std::string_view offset)
+{
+    line.resume_spelling = offset;
+    if (offset == "-") {
+        line.options().resume = true;
+    } else if (const auto bytes = cli::parse_count(offset, "-C", 0, max_offset)) {
+        line.options().continue_at = bytes;  // -C 0 is a plain fetch, as with curl
+    }
+}
+
+void add_headers(CommandLine& line, std::string_view header)
+{
+    auto& headers = line.options().request.extra_headers;
+    if (!header.starts_with('@')) {
+        headers.push_back(usage_checked([&] { return parse_header_option(header); }));
+        return;
+    }
+    // One header a line, as curl reads the file; blank lines skipped.
+    std::istringstream lines(text_of_file(header.substr(1), "--header"));
+    for (std::string text; std::getline(lines, text);) {
+        if (!text.empty() && text.back() == '\r') {
+            text.pop_back();
         }
-        if (walker.flag("--location", "-L")) {
-            options.follow_redirects = true;
-        } else if (walker.flag("--head", "-I") || walker.flag("--header-only")) {
-            options.header_only = true;
-        } else if (walker.flag("--fail", "-f")) {
-            options.fail_on_error = true;
-        } else if (walker.flag("--fail-with-body")) {
-            options.fail_on_error = true;
-            options.fail_with_body = true;
-        } else if (walker.flag("--no-progress-meter")) {
-            options.no_progress = true;
-        } else if (walker.flag("--progress-bar", "-#")) {
-            // The bar is the only meter http_get draws: nothing to change.
-        } else if (walker.flag("--no-clobber")) {
-            options.no_clobber = true;
-        } else if (walker.flag("--create-dirs")) {
-            options.create_dirs = true;
-        } else if (auto directory = walker.option("--output-dir")) {
-            output_dir = *directory;
-        } else if (auto file = walker.option("--stderr")) {
-            options.stderr_file = std::string(*file);
-        } else if (auto range = walker.option("--range", "-r")) {
-            // As curl sends it: "Range: bytes=RANGE", checked as any header.
-            options.request.extra_headers.push_back(usage_checked(
-                [&] { return parse_header_option(fmt::format("Range: bytes={}", *range)); }));
-            ranged = true;
-        } else if (walker.flag("--verbose", "-v")) {
-            options.verbose = true;
-        } else if (walker.flag("--silent", "-s")) {
-            options.silent = true;
-        } else if (walker.flag("--show-error", "-S")) {
-            options.show_error = true;
-        } else if (walker.flag("--include", "-i")) {
-            options.include_head = true;
-        } else if (walker.flag("--ipv4", "-4")) {
-            options.ip_family = IpFamily::v4;
-        } else if (walker.flag("--ipv6", "-6")) {
-            options.ip_family = IpFamily::v6;
-        } else if (auto file = walker.option("--dump-header", "-D")) {
-            if (file->empty()) {
-                throw cli::UsageError("the --dump-header file name is empty");
-            }
-            options.dump_header = std::string(*file);
-        } else if (auto format = walker.option("--write-out", "-w")) {
-            const auto text = format->starts_with('@')
-                                  ? text_of_file(format->substr(1), "--write-out")
-                                  : std::string(*format);
-            options.write_out = usage_checked([&] { return parse_write_out(text); });
-        } else if (walker.flag("--compressed")) {
-            options.compressed = true;
-            options.request.accept_encoding = accepted_encodings();
-        } else if (auto size = walker.option("--max-filesize")) {
-            options.max_filesize = parse_size(*size);
-        } else if (auto offset = walker.option("--continue-at", "-C")) {
-            resume_spelling = *offset;
-            if (*offset == "-") {
-                options.resume = true;
-            } else if (const auto bytes = cli::parse_count(*offset, "-C", 0, max_offset)) {
-                options.continue_at = bytes;  // -C 0 is a plain fetch, as with curl
-            }
-        } else if (auto count = walker.option("--retry")) {
-            options.retry.retries = static_cast<int>(cli::parse_count(*count, "--retry", 0, 1000));
-        } else if (walker.flag("--retry-connrefused")) {
-            options.retry.connection_refused = true;
-        } else if (walker.flag("--retry-all-errors")) {
-            options.retry.all_errors = true;
-        } else if (auto delay = walker.option("--retry-delay")) {
-            options.retry.delay = cli::parse_duration(*delay);
-        } else if (auto limit = walker.option("--retry-max-time")) {
-            options.retry.max_time = positive_duration(*limit, "--retry-max-time");
-        } else if (auto count = walker.option("--max-redirs")) {
-            options.max_redirects =
-                *count == "-1"
-                    ? -1
-                    : static_cast<int>(cli::parse_count(*count, "--max-redirs", 0, 1000));
-        } else if (walker.flag("--insecure", "-k")) {
-            options.insecure = true;
-        } else if (walker.flag("--remote-name", "-O")) {
-            remote_name = true;
-        } else if (auto file = walker.option("--cacert")) {
-            options.ca_file = std::string(*file);
-        } else if (auto file = walker.option("--output", "-o")) {
-            output = *file;
-        } else if (auto limit = walker.option("--max-time", "-m")) {
-            options.limits.max_time = positive_duration(*limit, "--max-time");
-        } else if (auto limit = walker.option("--connect-timeout")) {
-            options.limits.connect_timeout = positive_duration(*limit, "--connect-timeout");
-        } else if (auto limit = walker.option("--stall-timeout")) {
-            options.limits.stall_timeout = positive_duration(*limit, "--stall-timeout");
-        } else if (auto agent = walker.option("--user-agent", "-A")) {
-            // Checked as the header it becomes: no line breaks smuggled in.
-            const auto field = usage_checked(
-                [&] { return parse_header_option(fmt::format("User-Agent: {}", *agent)); });
-            options.request.user_agent = field.value;
-        } else if (auto header = walker.option("--header", "-H")) {
-            if (!header->starts_with('@')) {
-                options.request.extra_headers.push_back(
-                    usage_checked([&] { return parse_header_option(*header); }));
-                continue;
-            }
-            // One header a line, as curl reads the file; blank lines skipped.
-            std::istringstream lines(text_of_file(header->substr(1), "--header"));
-            for (std::string line; std::getline(lines, line);) {
-                if (!line.empty() && line.back() == '\r') {
-                    line.pop_back();
-                }
-                if (!line.empty()) {
-                    options.request.extra_headers.push_back(
-                        usage_checked([&] { return parse_header_option(line); }));
-                }
-            }
-        } else if (auto referer = walker.option("--referer", "-e")) {
-            const auto field = usage_checked(
-                [&] { return parse_header_option(fmt::format("Referer: {}", *referer)); });
-            options.request.referer = field.value;
-        } else if (auto user = walker.option("--user", "-u")) {
-            credentials = usage_checked([&] { return parse_credentials(*user); });
-        } else if (auto entry = walker.option("--resolve")) {
-            options.resolve_overrides.push_back(
-                usage_checked([&] { return parse_resolve_override(*entry); }));
-        } else if (auto proxy = walker.option("--proxy", "-x")) {
-            options.proxy = std::string(*proxy);
-        } else if (auto argument = walker.positional()) {
-            if (url) {
-                throw cli::UsageError("only one URL, please");
-            }
-            url = *argument;
-        } else {
-            throw walker.unknown();
+        if (!text.empty()) {
+            headers.push_back(usage_checked([&] { return parse_header_option(text); }));
         }
     }
-    if (command.action != cli::Action::run) {
-        return command;
+}
+
+enum class Takes { nothing, value };
+
+// One row per option name: the names, whether a value follows, what it sets.
+struct OptionRow {
+    std::string_view long_name;
+    std::string_view short_name;
+    Takes takes;
+    void (*apply)(CommandLine& line, std::string_view value);
+};
+
+using Line = CommandLine;
+using Value = std::string_view;
+
+const OptionRow option_rows[] = {
+    // Output
+    {"--output", "-o", Takes::value, [](Line& l, Value v) { l.output = v; }},
+    {"--remote-name", "-O", Takes::nothing, [](Line& l, Value) { l.remote_name = true; }},
+    {"--head", "-I", Takes::nothing, [](Line& l, Value) { l.options().header_only = true; }},
+    {"--header-only", "", Takes::nothing, [](Line& l, Value) { l.options().header_only = true; }},
+    {"--compressed", "", Takes::nothing,
+     [](Line& l, Value) {
+         l.options().compressed = true;
+         l.options().request.accept_encoding = accepted_encodings();
+     }},
+    {"--max-filesize", "", Takes::value,
+     [](Line& l, Value v) { l.options().max_filesize = parse_size(v); }},
+    {"--continue-at", "-C", Takes::value, set_continue_at},
+    {"--fail", "-f", Takes::nothing, [](Line& l, Value) { l.options().fail_on_error = true; }},
+    {"--fail-with-body", "", Takes::nothing,
+     [](Line& l, Value) {
+         l.options().fail_on_error = true;
+         l.options().fail_with_body = true;
+     }},
+    {"--include", "-i", Takes::nothing, [](Line& l, Value) { l.options().include_head = true; }},
+    {"--dump-header", "-D", Takes::value,
+     [](Line& l, Value v) {
+         if (v.empty()) {
+             throw cli::UsageError("the --dump-header file name is empty");
+         }
+         l.options().dump_header = std::string(v);
+     }},
+    {"--write-out", "-w", Takes::value, set_write_out},
+    {"--verbose", "-v", Takes::nothing, [](Line& l, Value) { l.options().verbose = true; }},
+    {"--no-progress-meter", "", Takes::nothing,
+     [](Line& l, Value) { l.options().no_progress = true; }},
+    // The bar is the only meter http_get draws: nothing to change.
+    {"--progress-bar", "-#", Takes::nothing, [](Line&, Value) {}},
+    {"--output-dir", "", Takes::value, [](Line& l, Value v) { l.output_dir = v; }},
+    {"--create-dirs", "", Takes::nothing, [](Line& l, Value) { l.options().create_dirs = true; }},
+    {"--no-clobber", "", Takes::nothing, [](Line& l, Value) { l.options().no_clobber = true; }},
+    {"--stderr", "", Takes::value,
+     [](Line& l, Value v) { l.options().stderr_file = std::string(v); }},
+    // As curl sends it: "Range: bytes=RANGE".
+    {"--range", "-r", Takes::value,
+     [](Line& l, Value v) {
+         l.options().request.extra_headers.push_back(
+             header_from("Range", fmt::format("bytes={}", v)));
+         l.ranged = true;
+     }},
+    {"--silent", "-s", Takes::nothing, [](Line& l, Value) { l.options().silent = true; }},
+    {"--show-error", "-S", Takes::nothing, [](Line& l, Value) { l.options().show_error = true; }},
+    // Request
+    {"--location", "-L", Takes::nothing,
+     [](Line& l, Value) { l.options().follow_redirects = true; }},
+    {"--max-redirs", "", Takes::value,
+     [](Line& l, Value v) {
+         l.options().max_redirects =
+             v == "-1" ? -1 : static_cast<int>(cli::parse_count(v, "--max-redirs", 0, 1000));
+     }},
+    {"--user-agent", "-A", Takes::value,
+     [](Line& l, Value v) { l.options().request.user_agent = header_from("User-Agent", v).value; }},
+    {"--referer", "-e", Takes::value,
+     [](Line& l, Value v) { l.options().request.referer = header_from("Referer", v).value; }},
+    {"--user", "-u", Takes::value,
+     [](Line& l, Value v) { l.credentials = usage_checked([&] { return parse_credentials(v); }); }},
+    {"--header", "-H", Takes::value, add_headers},
+    {"--resolve", "", Takes::value,
+     [](Line& l, Value v) {
+         l.options().resolve_overrides.push_back(
+             usage_checked([&] { return parse_resolve_override(v); }));
+     }},
+    {"--ipv4", "-4", Takes::nothing, [](Line& l, Value) { l.options().ip_family = IpFamily::v4; }},
+    {"--ipv6", "-6", Takes::nothing, [](Line& l, Value) { l.options().ip_family = IpFamily::v6; }},
+    {"--proxy", "-x", Takes::value, [](Line& l, Value v) { l.options().proxy = std::string(v); }},
+    {"--insecure", "-k", Takes::nothing, [](Line& l, Value) { l.options().insecure = true; }},
+    {"--cacert", "", Takes::value, [](Line& l, Value v) { l.options().ca_file = std::string(v); }},
+    // Retries
+    {"--retry", "", Takes::value,
+     [](Line& l, Value v) {
+         l.options().retry.retries = static_cast<int>(cli::parse_count(v, "--retry", 0, 1000));
+     }},
+    {"--retry-connrefused", "", Takes::nothing,
+     [](Line& l, Value) { l.options().retry.connection_refused = true; }},
+    {"--retry-all-errors", "", Takes::nothing,
+     [](Line& l, Value) { l.options().retry.all_errors = true; }},
+    {"--retry-delay", "", Takes::value,
+     [](Line& l, Value v) { l.options().retry.delay = cli::parse_duration(v); }},
+    {"--retry-max-time", "", Takes::value,
+     [](Line& l, Value v) {
+         l.options().retry.max_time = positive_duration(v, "--retry-max-time");
+     }},
+    // Time limits
+    {"--max-time", "-m", Takes::value,
+     [](Line& l, Value v) { l.options().limits.max_time = positive_duration(v, "--max-time"); }},
+    {"--connect-timeout", "", Takes::value,
+     [](Line& l, Value v) {
+         l.options().limits.connect_timeout = positive_duration(v, "--connect-timeout");
+     }},
+    {"--stall-timeout", "", Takes::value,
+     [](Line& l, Value v) {
+         l.options().limits.stall_timeout = positive_duration(v, "--stall-timeout");
+     }},
+};
+
+// Applies the row the walker's current argument names; false when none does.
+bool take_option(cli::ArgumentWalker& walker, CommandLine& line)
+{
+    for (const auto& row : option_rows) {
+        if (row.takes == Takes::nothing && walker.flag(row.long_name, row.short_name)) {
+            row.apply(line, {});
+            return true;
+        }
+        if (row.takes == Takes::value) {
+            if (const auto value = walker.option(row.long_name, row.short_name)) {
+                row.apply(line, *value);
+                return true;
+            }
+        }
     }
-    if (!url) {
-        throw cli::UsageError("no URL given");
-    }
-    if (output && remote_name) {
+    return false;
+}
+
+// The checks of options that go together, once every one is read.
+void check_combinations(const CommandLine& line)
+{
+    const auto& options = line.command.options;
+    const auto& output = line.output;
+    const auto& spelling = line.resume_spelling;
+    if (output && line.remote_name) {
         throw cli::UsageError("-o and -O both name the output file: choose one");
     }
     const bool resuming = options.resume || options.continue_at;
     if (resuming && options.compressed) {
         throw cli::UsageError(fmt::format(
-            "-C {} continues the bytes as sent: it cannot go with --compressed", resume_spelling));
+            "-C {} continues the bytes as sent: it cannot go with --compressed", spelling));
     }
     if (resuming && options.no_clobber) {
         throw cli::UsageError(
-            fmt::format("-C {} continues a file: it cannot go with --no-clobber", resume_spelling));
+            fmt::format("-C {} continues a file: it cannot go with --no-clobber", spelling));
     }
-    if (resuming && ranged) {
+    if (resuming && line.ranged) {
         throw cli::UsageError(
-            fmt::format("-C {} and -r both ask for a range: choose one", resume_spelling));
+            fmt::format("-C {} and -r both ask for a range: choose one", spelling));
     }
     // -C OFFSET with -o - writes the bytes from OFFSET on, as curl does.
     if (options.resume && output && *output == standard_output) {
@@ -280,16 +318,46 @@ GetCommand parse_get_command(std::span<const std::string_view> arguments)
     if (output && output->empty()) {
         throw cli::UsageError("the output file name is empty");
     }
-    // Not a usage error: curl's exit statuses tell a bad URL (3) from a bad option (2).
-    options.url = parse_url(*url);
-    options.request.credentials = credentials ? credentials : options.url.credentials;
-    options.output = output ? std::string(*output) : default_file_name(options.url);
-    options.output_named = output.has_value();
-    // curl's --output-dir: the directory of -o's relative names and of the default one.
-    if (output_dir && options.output != standard_output && !options.output.starts_with('/')) {
-        options.output = fmt::format("{}/{}", *output_dir, options.output);
+}
+
+}  // namespace
+
+GetCommand parse_get_command(std::span<const std::string_view> arguments)
+{
+    CommandLine line;
+    auto& options = line.options();
+    options.request.user_agent = fmt::format("hello-asio-http_get/{}", version);
+    cli::ArgumentWalker walker(arguments);
+    while (!walker.done()) {
+        if (cli::take_help_or_version(walker, line.command.action) || take_option(walker, line)) {
+            continue;
+        }
+        const auto argument = walker.positional();
+        if (!argument) {
+            throw walker.unknown();
+        }
+        if (line.url) {
+            throw cli::UsageError("only one URL, please");
+        }
+        line.url = *argument;
     }
-    return command;
+    if (line.command.action != cli::Action::run) {
+        return line.command;
+    }
+    if (!line.url) {
+        throw cli::UsageError("no URL given");
+    }
+    check_combinations(line);
+    // Not a usage error: curl's exit statuses tell a bad URL (3) from a bad option (2).
+    options.url = parse_url(*line.url);
+    options.request.credentials = line.credentials ? line.credentials : options.url.credentials;
+    options.output = line.output ? std::string(*line.output) : default_file_name(options.url);
+    options.output_named = line.output.has_value();
+    // curl's --output-dir: the directory of -o's relative names and of the default one.
+    if (line.output_dir && options.output != standard_output && !options.output.starts_with('/')) {
+        options.output = fmt::format("{}/{}", *line.output_dir, options.output);
+    }
+    return line.command;
 }
 
 std::string get_usage()
