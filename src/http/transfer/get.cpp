@@ -423,6 +423,8 @@ net::awaitable<Resumed> resumed(Connection& connection, ResponseParser& parser,
     const auto& partial = *transfer.partial;
     const auto offset = partial.mark.size;
     const auto range = head.value("Content-Range");
+    const auto untouched = to_stdout(transfer.options) ? std::string("nothing written")
+                                                       : fmt::format("{} left as it was", path);
     if (head.status.code == 416 && to_stdout(transfer.options)) {
         co_return Resumed::done;  // -C OFFSET -o -: nothing from OFFSET on, as curl says
     }
@@ -455,9 +457,9 @@ net::awaitable<Resumed> resumed(Connection& connection, ResponseParser& parser,
         }
         const auto resumed_range = parse_content_range(*range);
         if (resumed_range.first != offset) {
-            throw RangeError(fmt::format(
-                "the server resumed at byte {}, not at {} where {} ends ({} left as it was)",
-                resumed_range.first.value_or(0), offset, path, path));
+            throw RangeError(
+                fmt::format("the server resumed at byte {}, not at {} where {} ends ({})",
+                            resumed_range.first.value_or(0), offset, path, untouched));
         }
         co_await save_body(connection, parser, body_start, transfer, &partial,
                            resumed_range.complete_length);
@@ -468,8 +470,8 @@ net::awaitable<Resumed> resumed(Connection& connection, ResponseParser& parser,
     }
     if (head.status.code < 200 || head.status.code > 299) {
         const auto message =
-            fmt::format("cannot resume: the server answered {} {} ({} left as it was)",
-                        head.status.code, protocol::printable(head.status.reason, 100), path);
+            fmt::format("cannot resume: the server answered {} {} ({})", head.status.code,
+                        protocol::printable(head.status.reason, 100), untouched);
         // curl's order: -f's verdict on the status before the range's.
         if (transfer.options.fail_on_error && head.status.code >= 400) {
             throw ErrorStatus(message);
@@ -483,9 +485,8 @@ net::awaitable<Resumed> resumed(Connection& connection, ResponseParser& parser,
             transfer.report("{} is complete already ({} bytes): nothing to resume", path, offset);
             co_return Resumed::done;
         }
-        throw RangeError(fmt::format("the server ignores the range: it cannot resume at byte {} "
-                                     "({} left as it was)",
-                                     offset, path));
+        throw RangeError(fmt::format(
+            "the server ignores the range: it cannot resume at byte {} ({})", offset, untouched));
     }
     transfer.report("The server sent the whole resource (changed, or no ranges): starting over");
     co_return Resumed::whole_body;
