@@ -384,12 +384,11 @@ Output:
                           than SIZE bytes (suffixes k, M, G), decoded or not
   -C, --continue-at -     continue the partial http_get kept for the output
                           file (Range and If-Range); a file it did not mark
-                          is fetched whole, never appended to
-  -C, --continue-at OFFSET
-                          ask for the bytes from OFFSET on and append them to
-                          the output file, which must be OFFSET bytes long
-                          (else exit 36, the file untouched); with -o -, write
-                          just those bytes
+                          is fetched whole, never appended to. -C OFFSET
+                          asks for the bytes from OFFSET on and appends them
+                          to the output file, which must be OFFSET bytes long
+                          (else exit 36, the file untouched); with -o -, it
+                          writes just those bytes
   -f, --fail              a final status of 400 or more is an error (exit 22):
                           nothing is saved
   -i, --include           put the head into the output, before the body (with
