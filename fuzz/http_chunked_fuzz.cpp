@@ -17,8 +17,8 @@
 #include <string_view>
 #include <vector>
 
-#include "http/chunked_decoder.hpp"
-#include "http/errors.hpp"
+#include "http/wire/chunked_decoder.hpp"
+#include "http/wire/errors.hpp"
 #include "split_points.hpp"
 
 using namespace hello::http;

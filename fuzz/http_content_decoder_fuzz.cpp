@@ -12,8 +12,8 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "http/content_decoder.hpp"
-#include "http/errors.hpp"
+#include "http/wire/content_decoder.hpp"
+#include "http/wire/errors.hpp"
 
 using namespace hello::http;
 

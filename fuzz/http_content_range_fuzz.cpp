@@ -8,8 +8,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "http/content_range.hpp"
-#include "http/errors.hpp"
+#include "http/wire/content_range.hpp"
+#include "http/wire/errors.hpp"
 #include "require.hpp"
 
 using namespace hello::http;

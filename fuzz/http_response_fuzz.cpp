@@ -17,8 +17,8 @@
 #include <string_view>
 #include <vector>
 
-#include "http/errors.hpp"
-#include "http/response_parser.hpp"
+#include "http/wire/errors.hpp"
+#include "http/wire/response_parser.hpp"
 #include "split_points.hpp"
 
 using namespace hello::http;

@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "http/retry.hpp"
+#include "http/rules/retry.hpp"
 
 using namespace hello::http;
 

@@ -19,9 +19,9 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "http/errors.hpp"
-#include "http/redirect.hpp"
-#include "http/url.hpp"
+#include "http/wire/errors.hpp"
+#include "http/wire/redirect.hpp"
+#include "http/wire/url.hpp"
 
 using namespace hello::http;
 

@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "http/errors.hpp"
-#include "http/write_out.hpp"
+#include "http/rules/write_out.hpp"
+#include "http/wire/errors.hpp"
 #include "require.hpp"
 
 using namespace hello::http;

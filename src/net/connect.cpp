@@ -20,8 +20,8 @@ template <typename Error>
 
 // Not a conditional expression inside co_await: GCC 12 destroys the
 // temporary awaitable of one twice.
-auto resolve(tcp::resolver& resolver, std::string_view host, std::string_view service,
-             IpFamily family)
+auto start_resolving(tcp::resolver& resolver, std::string_view host, std::string_view service,
+                     IpFamily family)
 {
     if (family == IpFamily::any) {
         return resolver.async_resolve(host, service, use_nothrow_awaitable);
@@ -32,32 +32,43 @@ auto resolve(tcp::resolver& resolver, std::string_view host, std::string_view se
 
 }  // namespace
 
-awaitable<tcp::socket> connect_to(std::string_view host, std::string_view service,
-                                  std::chrono::steady_clock::duration timeout, IpFamily family)
+awaitable<tcp::resolver::results_type> resolve_host(std::string_view host, std::string_view service,
+                                                    std::chrono::steady_clock::duration timeout,
+                                                    IpFamily family)
 {
-    const auto executor = co_await asio::this_coro::executor;
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-
-    tcp::resolver resolver(executor);
-    auto [resolve_error, endpoints] =
-        co_await within(timeout, resolve(resolver, host, service, family));
-    if (resolve_error) {
-        fail<ResolveError>(resolve_error,
-                           fmt::format("cannot resolve '{}': {}", host, resolve_error.message()));
+    tcp::resolver resolver(co_await asio::this_coro::executor);
+    auto [error, addresses] =
+        co_await within(timeout, start_resolving(resolver, host, service, family));
+    if (error) {
+        fail<ResolveError>(error, fmt::format("cannot resolve '{}': {}", host, error.message()));
     }
+    co_return addresses;
+}
 
-    tcp::socket socket(executor);
-    auto [connect_error, endpoint] =
-        co_await within(deadline - std::chrono::steady_clock::now(),
-                        asio::async_connect(socket, endpoints, use_nothrow_awaitable));
-    if (connect_error) {
+awaitable<tcp::socket> connect_to_any(const tcp::resolver::results_type& addresses,
+                                      std::string_view host, std::string_view service,
+                                      std::chrono::steady_clock::duration timeout)
+{
+    tcp::socket socket(co_await asio::this_coro::executor);
+    auto [error, endpoint] =
+        co_await within(timeout, asio::async_connect(socket, addresses, use_nothrow_awaitable));
+    if (error) {
         // async_connect reports the last address's error; name the service too.
-        fail<ConnectError>(connect_error, fmt::format("cannot connect to {} port {}: {}", host,
-                                                      service, connect_error.message()));
+        fail<ConnectError>(
+            error, fmt::format("cannot connect to {} port {}: {}", host, service, error.message()));
     }
     asio::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
     co_return socket;
+}
+
+awaitable<tcp::socket> connect_to(std::string_view host, std::string_view service,
+                                  std::chrono::steady_clock::duration timeout, IpFamily family)
+{
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    const auto addresses = co_await resolve_host(host, service, timeout, family);
+    co_return co_await connect_to_any(addresses, host, service,
+                                      deadline - std::chrono::steady_clock::now());
 }
 
 }  // namespace hello::net

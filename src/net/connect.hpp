@@ -30,9 +30,19 @@ struct TimeoutError : NetworkError {
 // Which addresses of a name to try: all of them, or only IPv4 or IPv6 ones.
 enum class IpFamily { any, v4, v6 };
 
-// Throws ResolveError for an unknown host (or one without an address of
-// `family`), ConnectError when no address accepts, TimeoutError when
-// `timeout` runs out (all of them NetworkError).
+// The two steps apart, for a caller that times each (http_get's -w).
+// resolve_host throws ResolveError for an unknown host (or one without an
+// address of `family`); connect_to_any tries each address in turn and throws
+// ConnectError when none accepts (`host` names them in the message); both
+// throw TimeoutError when `timeout` runs out (all of them NetworkError).
+awaitable<tcp::resolver::results_type> resolve_host(std::string_view host, std::string_view service,
+                                                    std::chrono::steady_clock::duration timeout,
+                                                    IpFamily family = IpFamily::any);
+awaitable<tcp::socket> connect_to_any(const tcp::resolver::results_type& addresses,
+                                      std::string_view host, std::string_view service,
+                                      std::chrono::steady_clock::duration timeout);
+
+// Both steps within one `timeout`.
 awaitable<tcp::socket> connect_to(std::string_view host, std::string_view service,
                                   std::chrono::steady_clock::duration timeout,
                                   IpFamily family = IpFamily::any);

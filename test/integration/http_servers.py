@@ -286,12 +286,14 @@ APACHE_MODULES = "/usr/lib/apache2/modules"
 class Apache:
     """Debian's apache2 on 127.0.0.1 and a free port, in the foreground, with its own
     ServerRoot, configuration, logs and document root (`root`) in a directory of its
-    own, serving static files (with Apache's own ETags, ranges and 416s). As root (CI)
-    the server's children run as nobody, so the directory is world-readable; otherwise
-    as the current user. Started and stopped by the `with` block."""
+    own, serving static files (with Apache's own ETags, ranges and 416s); `config` adds
+    directives at the end of the configuration. As root (CI) the server's children run
+    as nobody, so the directory is world-readable; otherwise as the current user.
+    Started and stopped by the `with` block."""
 
-    def __init__(self):
+    def __init__(self, config=""):
         self.program = apache_program()
+        self.extra_config = config
         self.directory = self.root = self.port = None
         self.process = None
 
@@ -322,6 +324,7 @@ DocumentRoot "{self.root}"
 <Directory "{self.root}">
     Require all granted
 </Directory>
+{self.extra_config.replace("@ROOT@", self.root)}
 """
 
     def __enter__(self):

@@ -1,6 +1,6 @@
 """http_get's exit statuses are curl's: each one driven by a real failure on
 loopback, and compared with curl's own status in the same case where curl is
-installed. The table in src/http/exit_codes.hpp is what --help prints; the man
+installed. The table in src/http/command_line/exit_codes.hpp is what --help prints; the man
 page must list the same numbers."""
 
 import os

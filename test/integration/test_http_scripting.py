@@ -14,7 +14,7 @@ import time
 import pytest
 
 from harness import BUILD_DIR
-from http_servers import ScriptedServer, request_path, response_head, send_with_length
+from http_servers import ScriptedServer, make_certificates, request_path, response_head, send_with_length
 
 HTTP_GET = os.path.abspath(os.path.join(BUILD_DIR, "http_get"))
 CURL = shutil.which("curl")
@@ -253,3 +253,117 @@ def test_options_scripts_reach_for_as_curl():
     assert ours[5] == (0, b"p2.1") and ours[-1]["p2.1"] == b"page", ours
     if CURL:
         assert ours == results[CURL]
+
+
+TIMES = "%{time_namelookup} %{time_connect} %{time_appconnect} %{time_pretransfer} %{time_starttransfer} %{time_total}"
+
+
+def test_write_out_times_in_curl_order():
+    """%{time_namelookup} <= %{time_connect} <= %{time_pretransfer} <= %{time_starttransfer} <= %{time_total},
+    with %{time_appconnect} between connect and pretransfer for https (0 for http), as curl guarantees;
+    %{json} names both new variables. Checked against curl too."""
+    with tempfile.TemporaryDirectory() as keys, tempfile.TemporaryDirectory() as directory:
+        ca_file, tls = make_certificates(keys)
+        with ScriptedServer(respond) as plain, ScriptedServer(respond, tls=tls) as secure:
+            for program in programs():
+                for url in (plain.url("/page"), secure.url("/page", scheme="https", host="localhost")):
+                    result = run("-s", "--cacert", ca_file, "-o", "p", "-w", TIMES, url, cwd=directory,
+                                 program=program)
+                    assert result.returncode == 0, (program, result.stderr)
+                    assert result.stderr == b"", (program, result.stderr)
+                    lookup, connect, app, pre, start, total = (float(value) for value in result.stdout.split())
+                    if url.startswith("https"):
+                        assert 0 <= lookup <= connect <= app <= pre <= start <= total < 30, (program, result.stdout)
+                    else:
+                        assert app == 0, (program, result.stdout)
+                        assert 0 <= lookup <= connect <= pre <= start <= total < 30, (program, result.stdout)
+                    assert connect > 0, (program, result.stdout)
+            result = run("-s", "-o", "p", "-w", "%{json}", plain.url("/page"), cwd=directory)
+            facts = json.loads(result.stdout)
+            assert 0 <= facts["time_namelookup"] <= facts["time_connect"] <= facts["time_pretransfer"], facts
+
+
+
+RESOURCE = bytes(range(256)) * 4  # 1024 bytes
+
+
+def header_value(request, name):
+    for line in request.split(b"\r\n")[1:]:
+        if line.lower().startswith(name.lower() + b":"):
+            return line.split(b":", 1)[1].strip()
+    return None
+
+
+def ranged(request, connection):
+    """RESOURCE, ETag "v1": Range honoured unless If-Range names another validator, then the whole."""
+    wanted = header_value(request, b"Range")
+    if_range = header_value(request, b"If-Range")
+    if wanted is None or (if_range is not None and if_range != b'"v1"'):
+        send_with_length(connection, RESOURCE, headers=[("ETag", '"v1"')])
+        return
+    first = int(wanted.split(b"=")[1].rstrip(b"-"))
+    if first >= len(RESOURCE):
+        send_with_length(connection, b"", status="416 Range Not Satisfiable",
+                         headers=[("Content-Range", f"bytes */{len(RESOURCE)}")])
+        return
+    send_with_length(connection, RESOURCE[first:], status="206 Partial Content",
+                     headers=[("ETag", '"v1"'), ("Content-Range", f"bytes {first}-{len(RESOURCE) - 1}/{len(RESOURCE)}")])
+
+
+def test_continue_at_offset():
+    """-C OFFSET as curl's: Range: bytes=OFFSET- appended to a file of OFFSET bytes, the bytes from OFFSET
+    on with -o -, -C 0 a plain fetch (each also run with curl); a file of another size, or none, is
+    refused with exit 36 and left alone, with no request sent; a file carrying an old validator gets If-Range,
+    and the changed resource replaces it whole."""
+    with ScriptedServer(ranged) as server, tempfile.TemporaryDirectory() as directory:
+        url = server.url("/r")
+        path = os.path.join(directory, "f")
+
+        def put(data):
+            with open(path, "wb") as file:
+                file.write(data)
+
+        def saved():
+            with open(path, "rb") as file:
+                return file.read()
+
+        for program in programs():
+            put(RESOURCE[:400])
+            result = run("-s", "-C", "400", "-o", "f", url, cwd=directory, program=program)
+            assert result.returncode == 0, (program, result.stderr)
+            assert saved() == RESOURCE, program
+            assert header_value(server.requests[-1], b"Range") == b"bytes=400-", program
+            assert header_value(server.requests[-1], b"If-Range") is None, program
+
+            result = run("-s", "-C", "1000", "-o", "-", url, cwd=directory, program=program)
+            assert (result.returncode, result.stdout) == (0, RESOURCE[1000:]), (program, result.stderr)
+
+            put(b"junk")
+            result = run("-s", "-C", "0", "-o", "f", url, cwd=directory, program=program)
+            assert result.returncode == 0, (program, result.stderr)
+            assert saved() == RESOURCE, program
+            assert header_value(server.requests[-1], b"Range") is None, program
+
+        for before, why in ((RESOURCE[:300], b"f is 300 bytes long, not 400"),
+                            (RESOURCE[:500], b"f is 500 bytes long, not 400")):
+            put(before)
+            asked = len(server.requests)
+            result = run("-sS", "-C", "400", "-o", "f", url, cwd=directory)
+            assert result.returncode == 36, result.stderr
+            assert why in result.stderr and result.stderr.count(b"\n") == 1, result.stderr
+            assert saved() == before
+            assert len(server.requests) == asked, "refused before asking"
+        os.remove(path)
+        result = run("-s", "-C", "400", "-o", "f", url, cwd=directory)
+        assert result.returncode == 36
+        assert not os.path.exists(path)
+
+        put(RESOURCE[:400])
+        try:
+            os.setxattr(path, "user.http_get.validator", b'"v0"')
+        except OSError:
+            pytest.skip("no user extended attributes here")
+        result = run("-s", "-C", "400", "-o", "f", url, cwd=directory)
+        assert result.returncode == 0, result.stderr
+        assert header_value(server.requests[-1], b"If-Range") == b'"v0"'
+        assert saved() == RESOURCE, "the changed resource, whole"
