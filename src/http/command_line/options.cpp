@@ -412,7 +412,8 @@ Output:
                           prefixed '> ' and '< ', and the connection's steps
                           ('* ': the address, the TLS version and cipher)
       --fail-with-body    as -f (exit 22), but the page is saved
-      --no-progress-meter no progress bar (the reports stay); -# is accepted
+      --no-progress-meter no progress bar (the reports stay)
+  -#, --progress-bar      accepted, as curl takes it: the bar is the one above
       --output-dir DIR    save relative output names in DIR
       --create-dirs       create the output file's missing directories
       --no-clobber        never replace a file: save to NAME.1, NAME.2, ...
@@ -424,7 +425,7 @@ Output:
 
 Request:
   -L, --location          follow redirects (301, 302, 303, 307, 308; at most 10)
-      --max-redirs N      follow at most N redirects (-1: no limit)
+      --max-redirs N      follow at most N redirects (default 10; -1: no limit)
   -A, --user-agent TEXT   send TEXT as the User-Agent
   -e, --referer URL       send URL as the Referer
   -u, --user USER:PASSWORD
