@@ -46,7 +46,7 @@ class Session {
 public:
     // `socket` and `admission` are the coroutine's own parameters: the
     // session refers to them rather than keep a second copy in its frame.
-    Session(net::tcp::socket& socket, Admission& admission, SessionContext& context);
+    Session(net::tcp::socket& socket, const Admission& admission, SessionContext& context);
     ~Session();
     Session(const Session&) = delete;
     Session& operator=(const Session&) = delete;
@@ -119,7 +119,7 @@ private:
     std::array<char, first_read_size> first_bytes_;
 };
 
-Session::Session(net::tcp::socket& socket, Admission& admission, SessionContext& context)
+Session::Session(net::tcp::socket& socket, const Admission& admission, SessionContext& context)
     : context_(context),
       admission_(admission),
       pacing_(context.server.options.delay.count() > 0
