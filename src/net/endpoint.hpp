@@ -6,10 +6,11 @@
 
 namespace hello::net {
 
+// A v4 client of a "::" listener shows up as ::ffff:a.b.c.d: this is the
+// client as itself, a.b.c.d; any other address is returned as it is.
+asio::ip::address unmapped(const asio::ip::address& address);
+
 // "127.0.0.1:9999" or "[::1]:9999", as people write addresses.
 std::string to_string(const tcp::endpoint& endpoint);
-
-// The peer of a connected socket, or "unknown peer" if it already went away.
-std::string peer_of(const tcp::socket& socket);
 
 }  // namespace hello::net

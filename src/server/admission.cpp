@@ -56,15 +56,15 @@ void start_session(net::tcp::socket socket, ConnectionSlot slot, const NamedClie
 }
 
 // With --proxy-protocol the header names the client: it comes first.
-net::awaitable<void> read_header_then_serve(net::tcp::socket socket, ConnectionSlot slot,
-                                            SessionContext& context)
+net::awaitable<void> read_header_then_serve(net::tcp::socket socket, net::tcp::endpoint balancer,
+                                            ConnectionSlot slot, SessionContext& context)
 {
     std::optional<NamedClient> client;
     {
         ListedConnection waiting(context.sessions, socket);
         context.sessions.waiting_to_read(waiting.entry());  // a stop ends the wait
-        client = co_await read_proxy_header(socket, context.server.options.proxy_header_timeout,
-                                            waiting.entry());
+        client = co_await read_proxy_header(
+            socket, balancer, context.server.options.proxy_header_timeout, waiting.entry());
     }
     if (!client) {
         context.counters.count_close(protocol::CloseReason::proxy_header);  // logged already
@@ -91,7 +91,7 @@ void admit(net::tcp::socket socket, const net::tcp::endpoint& peer, SessionConte
     socket.non_blocking(true, ignored);
     const auto& options = context.server.options;
     if (options.proxy_protocol) {
-        spawn(socket, read_header_then_serve(std::move(socket), std::move(*slot), context));
+        spawn(socket, read_header_then_serve(std::move(socket), peer, std::move(*slot), context));
         return;
     }
     // The name is only ever used for log lines.

@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "net/asio_compat.hpp"
+#include "net/endpoint.hpp"
 
 namespace hello::server {
 
@@ -60,16 +61,13 @@ public:
     // Counts `slot` among the connections from `address` (an IPv4 client of
     // an IPv6 listener as itself); false when `max_per_address` of them hold
     // a slot already. Always true without a per-address limit.
-    bool try_claim(ConnectionSlot& slot, asio::ip::address address)
+    bool try_claim(ConnectionSlot& slot, const asio::ip::address& address)
     {
         if (max_per_address_ == 0) {
             return true;
         }
-        if (address.is_v6() && address.to_v6().is_v4_mapped()) {
-            address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
-        }
         const std::lock_guard lock(per_address_mutex_);
-        auto& counted = *per_address_.try_emplace(address, 0).first;
+        auto& counted = *per_address_.try_emplace(net::unmapped(address), 0).first;
         if (counted.second >= max_per_address_) {
             return false;
         }

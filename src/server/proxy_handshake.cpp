@@ -14,15 +14,14 @@ using Clock = std::chrono::steady_clock;
 using net::use_nothrow_awaitable;
 using protocol::ProxyHeader;
 
-NamedClient client_named_by(const ProxyHeader& header, const net::tcp::socket& socket)
+NamedClient client_named_by(const ProxyHeader& header, const net::tcp::endpoint& balancer)
 {
-    asio::error_code error;
-    const auto balancer = socket.remote_endpoint(error);
     if (!header.source) {
         return {balancer,
-                fmt::format("{} ({})", net::peer_of(socket),
+                fmt::format("{} ({})", net::to_string(balancer),
                             header.is_local ? "proxy's own connection" : "proxy, client unknown")};
     }
+    asio::error_code error;
     const auto address = asio::ip::make_address(header.source->address, error);
     if (error) {
         return {balancer, header.source->address};  // cannot happen: the parser checked it
@@ -57,6 +56,7 @@ std::string why_no_header(asio::error_code error,
 }  // namespace
 
 net::awaitable<std::optional<NamedClient>> read_proxy_header(net::tcp::socket& socket,
+                                                             const net::tcp::endpoint& balancer,
                                                              std::chrono::milliseconds time_limit,
                                                              const SessionList::Entry& waiting)
 {
@@ -67,11 +67,11 @@ net::awaitable<std::optional<NamedClient>> read_proxy_header(net::tcp::socket& s
     auto parsed = protocol::parse_proxy_header(header);
     for (;;) {
         if (const auto* complete = std::get_if<ProxyHeader>(&parsed)) {
-            co_return client_named_by(*complete, socket);
+            co_return client_named_by(*complete, balancer);
         }
         if (const auto* invalid = std::get_if<protocol::ProxyInvalid>(&parsed)) {
             net::log("Connection from {} closed: bad PROXY protocol header ({}).",
-                     net::peer_of(socket), invalid->reason);
+                     net::to_string(balancer), invalid->reason);
             co_return std::nullopt;
         }
         // Peek first, then take only the header's share: a v1 line's end is
@@ -93,7 +93,7 @@ net::awaitable<std::optional<NamedClient>> read_proxy_header(net::tcp::socket& s
         }
         if (error || stopping()) {
             net::log("Connection from {} closed before its PROXY protocol header ({}).",
-                     net::peer_of(socket), why_no_header(error, waiting.ended_by_server()));
+                     net::to_string(balancer), why_no_header(error, waiting.ended_by_server()));
             co_return std::nullopt;
         }
     }

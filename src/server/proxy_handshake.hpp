@@ -25,11 +25,13 @@ struct NamedClient {
 // off the socket: whatever the client sent right behind it is left there for
 // the conversation, read as if no header had come first.
 //
-// `waiting` is the connection's place among the worker's sessions, so that a
-// stop ends the wait. On a malformed, too long or late header (over
+// `balancer` is the peer the connection was accepted from; `waiting` is the
+// connection's place among the worker's sessions, so that a stop ends the
+// wait. On a malformed, too long or late header (over
 // `time_limit`), a peer that leaves first, or a stop: logs one line and
 // returns nothing; the caller closes the connection.
 net::awaitable<std::optional<NamedClient>> read_proxy_header(net::tcp::socket& socket,
+                                                             const net::tcp::endpoint& balancer,
                                                              std::chrono::milliseconds time_limit,
                                                              const SessionList::Entry& waiting);
 

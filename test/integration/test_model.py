@@ -453,22 +453,18 @@ def parse_line(line):
     return None
 
 
-# A client that resets before the server asks for its address is logged as
-# this (the session takes the name from the connected socket).
-UNKNOWN_PEER = "unknown peer"
-
-
 def closed_sessions(server, start, peers, count, timeout):
-    """{peer: [close fields, ...]} for the sessions of `peers` (and of
-    UNKNOWN_PEER) accepted after log line `start`, once `count` of them have
-    closed or after `timeout` s."""
+    """{peer: [close fields, ...]} for the sessions of `peers` accepted after
+    log line `start`, once `count` of them have closed or after `timeout` s.
+    The server names a client by the address its accept returned, so even one
+    that resets at once is logged under its own address."""
     deadline = time.monotonic() + timeout
     with server._lines_changed:
         while True:
             accepted, closed = set(), {}
             for line in server.lines[start:]:
                 parsed = parse_line(line)
-                if parsed and (parsed[1] in peers or parsed[1] == UNKNOWN_PEER):
+                if parsed and parsed[1] in peers:
                     kind, peer, fields = parsed
                     if kind == "accept":
                         accepted.add(peer)  # ports are not reused within one scenario
@@ -573,8 +569,6 @@ def play(servers, scenario, note):
     closed = closed_sessions(server, start, peers, len(runs), timeout=15)
     for index, (connection, run) in enumerate(zip(connections, runs)):
         fields = closed.get(f"127.0.0.1:{run.port}", [None])[0]
-        if fields is None and connection.client.fate != "read_all" and closed.get(UNKNOWN_PEER):
-            fields = closed[UNKNOWN_PEER].pop()  # it went before the server could name it
         outcome = connection.owed()
         # A client that stops reading closes without a reset when nothing
         # is left unread: then its close is a FIN, the end of its stream.
