@@ -204,17 +204,14 @@ void Session::answer(asio::error_code error, std::size_t size)
     context_.sessions.made_progress(entry_);  // and for the replies written at once, too
     if (pacing_) {
         take_input(size, pacing_->input);  // answered one by one, after their pauses
-    } else if (size < first_read().size()) {
-        take_input(size, {});  // nothing more was there
-        answer_all();
-    } else {
-        // More may be waiting: it is taken into the shared input, which
-        // lends its bytes only until every one of them is answered.
-        context_.input.lend(max_read(), [&](std::span<char> more) {
-            take_input(size, more);
-            answer_all();
-        });
+        return;
     }
+    // What else has come lands in the shared input, which lends its bytes
+    // only until every one of them is answered.
+    context_.input.lend(max_read(), [&](std::span<char> more) {
+        take_input(size, more);
+        answer_all();
+    });
 }
 
 // Hands the conversation what a read into the first bytes brought, and what

@@ -2,8 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <chrono>
+#include <string>
 
+#include "net/endpoint.hpp"
 #include "net/log.hpp"
 #include "protocol/replies.hpp"
 #include "server/linger.hpp"
@@ -36,7 +39,21 @@ void log_refusal(const protocol::RefusalInfo& refusal, std::size_t count,
                  const net::tcp::endpoint& client)
 {
     net::log("{}", fmt::format(fmt::runtime(refusal.log), fmt::arg("count", count),
-                               fmt::arg("address", client.address().to_string())));
+                               fmt::arg("address", net::unmapped(client.address()).to_string())));
+}
+
+// Each refusal's error line, formatted once for the process (and read-only
+// after): a flood of refused clients costs no formatting nor allocation.
+const std::string& error_line(protocol::Refusal refusal)
+{
+    static const auto lines = [] {
+        std::array<std::string, protocol::refusal_count> each;
+        for (const auto& row : protocol::refusals) {
+            each[static_cast<std::size_t>(row.refusal)] = protocol::error_reply(row.reason, false);
+        }
+        return each;
+    }();
+    return lines[static_cast<std::size_t>(refusal)];
 }
 
 }  // namespace
@@ -52,10 +69,9 @@ net::awaitable<void> turn_away(net::tcp::socket socket, protocol::Refusal refusa
         log_refusal(why, count, client);
     }
     // A new socket's send buffer always has room for one line.
-    const auto line = protocol::error_reply(why.reason, false);
     asio::error_code ignored;
     socket.non_blocking(true, ignored);
-    socket.send(asio::buffer(line), 0, ignored);
+    socket.send(asio::buffer(error_line(refusal)), 0, ignored);
     if (context.lingering_refusals < max_lingering_refusals) {
         LingeringRefusal lingering(context, socket);
         co_await linger(socket, context, lingering.entry());
